@@ -1,0 +1,379 @@
+/*
+ * hopcheck.h - the public API of libhopcheck.
+ *
+ * libhopcheck decides, locally, whether a JWT presented to a service was
+ * minted for *this* service, by an issuer it trusts, and (with the delegation
+ * and workload-identity layers) for *this* caller along an allowed path.
+ *
+ * Model
+ * -----
+ * A validator (hc_validator) is built once from a configuration file or a
+ * JSON string and is immutable afterwards: it may be shared by any number of
+ * threads, and hc_validate() is thread-safe.  A request (hc_request) carries
+ * what the service knows about the call in front of it: the route, the
+ * tenant, the peer's certificate or identity, and optionally a fixed clock.
+ * hc_validate() runs the three layers of the pipeline in order and stops at
+ * the first failure:
+ *
+ *   1. cryptographic validity: size, compact JWS syntax, strict base64url,
+ *      strict UTF-8 JSON without duplicate members, algorithm allowlist and
+ *      key binding, `crit`, key lookup by `kid` in the issuer's own set, and
+ *      the signature;
+ *   2. applicability: `iss`, `typ`, `aud`, `exp`/`nbf`/`iat`, lifetime,
+ *      claim types and required claims;
+ *   3. authorisation context: route scopes, tenant, and (see DESIGN) the
+ *      actor chain, certificate binding and peer identity.
+ *
+ * The outcome is one hc_status from a stable, append-only list, whose names
+ * (hc_status_name()) are used verbatim in logs, metrics, CLI output and the
+ * language-neutral test vectors, plus a human-readable detail that names the
+ * claim and the values involved, never the token or signature bytes.
+ *
+ * Ownership
+ * ---------
+ * Every object is released by its own _free function, which accepts NULL.
+ * A `const char *` returned by an accessor is borrowed and lives as long as
+ * the object it came from.  A `char *` return is owned by the caller and is
+ * released with hc_string_free().
+ *
+ * Important caveats (what is NOT checked)
+ * ---------------------------------------
+ *  - Only the JWS compact serialization is accepted; JWE, the JSON
+ *    serializations and unsecured JWTs are rejected, never decrypted.
+ *  - Keys come only from the configuration.  The header parameters `jku`,
+ *    `jwk`, `x5u` and `x5c` are never used to find or fetch a key; `crit`
+ *    is always rejected because no extension is understood.
+ *  - The clock is the caller's: hc_validate() uses time(NULL) unless the
+ *    request sets a time.  A wrong system clock gives wrong time verdicts.
+ *  - Claims that neither DESIGN nor the configuration names are not
+ *    interpreted.  A service that bases a decision on another claim must
+ *    check it itself (hc_result_claim_json()).
+ *  - Prior actors in a nested `act` are checked for structure only, as
+ *    RFC 8693 section 4.1 requires, unless the operator opts into the
+ *    stricter `delegation.path_policy`.
+ *  - Revocation is not checked: a signed, unexpired token stays valid until
+ *    `exp`.  Keep lifetimes short (`max_lifetime_s`).
+ */
+#ifndef HOPCHECK_H
+#define HOPCHECK_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#if defined(__GNUC__) || defined(__clang__)
+#define HC_EXPORT __attribute__((visibility("default")))
+#define HC_WARN_UNUSED __attribute__((warn_unused_result))
+#else
+#define HC_EXPORT
+#define HC_WARN_UNUSED
+#endif
+
+/** Library version, "MAJOR.MINOR.PATCH". */
+#define HC_VERSION "0.1.0"
+
+/*
+ * The verdict.  Append-only: a value never changes meaning or position, and
+ * new values are only added before HC_STATUS_COUNT.
+ */
+typedef enum hc_status {
+	HC_OK = 0,        /* accepted */
+	HC_MALFORMED,     /* not a compact JWS; bad base64url, JSON, UTF-8;
+			     duplicate member; too large; wrong claim type */
+	HC_ALG,           /* algorithm not allowed, or not matching the key */
+	HC_CRIT,          /* a `crit` header is present */
+	HC_KEY,           /* no usable key for this issuer and `kid` */
+	HC_SIGNATURE,     /* the signature does not verify */
+	HC_ISSUER,        /* `iss` missing or not configured */
+	HC_TYPE,          /* `typ` not accepted for this issuer */
+	HC_AUDIENCE,      /* `aud` missing, not naming this service, too many */
+	HC_EXPIRED,       /* now >= exp + skew */
+	HC_NOT_YET_VALID, /* now + skew < nbf */
+	HC_LIFETIME,      /* `iat` in the future, or exp - iat over the max */
+	HC_CLAIM,         /* a required claim missing or not as policy demands */
+	HC_CHAIN,         /* `act` malformed or too deep, delegation refused */
+	HC_BINDING,       /* `cnf` required, or not matching the peer cert */
+	HC_PEER,          /* the peer is not the current actor or client */
+	HC_SCOPE,         /* route scopes not granted by the token */
+	HC_TENANT,        /* tenant claim differs from the request's tenant */
+	HC_POLICY,        /* another authorisation rule refused the request */
+	HC_REPLAY,        /* `jti` seen before on a one-time-use route */
+	HC_NARROWING,     /* an exchanged token is broader than its input */
+	HC_UNAVAILABLE,   /* keys not loaded, replay store down: fail closed */
+	HC_CONFIG,        /* the configuration is invalid (not a verdict) */
+	HC_INTERNAL,      /* out of memory or a bug (not a verdict) */
+	HC_STATUS_COUNT
+} hc_status;
+
+/**
+ * Returns the stable name of `status` ("ok", "malformed", ...), the exact
+ * strings of DESIGN.md.  Never NULL: an out-of-range value gives "internal".
+ */
+HC_EXPORT const char *hc_status_name(hc_status status);
+
+/**
+ * Parses a stable status name back into its value.  Returns 0 and stores the
+ * value in *out on success, -1 if `name` is not a status name.
+ */
+HC_EXPORT int hc_status_from_name(const char *name, hc_status *out);
+
+/** Returns the library version string, HC_VERSION of the built library. */
+HC_EXPORT const char *hc_version(void);
+
+/** Releases a string returned by the library.  NULL is a no-op. */
+HC_EXPORT void hc_string_free(char *s);
+
+/* ------------------------------------------------------------------------
+ * Validator
+ * --------------------------------------------------------------------- */
+
+typedef struct hc_validator hc_validator;
+
+/**
+ * Builds a validator from the configuration file at `path` (JSON with
+ * comments, the v1 schema of hopcheck.conf(5)); relative paths inside it are
+ * resolved against the file's directory.  On success returns HC_OK and
+ * stores the validator in *out.  On failure returns HC_CONFIG (or
+ * HC_INTERNAL), leaves *out NULL and, when `errors` is not NULL, stores in
+ * *errors a newline-separated list of every problem found, each naming its
+ * JSON path; release it with hc_string_free().
+ */
+HC_EXPORT HC_WARN_UNUSED hc_status hc_validator_new_from_file(const char *path,
+    hc_validator **out, char **errors);
+
+/**
+ * Same as hc_validator_new_from_file(), from the `len` bytes of `json`.
+ * Relative paths in the configuration are resolved against `base_dir`
+ * (NULL means the current directory).
+ */
+HC_EXPORT HC_WARN_UNUSED hc_status hc_validator_new_from_json(const char *json,
+    size_t len, const char *base_dir, hc_validator **out, char **errors);
+
+/** Releases a validator.  NULL is a no-op.  No validation may be running. */
+HC_EXPORT void hc_validator_free(hc_validator *v);
+
+/* ------------------------------------------------------------------------
+ * Remote keys
+ * --------------------------------------------------------------------- */
+
+/**
+ * Runs one round of key refreshing for a validator whose issuers use
+ * `jwks_uri` or `discovery`, or whose trust domains use `bundle_uri`: every
+ * source that is due (by its Cache-Control max-age, within the configured
+ * bounds), that has never loaded, or for which an unknown `kid` asked an
+ * early refresh, is fetched, and its new set swapped in atomically (on
+ * failure the last good set is kept until it is older than
+ * `fetch.max_stale_s`).  Blocks for network I/O within the configured
+ * timeouts; call it from a thread of your own, in a loop, sleeping *next_ms
+ * milliseconds (or until hc_validator_refresh_wait() returns) between
+ * rounds.  Safe to run while other threads validate.  Returns HC_OK when
+ * every key source has a usable set, HC_UNAVAILABLE otherwise.
+ */
+HC_EXPORT hc_status hc_validator_refresh(hc_validator *v, int64_t *next_ms);
+
+/**
+ * Sleeps until a refresh is due or was asked for (an unknown `kid`), at
+ * most `max_ms` milliseconds.  For the refresher thread's loop.
+ */
+HC_EXPORT void hc_validator_refresh_wait(hc_validator *v, int64_t max_ms);
+
+/**
+ * Starts a background thread, owned by the validator and stopped by
+ * hc_validator_free(), that runs hc_validator_refresh() rounds.  A
+ * validator with no remote key source needs none; this is then a no-op.
+ */
+HC_EXPORT hc_status hc_validator_start_refresher(hc_validator *v);
+
+/** Returns 1 when every issuer and trust domain has a usable key set. */
+HC_EXPORT int hc_validator_ready(const hc_validator *v);
+
+/** Statistics of one key source, for metrics (see hc_validator_key_stats). */
+typedef struct hc_key_stats {
+	const char *source;      /* the issuer or "spiffe://" trust domain */
+	size_t keys;             /* keys in the current set (0: none) */
+	int64_t loaded_at;       /* when the current set was loaded (0: never) */
+	uint64_t refresh_ok;     /* fetches that installed a new set */
+	uint64_t refresh_not_modified; /* 304 answers */
+	uint64_t refresh_failed; /* fetches that failed */
+} hc_key_stats;
+
+/**
+ * Fills up to `max` entries of `out` with the statistics of every key
+ * source (issuers first, then trust domains) and returns how many exist.
+ * The `source` strings are borrowed from the validator.
+ */
+HC_EXPORT size_t hc_validator_key_stats(const hc_validator *v,
+    hc_key_stats *out, size_t max);
+
+/* ------------------------------------------------------------------------
+ * Request context
+ * --------------------------------------------------------------------- */
+
+typedef struct hc_request hc_request;
+
+/** Allocates an empty request (no route, no peer, the system clock). */
+HC_EXPORT hc_request *hc_request_new(void);
+
+/** Releases a request.  NULL is a no-op. */
+HC_EXPORT void hc_request_free(hc_request *req);
+
+/**
+ * Sets the HTTP method and path the token is presented for, matched against
+ * the configured routes.  The path is compared without its query string.
+ * Returns HC_OK, or HC_INTERNAL when out of memory, HC_MALFORMED when either
+ * string is empty or over 4096 bytes.
+ */
+HC_EXPORT hc_status hc_request_set_route(hc_request *req, const char *method,
+    const char *path);
+
+/** Sets the tenant of the request, compared with a route's tenant claim. */
+HC_EXPORT hc_status hc_request_set_tenant(hc_request *req, const char *tenant);
+
+/**
+ * Fixes the clock for this request at `now` seconds since the epoch
+ * (tests, replays of recorded traffic).  Without it, time(NULL) is used.
+ */
+HC_EXPORT void hc_request_set_time(hc_request *req, int64_t now);
+
+/**
+ * Sets the peer's leaf certificate, as authenticated by the TLS layer or a
+ * trusted front proxy: DER bytes, or PEM text (the first certificate of the
+ * PEM is the leaf).  Its SHA-256 thumbprint is what `cnf.x5t#S256` must
+ * equal, and its URI SAN is the peer's SPIFFE ID.  Returns HC_MALFORMED
+ * (with no change to the request) when the bytes are not one certificate.
+ */
+HC_EXPORT hc_status hc_request_set_peer_cert(hc_request *req,
+    const unsigned char *cert, size_t len);
+
+/**
+ * Sets the peer's identity as computed by a trusted front proxy: the
+ * base64url SHA-256 thumbprint of its certificate (43 characters, or NULL)
+ * and its SPIFFE ID (or NULL).  Overrides any earlier peer setting.
+ */
+HC_EXPORT hc_status hc_request_set_peer_identity(hc_request *req,
+    const char *x5t_s256, const char *spiffe_id);
+
+/* ------------------------------------------------------------------------
+ * Validation and its result
+ * --------------------------------------------------------------------- */
+
+typedef struct hc_result hc_result;
+
+/**
+ * Validates the `len` bytes of `token` for request `req` (NULL: no route,
+ * no peer, system clock).  Always returns the verdict; when `out` is not
+ * NULL it also stores a result object there (NULL only on HC_INTERNAL from
+ * allocation failure), to be released with hc_result_free().
+ * Thread-safe: any number of threads may validate with one validator.
+ */
+HC_EXPORT hc_status hc_validate(const hc_validator *v, const char *token,
+    size_t len, const hc_request *req, hc_result **out);
+
+/** Releases a result.  NULL is a no-op. */
+HC_EXPORT void hc_result_free(hc_result *r);
+
+/** The verdict. */
+HC_EXPORT hc_status hc_result_status(const hc_result *r);
+
+/**
+ * A one-line, human-readable reason naming the claim and the values
+ * involved ("aud [\"https://a\"] does not name this service"); "accepted"
+ * on HC_OK.  Never contains token or signature bytes.  Never NULL.
+ */
+HC_EXPORT const char *hc_result_detail(const hc_result *r);
+
+/*
+ * The accessors below return data only from a token whose signature has
+ * been verified (layer 1 passed); before that they return NULL / 0.
+ */
+
+/** The verified `iss`. */
+HC_EXPORT const char *hc_result_issuer(const hc_result *r);
+/** The verified `sub`, or NULL when absent. */
+HC_EXPORT const char *hc_result_subject(const hc_result *r);
+/** The client: `client_id`, else `sub`; NULL when neither is present. */
+HC_EXPORT const char *hc_result_client(const hc_result *r);
+/** The `kid` of the key that verified the token, or NULL. */
+HC_EXPORT const char *hc_result_kid(const hc_result *r);
+/** The algorithm that verified the token ("ES256", ...), or NULL. */
+HC_EXPORT const char *hc_result_alg(const hc_result *r);
+/** Number of actors in the `act` chain (0: not delegated). */
+HC_EXPORT size_t hc_result_actor_count(const hc_result *r);
+/**
+ * The `sub` of actor `i`: 0 is the current actor (outermost `act`), higher
+ * indices are prior actors, the least recent last.  NULL when out of range.
+ */
+HC_EXPORT const char *hc_result_actor(const hc_result *r, size_t i);
+/**
+ * The token's scopes as one space-separated string, from `scope` or `scp`
+ * (NULL when the token carries neither).
+ */
+HC_EXPORT const char *hc_result_scope(const hc_result *r);
+/** The `exp` of the token in whole seconds (0 when not verified). */
+HC_EXPORT int64_t hc_result_expiry(const hc_result *r);
+/**
+ * Returns the verified claim `name` as compact JSON text (a string claim
+ * comes back quoted), or NULL when absent or unverified.  Release the text
+ * with hc_string_free().
+ */
+HC_EXPORT char *hc_result_claim_json(const hc_result *r, const char *name);
+/**
+ * Returns the whole result as one JSON object, the format of `hopcheck
+ * validate`: {"status", "detail", and once verified "issuer", "subject",
+ * "client", "actors", "scope", "exp", "kid", "alg"}.  Release with
+ * hc_string_free(); NULL on allocation failure.
+ */
+HC_EXPORT char *hc_result_to_json(const hc_result *r);
+
+/* ------------------------------------------------------------------------
+ * Token exchange, calling side
+ * --------------------------------------------------------------------- */
+
+/**
+ * Checks, on the calling side of an RFC 8693 token exchange, that the token
+ * an STS returned (`issued`) is narrower than the token that was sent
+ * (`subject`): both verify under the validator's issuers; same `iss` and
+ * `sub`; `aud` is exactly the requested `audience` (a string, or an array
+ * of that one value); every scope of `issued` is in `subject`; `exp` of
+ * `issued` is not later than that of `subject`, and `issued` is not expired
+ * at `now` (seconds since the epoch; 0 means time(NULL)); `act` of `issued`
+ * is {"sub": self, "act": <the subject's act>} with no prior actor dropped,
+ * altered or inserted; when `subject` carries `may_act`, `self` is the party
+ * it names.  Returns HC_OK, HC_NARROWING with *detail saying what
+ * broadened, or the status that rejected either token's verification.
+ * *detail (when `detail` is not NULL) is released with hc_string_free().
+ */
+HC_EXPORT hc_status hc_check_exchange(const hc_validator *v,
+    const char *subject, size_t subject_len, const char *issued,
+    size_t issued_len, const char *audience, const char *self, int64_t now,
+    char **detail);
+
+/* ------------------------------------------------------------------------
+ * SPIFFE IDs
+ * --------------------------------------------------------------------- */
+
+/**
+ * Checks the `len` bytes of `id` against the SPIFFE-ID grammar (SPIFFE-ID
+ * standard sections 2.1-2.3): lowercase `spiffe://` scheme; a non-empty,
+ * lowercase trust domain of [a-z0-9.-_] of at most 255 bytes, with no
+ * userinfo, port or percent-encoding; a path of segments of
+ * [a-zA-Z0-9.-_], none empty, `.` or `..`, no trailing `/`; no query or
+ * fragment; at most 2048 bytes in all.  An ID with no path (the trust
+ * domain's own ID) is valid here; an X.509-SVID additionally needs a path.
+ * Returns HC_OK, or HC_MALFORMED with *detail naming the rule broken.
+ * Any of the out-parameters may be NULL; strings stored in them (the trust
+ * domain name, the path with its leading `/` or "" when none, the detail)
+ * are released with hc_string_free().  On failure *trust_domain and *path
+ * are set to NULL.
+ */
+HC_EXPORT hc_status hc_spiffe_id_parse(const char *id, size_t len,
+    char **trust_domain, char **path, char **detail);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* HOPCHECK_H */

@@ -1,0 +1,98 @@
+/*
+ * b64url.c - strict base64url (RFC 7515 section 2; RFC 4648 section 5).
+ *
+ * JWS uses the URL-safe alphabet without padding.  The decoder accepts one
+ * encoding per byte string and nothing else: no '=', no whitespace, no '+'
+ * or '/', no length of 1 mod 4, and the unused low bits of the last
+ * character must be zero (RFC 4648 section 3.5 lets a decoder reject
+ * otherwise; we do, so that a token has exactly one valid spelling and
+ * signature or thumbprint aliases cannot exist).
+ */
+#include <string.h>
+
+#include "internal.h"
+
+static const char enc_table[] =
+    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+
+/* Value of a base64url character, or -1. */
+static int
+dec_char(unsigned char c)
+{
+	if (c >= 'A' && c <= 'Z')
+		return c - 'A';
+	if (c >= 'a' && c <= 'z')
+		return c - 'a' + 26;
+	if (c >= '0' && c <= '9')
+		return c - '0' + 52;
+	if (c == '-')
+		return 62;
+	if (c == '_')
+		return 63;
+	return -1;
+}
+
+int
+hc_b64url_decode(const char *in, size_t n, unsigned char *out, size_t cap,
+    size_t *outlen)
+{
+	size_t full = n / 4, rem = n % 4, o = 0;
+	int v[4];
+
+	*outlen = 0;
+	if (rem == 1)
+		return -1;
+	if (full * 3 + (rem ? rem - 1 : 0) > cap)
+		return -1;
+	for (size_t i = 0; i < full; i++) {
+		for (int k = 0; k < 4; k++)
+			if ((v[k] = dec_char((unsigned char)in[i * 4 + (size_t)k])) < 0)
+				return -1;
+		out[o++] = (unsigned char)((v[0] << 2) | (v[1] >> 4));
+		out[o++] = (unsigned char)(((v[1] & 15) << 4) | (v[2] >> 2));
+		out[o++] = (unsigned char)(((v[2] & 3) << 6) | v[3]);
+	}
+	if (rem > 0) {
+		const char *t = in + full * 4;
+		for (size_t k = 0; k < rem; k++)
+			if ((v[k] = dec_char((unsigned char)t[k])) < 0)
+				return -1;
+		out[o++] = (unsigned char)((v[0] << 2) | (v[1] >> 4));
+		if (rem == 2) {
+			if ((v[1] & 15) != 0)
+				return -1;  /* non-canonical trailing bits */
+		} else {
+			out[o++] = (unsigned char)(((v[1] & 15) << 4) | (v[2] >> 2));
+			if ((v[2] & 3) != 0)
+				return -1;
+		}
+	}
+	*outlen = o;
+	return 0;
+}
+
+void
+hc_b64url_encode(const unsigned char *in, size_t n, char *out)
+{
+	size_t o = 0, i = 0;
+
+	for (; i + 3 <= n; i += 3) {
+		unsigned w = (unsigned)in[i] << 16 | (unsigned)in[i + 1] << 8 |
+		    in[i + 2];
+		out[o++] = enc_table[(w >> 18) & 63];
+		out[o++] = enc_table[(w >> 12) & 63];
+		out[o++] = enc_table[(w >> 6) & 63];
+		out[o++] = enc_table[w & 63];
+	}
+	if (n - i == 1) {
+		unsigned w = (unsigned)in[i] << 16;
+		out[o++] = enc_table[(w >> 18) & 63];
+		out[o++] = enc_table[(w >> 12) & 63];
+	} else if (n - i == 2) {
+		unsigned w = (unsigned)in[i] << 16 | (unsigned)in[i + 1] << 8;
+		out[o++] = enc_table[(w >> 18) & 63];
+		out[o++] = enc_table[(w >> 12) & 63];
+		out[o++] = enc_table[(w >> 6) & 63];
+	}
+	out[o] = '\0';
+}

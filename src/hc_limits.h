@@ -1,0 +1,55 @@
+/*
+ * hc_limits.h - every bound on untrusted input, in one place.
+ *
+ * Each size, count and depth that an input can drive has a named maximum
+ * here; code compares against these names, never against literals, so the
+ * whole attack surface of "how big can it get" is reviewable on one page.
+ */
+#ifndef HC_LIMITS_H
+#define HC_LIMITS_H
+
+/* Tokens. */
+#define HC_DEFAULT_MAX_TOKEN_BYTES 16384   /* config max_token_bytes default */
+#define HC_MAX_TOKEN_BYTES_CAP     (1024 * 1024) /* highest allowed setting */
+
+/* JSON (tokens, keys, configuration). */
+#define HC_JSON_MAX_DEPTH          32      /* nesting of arrays and objects */
+#define HC_JSON_MAX_MEMBERS        1024    /* members of one object */
+#define HC_JSON_MAX_BYTES          (1024 * 1024) /* one JSON document */
+
+/* Keys. */
+#define HC_MAX_KEYS_PER_SET        64      /* JWKs in one set */
+#define HC_MAX_KID_BYTES           256     /* a kid longer than this never matches */
+#define HC_MIN_RSA_BITS            2048
+#define HC_MAX_RSA_BITS            8192
+#define HC_MIN_HMAC_BYTES          32      /* RFC 7518 3.2: key >= hash size; 256 bits minimum */
+#define HC_MAX_HMAC_BYTES          1024
+#define HC_MAX_KEYFILE_BYTES       (1024 * 1024)
+
+/* Configuration. */
+#define HC_MAX_CONFIG_BYTES        (1024 * 1024)
+#define HC_MAX_ISSUERS             64
+#define HC_MAX_LIST_ITEMS          256     /* audiences, algorithms, types, routes, ... */
+#define HC_MAX_CONFIG_STRING       4096
+#define HC_MAX_CLOCK_SKEW_S        300
+#define HC_DEFAULT_CLOCK_SKEW_S    30
+#define HC_DEFAULT_MAX_LIFETIME_S  86400
+
+/* Claims and requests. */
+#define HC_MAX_SCOPES              256     /* scope tokens in one token */
+#define HC_MAX_AUDIENCES           64      /* aud array elements */
+#define HC_MAX_ACT_DEPTH           16      /* hard cap on act nesting */
+#define HC_DEFAULT_ACT_DEPTH       4
+#define HC_MAX_REQUEST_STRING      4096    /* method, path, tenant, ids */
+#define HC_MAX_CERT_BYTES          (64 * 1024)
+#define HC_MAX_SPIFFE_ID_BYTES     2048    /* SPIFFE-ID 2.3 */
+#define HC_MAX_TRUST_DOMAIN_BYTES  255     /* SPIFFE-ID 2.3 */
+
+/* NumericDate range accepted (RFC 7519 section 2): 1970 .. 9999-12-31. */
+#define HC_MAX_NUMERIC_DATE        253402300799.0
+
+/* Detail strings. */
+#define HC_DETAIL_MAX              512
+#define HC_DETAIL_VALUE_MAX        96      /* a value quoted in a detail is cut here */
+
+#endif /* HC_LIMITS_H */

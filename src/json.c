@@ -1,0 +1,601 @@
+/*
+ * json.c - strict JSON, the only file that includes cJSON.
+ *
+ * cJSON is lenient in ways a security tool cannot be: it accepts some
+ * malformed numbers, raw control characters and invalid UTF-8 in strings,
+ * silently truncates a string at an escaped U+0000, and keeps duplicate
+ * member names (so "alg" could mean two things to two parsers).  So every
+ * document first goes through our own validating scanner, which enforces
+ * the RFC 8259 grammar, well-formed UTF-8 (RFC 3629: no overlong forms, no
+ * surrogates, nothing above U+10FFFF), paired surrogate escapes, no U+0000,
+ * a nesting depth of at most HC_JSON_MAX_DEPTH and at most
+ * HC_JSON_MAX_MEMBERS members per container.  Only then does cJSON build
+ * the tree, and a final walk rejects duplicate member names at every depth,
+ * compared after unescaping (RFC 7515 section 10.13: "\u0061lg" is "alg").
+ *
+ * Outside this file a node is the opaque hc_json; lookups are always
+ * case-sensitive (cJSON_GetObjectItemCaseSensitive).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cjson/cJSON.h>
+
+#include "internal.h"
+
+/* ------------------------------------------------------------- scanner */
+
+typedef struct scan {
+	const unsigned char *s;
+	size_t n;
+	size_t i;
+	hc_detail *d;
+	const char *what;        /* "JSON", for details */
+} scan;
+
+static hc_status scan_value(scan *sc, unsigned depth);
+
+static hc_status
+scan_err(scan *sc, const char *msg)
+{
+	return hc_fail(sc->d, HC_MALFORMED, "%s: %s at byte %zu", sc->what, msg,
+	    sc->i);
+}
+
+static void
+skip_ws(scan *sc)
+{
+	while (sc->i < sc->n && (sc->s[sc->i] == ' ' || sc->s[sc->i] == '\t' ||
+	    sc->s[sc->i] == '\n' || sc->s[sc->i] == '\r'))
+		sc->i++;
+}
+
+static int
+hexval(unsigned char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+/* Reads the 4 hex digits after "\u" at sc->i; -1 when not hex. */
+static long
+scan_u4(scan *sc)
+{
+	long v = 0;
+
+	if (sc->n - sc->i < 4)
+		return -1;
+	for (int k = 0; k < 4; k++) {
+		int h = hexval(sc->s[sc->i + (size_t)k]);
+		if (h < 0)
+			return -1;
+		v = v * 16 + h;
+	}
+	sc->i += 4;
+	return v;
+}
+
+/*
+ * Validates one UTF-8 sequence starting at sc->i (a byte >= 0x80) and
+ * advances past it (RFC 3629 section 4, the table of well-formed bytes).
+ */
+static hc_status
+scan_utf8(scan *sc)
+{
+	const unsigned char *p = sc->s + sc->i;
+	size_t left = sc->n - sc->i, len;
+	unsigned char lo = 0x80, hi = 0xbf;
+
+	if (p[0] >= 0xc2 && p[0] <= 0xdf)
+		len = 2;
+	else if (p[0] >= 0xe0 && p[0] <= 0xef) {
+		len = 3;
+		if (p[0] == 0xe0)
+			lo = 0xa0;          /* overlong */
+		else if (p[0] == 0xed)
+			hi = 0x9f;          /* surrogates */
+	} else if (p[0] >= 0xf0 && p[0] <= 0xf4) {
+		len = 4;
+		if (p[0] == 0xf0)
+			lo = 0x90;          /* overlong */
+		else if (p[0] == 0xf4)
+			hi = 0x8f;          /* above U+10FFFF */
+	} else
+		return scan_err(sc, "invalid UTF-8 lead byte");
+	if (left < len)
+		return scan_err(sc, "truncated UTF-8 sequence");
+	if (p[1] < lo || p[1] > hi)
+		return scan_err(sc, "invalid UTF-8 sequence");
+	for (size_t k = 2; k < len; k++)
+		if (p[k] < 0x80 || p[k] > 0xbf)
+			return scan_err(sc, "invalid UTF-8 sequence");
+	sc->i += len;
+	return HC_OK;
+}
+
+static hc_status
+scan_string(scan *sc)
+{
+	sc->i++;                        /* opening quote */
+	for (;;) {
+		if (sc->i >= sc->n)
+			return scan_err(sc, "unterminated string");
+		unsigned char c = sc->s[sc->i];
+		if (c == '"') {
+			sc->i++;
+			return HC_OK;
+		}
+		if (c < 0x20)
+			return scan_err(sc, "control character in string");
+		if (c >= 0x80) {
+			hc_status st = scan_utf8(sc);
+			if (st != HC_OK)
+				return st;
+			continue;
+		}
+		if (c != '\\') {
+			sc->i++;
+			continue;
+		}
+		if (++sc->i >= sc->n)
+			return scan_err(sc, "unterminated escape");
+		c = sc->s[sc->i++];
+		if (strchr("\"\\/bfnrt", c) != NULL && c != '\0')
+			continue;
+		if (c != 'u')
+			return scan_err(sc, "invalid escape");
+		long u = scan_u4(sc);
+		if (u < 0)
+			return scan_err(sc, "invalid \\u escape");
+		if (u == 0)
+			return scan_err(sc, "escaped U+0000 in string");
+		if (u >= 0xdc00 && u <= 0xdfff)
+			return scan_err(sc, "unpaired low surrogate escape");
+		if (u >= 0xd800 && u <= 0xdbff) {
+			if (sc->n - sc->i < 2 || sc->s[sc->i] != '\\' ||
+			    sc->s[sc->i + 1] != 'u')
+				return scan_err(sc, "unpaired high surrogate escape");
+			sc->i += 2;
+			long lo = scan_u4(sc);
+			if (lo < 0xdc00 || lo > 0xdfff)
+				return scan_err(sc, "unpaired high surrogate escape");
+		}
+	}
+}
+
+static hc_status
+scan_number(scan *sc)
+{
+	const unsigned char *s = sc->s;
+	size_t start = sc->i;
+
+	if (s[sc->i] == '-')
+		sc->i++;
+	if (sc->i >= sc->n)
+		return scan_err(sc, "invalid number");
+	if (s[sc->i] == '0')
+		sc->i++;
+	else if (s[sc->i] >= '1' && s[sc->i] <= '9')
+		while (sc->i < sc->n && s[sc->i] >= '0' && s[sc->i] <= '9')
+			sc->i++;
+	else
+		return scan_err(sc, "invalid number");
+	if (sc->i < sc->n && s[sc->i] == '.') {
+		sc->i++;
+		if (sc->i >= sc->n || s[sc->i] < '0' || s[sc->i] > '9')
+			return scan_err(sc, "invalid number");
+		while (sc->i < sc->n && s[sc->i] >= '0' && s[sc->i] <= '9')
+			sc->i++;
+	}
+	if (sc->i < sc->n && (s[sc->i] == 'e' || s[sc->i] == 'E')) {
+		sc->i++;
+		if (sc->i < sc->n && (s[sc->i] == '+' || s[sc->i] == '-'))
+			sc->i++;
+		if (sc->i >= sc->n || s[sc->i] < '0' || s[sc->i] > '9')
+			return scan_err(sc, "invalid number");
+		while (sc->i < sc->n && s[sc->i] >= '0' && s[sc->i] <= '9')
+			sc->i++;
+	}
+	if (sc->i - start > 64)
+		return scan_err(sc, "number too long");
+	return HC_OK;
+}
+
+static hc_status
+scan_literal(scan *sc, const char *lit)
+{
+	size_t l = strlen(lit);
+
+	if (sc->n - sc->i < l || memcmp(sc->s + sc->i, lit, l) != 0)
+		return scan_err(sc, "invalid literal");
+	sc->i += l;
+	return HC_OK;
+}
+
+/* Scans an array or object body; the recursion is bounded by `depth`. */
+static hc_status
+scan_container(scan *sc, unsigned depth)
+{
+	unsigned char close = sc->s[sc->i] == '{' ? '}' : ']';
+	size_t count = 0;
+	hc_status st;
+
+	if (depth >= HC_JSON_MAX_DEPTH)
+		return scan_err(sc, "nesting too deep");
+	sc->i++;
+	skip_ws(sc);
+	if (sc->i < sc->n && sc->s[sc->i] == close) {
+		sc->i++;
+		return HC_OK;
+	}
+	for (;;) {
+		if (++count > HC_JSON_MAX_MEMBERS)
+			return scan_err(sc, "too many members");
+		skip_ws(sc);
+		if (close == '}') {
+			if (sc->i >= sc->n || sc->s[sc->i] != '"')
+				return scan_err(sc, "expected a member name");
+			if ((st = scan_string(sc)) != HC_OK)
+				return st;
+			skip_ws(sc);
+			if (sc->i >= sc->n || sc->s[sc->i] != ':')
+				return scan_err(sc, "expected ':'");
+			sc->i++;
+		}
+		if ((st = scan_value(sc, depth + 1)) != HC_OK)
+			return st;
+		skip_ws(sc);
+		if (sc->i >= sc->n)
+			return scan_err(sc, "unexpected end");
+		if (sc->s[sc->i] == close) {
+			sc->i++;
+			return HC_OK;
+		}
+		if (sc->s[sc->i] != ',')
+			return scan_err(sc, "expected ',' or end of container");
+		sc->i++;
+	}
+}
+
+static hc_status
+scan_value(scan *sc, unsigned depth)
+{
+	skip_ws(sc);
+	if (sc->i >= sc->n)
+		return scan_err(sc, "unexpected end");
+	switch (sc->s[sc->i]) {
+	case '{':
+	case '[':
+		return scan_container(sc, depth);
+	case '"':
+		return scan_string(sc);
+	case 't':
+		return scan_literal(sc, "true");
+	case 'f':
+		return scan_literal(sc, "false");
+	case 'n':
+		return scan_literal(sc, "null");
+	default:
+		if (sc->s[sc->i] == '-' ||
+		    (sc->s[sc->i] >= '0' && sc->s[sc->i] <= '9'))
+			return scan_number(sc);
+		return scan_err(sc, "unexpected character");
+	}
+}
+
+/* ------------------------------------------------------------ duplicates */
+
+/* Depth is already bounded by the scanner. */
+static bool
+has_duplicate(const cJSON *j, const char **dup)
+{
+	if (!cJSON_IsObject(j) && !cJSON_IsArray(j))
+		return false;
+	for (const cJSON *c = j->child; c != NULL; c = c->next) {
+		if (cJSON_IsObject(j)) {
+			for (const cJSON *p = j->child; p != c; p = p->next) {
+				if (strcmp(p->string, c->string) == 0) {
+					*dup = c->string;
+					return true;
+				}
+			}
+		}
+		if (has_duplicate(c, dup))
+			return true;
+	}
+	return false;
+}
+
+/* ------------------------------------------------------------------ API */
+
+static hc_status
+parse_common(const char *buf, size_t len, hc_json **out, hc_detail *d)
+{
+	scan sc = { (const unsigned char *)buf, len, 0, d, "JSON" };
+	const char *dup = NULL;
+	char q[HC_DETAIL_VALUE_MAX + 16];
+	cJSON *j;
+	hc_status st;
+
+	*out = NULL;
+	if (len > HC_JSON_MAX_BYTES)
+		return hc_fail(d, HC_MALFORMED, "JSON: %zu bytes, over the limit "
+		    "of %d", len, HC_JSON_MAX_BYTES);
+	if ((st = scan_value(&sc, 0)) != HC_OK)
+		return st;
+	skip_ws(&sc);
+	if (sc.i != len)
+		return scan_err(&sc, "trailing bytes after the value");
+	j = cJSON_ParseWithLength(buf, len);
+	if (j == NULL)
+		return hc_fail(d, HC_MALFORMED, "JSON: rejected by the parser");
+	if (has_duplicate(j, &dup)) {
+		hc_fail(d, HC_MALFORMED, "JSON: duplicate member name %s",
+		    hc_quote(q, sizeof(q), dup));
+		cJSON_Delete(j);
+		return HC_MALFORMED;
+	}
+	*out = j;
+	return HC_OK;
+}
+
+hc_status
+hc_json_parse(const char *buf, size_t len, hc_json **out, hc_detail *d)
+{
+	return parse_common(buf, len, out, d);
+}
+
+/*
+ * Replaces // and block comments outside strings with spaces (keeping
+ * newlines), so that offsets in errors still point into the file.
+ */
+static int
+strip_comments(char *s, size_t n)
+{
+	size_t i = 0;
+
+	while (i < n) {
+		if (s[i] == '"') {
+			for (i++; i < n && s[i] != '"'; i++)
+				if (s[i] == '\\' && i + 1 < n)
+					i++;
+			i++;
+		} else if (s[i] == '/' && i + 1 < n && s[i + 1] == '/') {
+			while (i < n && s[i] != '\n')
+				s[i++] = ' ';
+		} else if (s[i] == '/' && i + 1 < n && s[i + 1] == '*') {
+			s[i++] = ' ';
+			s[i++] = ' ';
+			while (i < n && !(s[i] == '*' && i + 1 < n && s[i + 1] == '/')) {
+				if (s[i] != '\n')
+					s[i] = ' ';
+				i++;
+			}
+			if (i >= n)
+				return -1;
+			s[i++] = ' ';
+			s[i++] = ' ';
+		} else
+			i++;
+	}
+	return 0;
+}
+
+hc_status
+hc_json_parse_commented(char *buf, size_t len, hc_json **out, hc_detail *d)
+{
+	hc_status st;
+
+	*out = NULL;
+	if (strip_comments(buf, len) != 0)
+		return hc_fail(d, HC_MALFORMED, "JSON: unterminated comment");
+	st = parse_common(buf, len, out, d);
+	if (st != HC_OK && d != NULL) {
+		/* Turn "at byte N" into a line and column for people. */
+		const char *at = strstr(d->text, " at byte ");
+		if (at != NULL) {
+			size_t off = (size_t)strtoul(at + 9, NULL, 10), line = 1,
+			    col = 1;
+			for (size_t i = 0; i < off && i < len; i++) {
+				if (buf[i] == '\n') {
+					line++;
+					col = 1;
+				} else
+					col++;
+			}
+			(void)snprintf(d->text + (at - d->text),
+			    sizeof(d->text) - (size_t)(at - d->text),
+			    " at line %zu column %zu", line, col);
+		}
+	}
+	return st;
+}
+
+void
+hc_json_free(hc_json *j)
+{
+	cJSON_Delete(j);
+}
+
+hc_json_type
+hc_json_type_of(const hc_json *j)
+{
+	if (j == NULL)
+		return HC_JSON_INVALID;
+	if (cJSON_IsNull(j))
+		return HC_JSON_NULL;
+	if (cJSON_IsFalse(j))
+		return HC_JSON_FALSE;
+	if (cJSON_IsTrue(j))
+		return HC_JSON_TRUE;
+	if (cJSON_IsNumber(j))
+		return HC_JSON_NUMBER;
+	if (cJSON_IsString(j))
+		return HC_JSON_STRING;
+	if (cJSON_IsArray(j))
+		return HC_JSON_ARRAY;
+	if (cJSON_IsObject(j))
+		return HC_JSON_OBJECT;
+	return HC_JSON_INVALID;
+}
+
+const char *
+hc_json_type_name(hc_json_type t)
+{
+	switch (t) {
+	case HC_JSON_NULL:
+		return "null";
+	case HC_JSON_FALSE:
+	case HC_JSON_TRUE:
+		return "boolean";
+	case HC_JSON_NUMBER:
+		return "number";
+	case HC_JSON_STRING:
+		return "string";
+	case HC_JSON_ARRAY:
+		return "array";
+	case HC_JSON_OBJECT:
+		return "object";
+	default:
+		return "nothing";
+	}
+}
+
+const hc_json *
+hc_json_get(const hc_json *obj, const char *name)
+{
+	if (!cJSON_IsObject(obj))
+		return NULL;
+	return cJSON_GetObjectItemCaseSensitive(obj, name);
+}
+
+const hc_json *
+hc_json_first(const hc_json *j)
+{
+	if (!cJSON_IsObject(j) && !cJSON_IsArray(j))
+		return NULL;
+	return j->child;
+}
+
+const hc_json *
+hc_json_next(const hc_json *j)
+{
+	return j == NULL ? NULL : j->next;
+}
+
+const char *
+hc_json_name(const hc_json *j)
+{
+	return j == NULL ? NULL : j->string;
+}
+
+size_t
+hc_json_count(const hc_json *j)
+{
+	size_t n = 0;
+
+	for (const hc_json *c = hc_json_first(j); c != NULL; c = c->next)
+		n++;
+	return n;
+}
+
+const char *
+hc_json_string(const hc_json *j)
+{
+	return cJSON_IsString(j) ? j->valuestring : NULL;
+}
+
+bool
+hc_json_number(const hc_json *j, double *out)
+{
+	if (!cJSON_IsNumber(j))
+		return false;
+	*out = j->valuedouble;
+	return true;
+}
+
+char *
+hc_json_print(const hc_json *j)
+{
+	return j == NULL ? NULL : cJSON_PrintUnformatted(j);
+}
+
+char *
+hc_json_print_pretty(const hc_json *j)
+{
+	return j == NULL ? NULL : cJSON_Print(j);
+}
+
+hc_json *
+hc_json_new_object(void)
+{
+	return cJSON_CreateObject();
+}
+
+hc_json *
+hc_json_new_array(void)
+{
+	return cJSON_CreateArray();
+}
+
+hc_json *
+hc_json_new_string(const char *s)
+{
+	return s == NULL ? cJSON_CreateNull() : cJSON_CreateString(s);
+}
+
+hc_json *
+hc_json_dup(const hc_json *j)
+{
+	return j == NULL ? NULL : cJSON_Duplicate(j, 1);
+}
+
+void
+hc_json_add(hc_json *obj, const char *name, hc_json *item)
+{
+	if (obj == NULL || item == NULL) {
+		cJSON_Delete(item);
+		return;
+	}
+	cJSON_AddItemToObject(obj, name, item);
+}
+
+void
+hc_json_add_string(hc_json *obj, const char *name, const char *s)
+{
+	hc_json_add(obj, name, hc_json_new_string(s));
+}
+
+void
+hc_json_add_number(hc_json *obj, const char *name, double n)
+{
+	hc_json_add(obj, name, cJSON_CreateNumber(n));
+}
+
+void
+hc_json_add_bool(hc_json *obj, const char *name, bool b)
+{
+	hc_json_add(obj, name, cJSON_CreateBool(b));
+}
+
+void
+hc_json_add_null(hc_json *obj, const char *name)
+{
+	hc_json_add(obj, name, cJSON_CreateNull());
+}
+
+void
+hc_json_append(hc_json *arr, hc_json *item)
+{
+	if (arr == NULL || item == NULL) {
+		cJSON_Delete(item);
+		return;
+	}
+	cJSON_AddItemToArray(arr, item);
+}

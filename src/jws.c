@@ -1,0 +1,120 @@
+/*
+ * jws.c - the JWS compact serialization (RFC 7515 sections 3.1 and 5.2).
+ *
+ * A token is exactly three base64url segments separated by two dots: the
+ * protected header, the payload and the signature.  Each is decoded with
+ * the strict decoder of b64url.c; header and payload must be JSON objects
+ * under the strict rules of json.c (RFC 7515 section 5.2 steps 1-3, RFC
+ * 7519 section 7.2 steps 1-5 and 10).  The signing input is the first two
+ * segments exactly as they were received, never a re-encoding, so that what
+ * is verified is byte for byte what was sent.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+
+/* Decodes one segment into a new heap buffer (NUL-terminated for JSON). */
+static hc_status
+decode_segment(const char *seg, size_t n, const char *what,
+    unsigned char **out, size_t *outlen, hc_detail *d)
+{
+	unsigned char *buf;
+
+	*out = NULL;
+	buf = malloc(HC_B64URL_DECODED_MAX(n) + 1);
+	if (buf == NULL)
+		return hc_fail(d, HC_INTERNAL, "out of memory");
+	if (hc_b64url_decode(seg, n, buf, HC_B64URL_DECODED_MAX(n), outlen) != 0) {
+		free(buf);
+		return hc_fail(d, HC_MALFORMED, "%s segment is not canonical "
+		    "unpadded base64url", what);
+	}
+	buf[*outlen] = '\0';
+	*out = buf;
+	return HC_OK;
+}
+
+/* Decodes a segment that must hold a JSON object. */
+static hc_status
+decode_object(const char *seg, size_t n, const char *what, hc_json **out,
+    hc_detail *d)
+{
+	unsigned char *buf;
+	size_t blen;
+	hc_status st;
+
+	*out = NULL;
+	if (n == 0)
+		return hc_fail(d, HC_MALFORMED, "%s segment is empty", what);
+	if ((st = decode_segment(seg, n, what, &buf, &blen, d)) != HC_OK)
+		return st;
+	st = hc_json_parse((const char *)buf, blen, out, d);
+	free(buf);
+	if (st != HC_OK) {
+		if (d != NULL) {
+			hc_detail inner = *d;
+			hc_fail(d, st, "%s: %s", what, inner.text);
+		}
+		return st;
+	}
+	if (hc_json_type_of(*out) != HC_JSON_OBJECT) {
+		hc_fail(d, HC_MALFORMED, "%s is a JSON %s, not an object", what,
+		    hc_json_type_name(hc_json_type_of(*out)));
+		hc_json_free(*out);
+		*out = NULL;
+		return HC_MALFORMED;
+	}
+	return HC_OK;
+}
+
+hc_status
+hc_jws_parse(const char *token, size_t len, hc_jws *out, hc_detail *d)
+{
+	const char *dot1, *dot2;
+	hc_status st;
+
+	memset(out, 0, sizeof(*out));
+	if (token == NULL || len == 0)
+		return hc_fail(d, HC_MALFORMED, "token is empty");
+	if (memchr(token, '\0', len) != NULL)
+		return hc_fail(d, HC_MALFORMED, "token contains a NUL byte");
+	dot1 = memchr(token, '.', len);
+	dot2 = dot1 ? memchr(dot1 + 1, '.', len - (size_t)(dot1 + 1 - token)) :
+	    NULL;
+	if (dot1 == NULL || dot2 == NULL ||
+	    memchr(dot2 + 1, '.', len - (size_t)(dot2 + 1 - token)) != NULL) {
+		size_t dots = 0;
+		for (size_t i = 0; i < len; i++)
+			dots += token[i] == '.';
+		return hc_fail(d, HC_MALFORMED, "token has %zu segments; a compact "
+		    "JWS has exactly 3", dots + 1);
+	}
+	st = decode_object(token, (size_t)(dot1 - token), "header", &out->header,
+	    d);
+	if (st != HC_OK)
+		goto fail;
+	st = decode_object(dot1 + 1, (size_t)(dot2 - dot1 - 1), "payload",
+	    &out->payload, d);
+	if (st != HC_OK)
+		goto fail;
+	st = decode_segment(dot2 + 1, len - (size_t)(dot2 + 1 - token),
+	    "signature", &out->sig, &out->sig_len, d);
+	if (st != HC_OK)
+		goto fail;
+	out->signing_input = token;
+	out->signing_input_len = (size_t)(dot2 - token);
+	return HC_OK;
+fail:
+	hc_jws_clear(out);
+	return st;
+}
+
+void
+hc_jws_clear(hc_jws *jws)
+{
+	hc_json_free(jws->header);
+	hc_json_free(jws->payload);
+	free(jws->sig);
+	memset(jws, 0, sizeof(*jws));
+}

@@ -1,0 +1,169 @@
+/*
+ * policy.h - the configuration, parsed into an immutable policy.
+ *
+ * config.c reads the v1 schema of hopcheck.conf(5) (JSON with comments) into
+ * a struct hc_policy and validates every key, reporting every problem with
+ * its JSON path; nothing else in the tree reads configuration text.  Once
+ * built, a policy is never modified: a reload builds a new one.
+ *
+ * Patterns (actors, subjects, direct callers, route paths) are exact strings,
+ * or end in `*` for a prefix match (hc_pattern_match()).
+ */
+#ifndef HC_POLICY_H
+#define HC_POLICY_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "internal.h"
+
+/* A list of strings (owned). */
+typedef struct hc_strlist {
+	char **v;
+	size_t n;
+} hc_strlist;
+
+typedef enum hc_keysrc {
+	HC_KEYSRC_NONE = 0,
+	HC_KEYSRC_JWKS_FILE,     /* keys from a local JWKS file */
+	HC_KEYSRC_JWKS_URI,      /* fetched JWKS */
+	HC_KEYSRC_DISCOVERY,     /* OIDC / RFC 8414 metadata, then jwks_uri */
+	HC_KEYSRC_HMAC_SECRET    /* a shared secret file (HS* only) */
+} hc_keysrc;
+
+typedef struct hc_issuer_policy {
+	char *issuer;            /* compared exactly with `iss` */
+	hc_keysrc keysrc;
+	char *key_location;      /* resolved file path, or URL, per keysrc */
+	unsigned alg_mask;       /* HC_ALG_BIT() of allowed algorithms; never 0 */
+	hc_strlist token_types;  /* lowercased, without "application/" */
+	bool typ_may_be_absent;  /* "none" was listed */
+	int64_t max_lifetime_s;
+	hc_strlist required_claims;
+	/* fetching (jwks_uri, discovery) */
+	bool allow_insecure_http;  /* plain http:// to loopback only */
+	char *ca_file;           /* resolved, or NULL for the system store */
+} hc_issuer_policy;
+
+typedef struct hc_trust_domain_policy {
+	char *trust_domain;
+	char *bundle_file;       /* resolved path, or NULL */
+	char *bundle_uri;        /* SPIFFE bundle endpoint, or NULL */
+	bool allow_insecure_http;
+	char *ca_file;
+} hc_trust_domain_policy;
+
+typedef enum hc_mode {
+	HC_MODE_OFF = 0,
+	HC_MODE_IF_PRESENT,
+	HC_MODE_REQUIRED
+} hc_mode;
+
+typedef struct hc_identity_map {
+	char *client_id;         /* what the AS puts in client_id / sub */
+	char *spiffe_id;         /* the SPIFFE ID that must present it */
+} hc_identity_map;
+
+typedef struct hc_actor_policy {
+	char *actor;             /* pattern */
+	hc_strlist subjects;     /* patterns; "spiffe://td/" + "*" = a trust domain */
+	hc_strlist scopes;       /* scopes this actor may carry; empty: none */
+} hc_actor_policy;
+
+typedef struct hc_route_policy {
+	char *method;            /* uppercase, or "*" for any */
+	char *path;              /* pattern */
+	hc_strlist scopes;
+	char *tenant_claim;      /* NULL: no tenant rule */
+	bool one_time_use;
+} hc_route_policy;
+
+typedef struct hc_daemon_policy {
+	char *listen;            /* "127.0.0.1:9300"; NULL: none */
+	char *unix_socket;       /* path; NULL: none */
+	char *peer_cert_header;  /* lowercase header name, or NULL */
+	bool xfcc;               /* trust x-forwarded-client-cert */
+	char *tenant_header;     /* lowercase header name, or NULL */
+	unsigned threads;
+	int log_level;           /* 0 error, 1 warn, 2 info, 3 debug */
+} hc_daemon_policy;
+
+typedef struct hc_fetch_policy {
+	int64_t min_refresh_s;   /* lower bound on max-age */
+	int64_t max_refresh_s;   /* upper bound on max-age, default interval */
+	int64_t max_stale_s;     /* keep the last good set this long on failure */
+	int64_t unknown_kid_cooldown_s;
+	int64_t connect_timeout_ms;
+	int64_t timeout_ms;
+	size_t max_bytes;
+} hc_fetch_policy;
+
+typedef struct hc_policy {
+	char *base_dir;          /* directory of the config file */
+	hc_strlist audiences;    /* service.audiences */
+	char *service_spiffe_id; /* service.spiffe_id, also an audience */
+	int64_t clock_skew_s;
+	size_t max_token_bytes;
+
+	hc_issuer_policy *issuers;
+	size_t nissuers;
+
+	hc_trust_domain_policy *trust_domains;
+	size_t ntrust_domains;
+
+	size_t aud_max_direct;   /* 0: any number */
+	size_t aud_max_delegated;
+
+	hc_mode mtls;
+	hc_mode peer_identity;
+	hc_identity_map *identities;
+	size_t nidentities;
+
+	bool delegation;         /* the section is present */
+	unsigned max_depth;      /* 1 .. HC_MAX_ACT_DEPTH */
+	hc_actor_policy *actors;
+	size_t nactors;
+	bool has_direct_callers;
+	hc_strlist direct_callers;
+	bool path_policy;
+
+	hc_route_policy *routes;
+	size_t nroutes;
+	hc_route_policy *default_route;  /* NULL when not configured */
+
+	char *replay_store;      /* "memory" or a redis:// URL */
+	size_t replay_max_entries;
+	size_t cache_max_entries;
+
+	hc_fetch_policy fetch;
+	hc_daemon_policy daemon;
+} hc_policy;
+
+/*
+ * Parses a configuration.  On success returns HC_OK and *out.  Otherwise
+ * returns HC_CONFIG and, in *errors (heap, newline-separated, may be NULL on
+ * allocation failure), every problem found, each starting with its JSON path
+ * ("issuers[0].algorithms[1]: unknown algorithm \"XS256\"").  `text` is
+ * modified (comments removed).  base_dir: directory for relative paths.
+ */
+hc_status hc_policy_parse(char *text, size_t len, const char *base_dir,
+    hc_policy **out, char **errors);
+
+void hc_policy_free(hc_policy *p);
+
+/* Exact match, or prefix match when pattern ends in '*'. */
+bool hc_pattern_match(const char *pattern, const char *value);
+
+/*
+ * Finds the route for method/path (path without query); falls back to the
+ * default route; NULL when none.
+ */
+const hc_route_policy *hc_policy_route(const hc_policy *p, const char *method,
+    const char *path);
+
+/* Finds an issuer by exact `iss`; NULL when not configured. */
+const hc_issuer_policy *hc_policy_issuer(const hc_policy *p, const char *iss,
+    size_t *index);
+
+#endif /* HC_POLICY_H */

@@ -1,0 +1,132 @@
+/*
+ * request.c - the request context: what the service knows about the call
+ * a token is presented on (route, tenant, clock, peer).
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "validator.h"
+
+HC_EXPORT hc_request *
+hc_request_new(void)
+{
+	return calloc(1, sizeof(hc_request));
+}
+
+static void
+clear_peer(hc_request *req)
+{
+	free(req->peer_der);
+	free(req->peer_x5t);
+	free(req->peer_spiffe_id);
+	req->peer_der = NULL;
+	req->peer_der_len = 0;
+	req->peer_x5t = NULL;
+	req->peer_spiffe_id = NULL;
+	req->has_peer = false;
+}
+
+HC_EXPORT void
+hc_request_free(hc_request *req)
+{
+	if (req == NULL)
+		return;
+	free(req->method);
+	free(req->path);
+	free(req->tenant);
+	clear_peer(req);
+	free(req);
+}
+
+/* Copies a request string, refusing empty or over-long values. */
+static hc_status
+set_string(char **dst, const char *s)
+{
+	char *n;
+
+	if (s == NULL || s[0] == '\0' || strlen(s) > HC_MAX_REQUEST_STRING)
+		return HC_MALFORMED;
+	if ((n = strdup(s)) == NULL)
+		return HC_INTERNAL;
+	free(*dst);
+	*dst = n;
+	return HC_OK;
+}
+
+HC_EXPORT hc_status
+hc_request_set_route(hc_request *req, const char *method, const char *path)
+{
+	char *m = NULL, *p = NULL, *q;
+	hc_status st;
+
+	if ((st = set_string(&m, method)) != HC_OK)
+		return st;
+	if ((st = set_string(&p, path)) != HC_OK) {
+		free(m);
+		return st;
+	}
+	for (q = m; *q != '\0'; q++)
+		if (*q >= 'a' && *q <= 'z')
+			*q = (char)(*q - 'a' + 'A');
+	/* Routes are matched on the path alone. */
+	if ((q = strchr(p, '?')) != NULL)
+		*q = '\0';
+	free(req->method);
+	free(req->path);
+	req->method = m;
+	req->path = p;
+	return HC_OK;
+}
+
+HC_EXPORT hc_status
+hc_request_set_tenant(hc_request *req, const char *tenant)
+{
+	return set_string(&req->tenant, tenant);
+}
+
+HC_EXPORT void
+hc_request_set_time(hc_request *req, int64_t now)
+{
+	req->has_time = true;
+	req->now = now;
+}
+
+HC_EXPORT hc_status
+hc_request_set_peer_cert(hc_request *req, const unsigned char *cert,
+    size_t len)
+{
+	unsigned char *der;
+	size_t derlen;
+	hc_status st;
+
+	if (cert == NULL || len == 0 || len > HC_MAX_CERT_BYTES)
+		return HC_MALFORMED;
+	if ((st = hc_x509_to_der(cert, len, &der, &derlen, NULL)) != HC_OK)
+		return st;
+	clear_peer(req);
+	req->peer_der = der;
+	req->peer_der_len = derlen;
+	req->has_peer = true;
+	return HC_OK;
+}
+
+HC_EXPORT hc_status
+hc_request_set_peer_identity(hc_request *req, const char *x5t_s256,
+    const char *spiffe_id)
+{
+	char *x = NULL, *s = NULL;
+
+	if (x5t_s256 == NULL && spiffe_id == NULL)
+		return HC_MALFORMED;
+	if (x5t_s256 != NULL && set_string(&x, x5t_s256) != HC_OK)
+		return HC_MALFORMED;
+	if (spiffe_id != NULL && set_string(&s, spiffe_id) != HC_OK) {
+		free(x);
+		return HC_MALFORMED;
+	}
+	clear_peer(req);
+	req->peer_x5t = x;
+	req->peer_spiffe_id = s;
+	req->has_peer = true;
+	return HC_OK;
+}

@@ -1,0 +1,29 @@
+#!/bin/sh
+# run-unit.sh BUILD - run every CUnit program in BUILD/tests, show each
+# summary, and close with one line over all of them: "N passed, N failed".
+set -u
+build=${1:-build}
+total_pass=0
+total_fail=0
+bad=""
+for t in "$build"/tests/*; do
+	[ -x "$t" ] || continue
+	name=$(basename "$t")
+	out=$("$t" 2>&1)
+	rc=$?
+	echo "$out" | grep -E "^\s+(suites|tests|asserts)\s" | sed "s/^/[$name] /"
+	line=$(echo "$out" | awk '$1 == "tests" {print $3, $4, $5}' | tail -n 1)
+	set -- $line
+	if [ $# -eq 3 ]; then
+		total_pass=$((total_pass + $2))
+		total_fail=$((total_fail + $3))
+	fi
+	if [ $rc -ne 0 ]; then
+		bad="$bad $name"
+		echo "$out" | tail -n 40
+		[ $# -eq 3 ] || total_fail=$((total_fail + 1))
+	fi
+done
+echo "unit: $total_pass passed, $total_fail failed"
+[ -z "$bad" ] || { echo "failing programs:$bad"; exit 1; }
+[ "$total_pass" -gt 0 ] || { echo "no tests ran"; exit 1; }

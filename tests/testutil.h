@@ -1,0 +1,46 @@
+/*
+ * testutil.h - shared helpers of the CUnit suites.
+ *
+ * Each tests/test_<module>.c and tests/regress_<attack>.c is its own program:
+ * it defines its suites with HC_SUITE tables and calls hc_test_main(), which
+ * runs them with CUnit's basic interface (the summary shows the counts) and
+ * exits non-zero on any failure.  Tests run from the top of the tree, so
+ * data paths are relative to it ("tests/vectors/...", "testvectors/...").
+ */
+#ifndef HC_TESTUTIL_H
+#define HC_TESTUTIL_H
+
+#include <stddef.h>
+#include <CUnit/CUnit.h>
+
+#include "hopcheck.h"
+
+typedef struct hc_test {
+	const char *name;
+	void (*fn)(void);
+} hc_test;
+
+typedef struct hc_suite {
+	const char *name;
+	const hc_test *tests;    /* terminated by {NULL, NULL} */
+} hc_suite;
+
+/* Runs the suites (terminated by {NULL, NULL}); returns the exit status. */
+int hc_test_main(const hc_suite *suites);
+
+/* Reads a whole file into a NUL-terminated heap buffer, or fails the test. */
+char *hc_test_read(const char *path, size_t *len);
+
+/*
+ * Asserts that `got` equals `want`, printing both status names on failure
+ * (and the detail when `detail` is not NULL).
+ */
+#define HC_ASSERT_STATUS(got, want) \
+	hc_test_assert_status((got), (want), NULL, __FILE__, __LINE__)
+#define HC_ASSERT_RESULT(res, want) \
+	hc_test_assert_status(hc_result_status(res), (want), \
+	    hc_result_detail(res), __FILE__, __LINE__)
+void hc_test_assert_status(hc_status got, hc_status want, const char *detail,
+    const char *file, int line);
+
+#endif
