@@ -367,7 +367,9 @@ HC_EXPORT hc_status hc_check_exchange(const hc_validator *v,
  * Any of the out-parameters may be NULL; strings stored in them (the trust
  * domain name, the path with its leading `/` or "" when none, the detail)
  * are released with hc_string_free().  On failure *trust_domain and *path
- * are set to NULL.
+ * are set to NULL; on HC_OK *detail is set to NULL.  HC_INTERNAL is
+ * returned, with nothing stored but the detail, when the copies cannot be
+ * allocated.
  */
 HC_EXPORT hc_status hc_spiffe_id_parse(const char *id, size_t len,
     char **trust_domain, char **path, char **detail);

@@ -43,4 +43,20 @@ char *hc_test_read(const char *path, size_t *len);
 void hc_test_assert_status(hc_status got, hc_status want, const char *detail,
     const char *file, int line);
 
+/*
+ * Runs the cases of a test vector file (DESIGN.md "Test vectors" format)
+ * whose name starts with `prefix` ("" for all) through hc_validate(), each
+ * asserted against its expected status.  The file's keys and extra files
+ * are written to a temporary directory the configuration resolves against.
+ * Returns the number of cases run (the caller asserts it is not zero).
+ */
+size_t hc_test_vectors(const char *file, const char *prefix);
+
+/*
+ * The main of a tests/regress_<attack>.c program: runs the group `prefix`
+ * of testvectors/attacks.json (at least `min` cases) and the honest
+ * baseline tokens of the same file, as one CUnit suite named `name`.
+ */
+int hc_regress_main(const char *name, const char *prefix, size_t min);
+
 #endif
