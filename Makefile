@@ -7,6 +7,7 @@
 
 PREFIX   ?= /usr/local
 BINDIR   ?= $(PREFIX)/bin
+SBINDIR  ?= $(PREFIX)/sbin
 LIBDIR   ?= $(PREFIX)/lib
 INCDIR   ?= $(PREFIX)/include
 MANDIR   ?= $(PREFIX)/share/man
@@ -123,10 +124,28 @@ test: unit vectors integration asan fuzz-smoke
 clean:
 	rm -rf build build-asan build-fuzz
 
-install: all
-	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBDIR) $(DESTDIR)$(INCDIR)
+DOCDIR   ?= $(PREFIX)/share/doc/hopcheck
+VERSION   = $(shell sed -n 's/^#define HC_VERSION "\(.*\)"/\1/p' include/hopcheck.h)
+
+$(BUILD)/hopcheck.pc: hopcheck.pc.in include/hopcheck.h
+	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LIBDIR@|$(LIBDIR)|' \
+	    -e 's|@INCDIR@|$(INCDIR)|' -e 's|@VERSION@|$(VERSION)|' $< > $@
+
+install: all $(BUILD)/hopcheck.pc
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(SBINDIR) $(DESTDIR)$(LIBDIR) \
+	    $(DESTDIR)$(LIBDIR)/pkgconfig $(DESTDIR)$(INCDIR) \
+	    $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(MANDIR)/man8 \
+	    $(DESTDIR)$(DOCDIR)/examples
 	install -m 0755 $(BUILD)/hopcheck $(DESTDIR)$(BINDIR)/hopcheck
+	install -m 0755 $(BUILD)/hopcheckd $(DESTDIR)$(SBINDIR)/hopcheckd
 	install -m 0644 $(BUILD)/libhopcheck.a $(DESTDIR)$(LIBDIR)/
 	install -m 0755 $(BUILD)/$(SONAME) $(DESTDIR)$(LIBDIR)/
 	ln -sf $(SONAME) $(DESTDIR)$(LIBDIR)/libhopcheck.so
+	install -m 0644 $(BUILD)/hopcheck.pc $(DESTDIR)$(LIBDIR)/pkgconfig/
 	install -m 0644 include/hopcheck.h $(DESTDIR)$(INCDIR)/
+	install -m 0644 man/hopcheck.1 $(DESTDIR)$(MANDIR)/man1/
+	install -m 0644 man/hopcheck.conf.5 $(DESTDIR)$(MANDIR)/man5/
+	install -m 0644 man/hopcheckd.8 $(DESTDIR)$(MANDIR)/man8/
+	install -m 0644 conf/*.conf conf/*.yaml conf/*.service conf/*.md \
+	    $(DESTDIR)$(DOCDIR)/examples/
+	install -m 0644 README.md SECURITY.md $(DESTDIR)$(DOCDIR)/

@@ -31,6 +31,7 @@
 #define HC_MAX_ISSUERS             64
 #define HC_MAX_LIST_ITEMS          256     /* audiences, algorithms, types, routes, ... */
 #define HC_MAX_CONFIG_STRING       4096
+#define HC_MAX_CONFIG_ERRORS       100     /* errors reported for one file */
 #define HC_MAX_CLOCK_SKEW_S        300
 #define HC_DEFAULT_CLOCK_SKEW_S    30
 #define HC_DEFAULT_MAX_LIFETIME_S  86400

@@ -332,9 +332,10 @@ parse_common(const char *buf, size_t len, hc_json **out, hc_detail *d)
 	skip_ws(&sc);
 	if (sc.i != len)
 		return scan_err(&sc, "trailing bytes after the value");
+	/* The scanner accepted the text: the tree can only fail to allocate. */
 	j = cJSON_ParseWithLength(buf, len);
 	if (j == NULL)
-		return hc_fail(d, HC_MALFORMED, "JSON: rejected by the parser");
+		return hc_fail(d, HC_INTERNAL, "JSON: out of memory");
 	if (has_duplicate(j, &dup)) {
 		hc_fail(d, HC_MALFORMED, "JSON: duplicate member name %s",
 		    hc_quote(q, sizeof(q), dup));

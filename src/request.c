@@ -2,6 +2,7 @@
  * request.c - the request context: what the service knows about the call
  * a token is presented on (route, tenant, clock, peer).
  */
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -53,6 +54,52 @@ set_string(char **dst, const char *s)
 	return HC_OK;
 }
 
+/* An HTTP method token of letters (RFC 9110 section 9.1), stored upper. */
+static bool
+method_ok(char *m)
+{
+	for (; *m != '\0'; m++) {
+		if (*m >= 'a' && *m <= 'z')
+			*m = (char)(*m - 'a' + 'A');
+		else if (*m < 'A' || *m > 'Z')
+			return false;
+	}
+	return true;
+}
+
+/*
+ * Route patterns match the path as a string, so a path must be in normal
+ * form, or "/public/../admin" would match the pattern "/public/" + "*": it must start with
+ * '/', and hold no empty, "." or ".." segment, no backslash, and no
+ * percent-encoded '/', '.' or '%' that a server could decode into one.
+ */
+static bool
+path_ok(const char *p)
+{
+	if (p[0] != '/')
+		return false;
+	for (const char *s = p; *s != '\0'; s++) {
+		if (*s == '\\' || (unsigned char)*s < 0x21 || *s == 0x7f)
+			return false;
+		if (*s == '%' && s[1] != '\0' && s[2] != '\0') {
+			char a = s[1], b = (char)(s[2] | 0x20);
+			if ((a == '2' && (b == 'e' || b == 'f')) ||
+			    (a == '5' && b == 'c') || (a == '2' && b == '5'))
+				return false;
+		}
+		if (*s == '/') {
+			const char *n = s + 1;
+			if (*n == '/')
+				return false;
+			if (n[0] == '.' && (n[1] == '/' || n[1] == '\0'))
+				return false;
+			if (n[0] == '.' && n[1] == '.' && (n[2] == '/' || n[2] == '\0'))
+				return false;
+		}
+	}
+	return true;
+}
+
 HC_EXPORT hc_status
 hc_request_set_route(hc_request *req, const char *method, const char *path)
 {
@@ -65,12 +112,16 @@ hc_request_set_route(hc_request *req, const char *method, const char *path)
 		free(m);
 		return st;
 	}
-	for (q = m; *q != '\0'; q++)
-		if (*q >= 'a' && *q <= 'z')
-			*q = (char)(*q - 'a' + 'A');
 	/* Routes are matched on the path alone. */
 	if ((q = strchr(p, '?')) != NULL)
 		*q = '\0';
+	if ((q = strchr(p, '#')) != NULL)
+		*q = '\0';
+	if (!method_ok(m) || !path_ok(p)) {
+		free(m);
+		free(p);
+		return HC_MALFORMED;
+	}
 	free(req->method);
 	free(req->path);
 	req->method = m;

@@ -181,7 +181,7 @@ hc_validator_new_from_json(const char *json, size_t len, const char *base_dir,
 	st = hc_policy_parse(text, len, base_dir, &v->policy, &errs);
 	if (st != HC_OK)
 		goto fail;
-	v->issuers = calloc(v->policy->nissuers, sizeof(*v->issuers));
+	v->issuers = calloc(v->policy->nissuers + 1, sizeof(*v->issuers));
 	v->tds = calloc(v->policy->ntrust_domains + 1, sizeof(*v->tds));
 	if (v->issuers == NULL || v->tds == NULL) {
 		st = HC_INTERNAL;
