@@ -256,6 +256,26 @@ HC_EXPORT hc_status hc_request_set_peer_cert(hc_request *req,
 HC_EXPORT hc_status hc_request_set_peer_identity(hc_request *req,
     const char *x5t_s256, const char *spiffe_id);
 
+/**
+ * Sets the peer from an Envoy x-forwarded-client-cert value (text format)
+ * written by the trusted front proxy.  Only the last element is read: the
+ * one Envoy appends for the connection it terminated.  With `Cert`
+ * (URL-encoded PEM) the request gets that leaf, as with
+ * hc_request_set_peer_cert(), and `Hash` / `URI`, when present, must agree
+ * with it.  Otherwise `Hash` (64 hex digits of the SHA-256 of the DER leaf)
+ * gives the thumbprint and `URI` the SPIFFE ID, as with
+ * hc_request_set_peer_identity().  Pass only a header that came from the
+ * configured front proxy (daemon.xfcc), which must run Envoy's
+ * forward_client_cert_details SANITIZE_SET or APPEND_FORWARD; drop the
+ * header from any other hop.  Returns HC_OK; HC_MALFORMED when the value
+ * does not parse or is over its bounds; HC_BINDING when `Hash` is not the
+ * digest of `Cert`; HC_PEER when the element names two URI SANs or a `URI`
+ * that is not the certificate's; HC_INTERNAL for a NULL `req` or out of
+ * memory.  On failure the request is unchanged.
+ */
+HC_EXPORT hc_status hc_request_set_xfcc(hc_request *req, const char *value,
+    size_t len);
+
 /* ------------------------------------------------------------------------
  * Validation and its result
  * --------------------------------------------------------------------- */

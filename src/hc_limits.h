@@ -43,6 +43,9 @@
 #define HC_DEFAULT_ACT_DEPTH       4
 #define HC_MAX_REQUEST_STRING      4096    /* method, path, tenant, ids */
 #define HC_MAX_CERT_BYTES          (64 * 1024)
+#define HC_MAX_CERT_SANS           64      /* subjectAltNames walked */
+#define HC_MAX_XFCC_BYTES          (4 * HC_MAX_CERT_BYTES)
+#define HC_MAX_XFCC_PAIRS          64      /* key=value pairs of one element */
 #define HC_MAX_SPIFFE_ID_BYTES     2048    /* SPIFFE-ID 2.3 */
 #define HC_MAX_TRUST_DOMAIN_BYTES  255     /* SPIFFE-ID 2.3 */
 

@@ -587,6 +587,7 @@ hc_validate(const hc_validator *v, const char *token, size_t len,
 	st = hc_claims_layer3(&c);
 done:
 	hc_jws_clear(&jws);
+	free(c.peer_id);
 	res->status = st;
 	if (st == HC_OK)
 		hc_fail(&res->detail, HC_OK, "accepted");

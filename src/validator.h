@@ -99,6 +99,7 @@ typedef struct hc_ctx {
 	const hc_json *header;
 	const hc_json *payload;
 	hc_result *res;
+	char *peer_id;           /* the peer's SPIFFE ID, read once (heap) */
 	hc_status chain_status;  /* a structural fault of `act`, reported */
 	hc_detail chain_detail;  /*   by layer 3 after layer 2 passed */
 } hc_ctx;
@@ -136,6 +137,13 @@ hc_status hc_chain_policy(hc_ctx *c);
  * HC_PEER with a reason.
  */
 hc_status hc_binding_check(hc_ctx *c);
+
+/*
+ * binding.c: the peer's SPIFFE ID as the request gives it, or as its leaf
+ * certificate carries it when that is a valid X.509-SVID; NULL otherwise.
+ * Heap (free()).
+ */
+char *hc_peer_spiffe_id(const hc_request *req);
 
 /*
  * replay.c: the jti replay store of one-time-use routes.  hc_replay_new()

@@ -5,6 +5,8 @@
  *                     [--route "METHOD /path"] [--tenant T] [--now UNIX]
  *   hopcheck inspect TOKEN|-
  *   hopcheck check-config FILE
+ *   hopcheck check-exchange --conf FILE --subject-token T --issued-token T
+ *                           --audience A --self ID [--now UNIX]
  *   hopcheck spiffe-id ID|-
  *   hopcheck version
  *
@@ -22,6 +24,9 @@
 #include "hopcheck.h"
 #include "internal.h"
 
+/* tools/cmd_exchange.c */
+int hc_cli_check_exchange(int argc, char **argv);
+
 #define EXIT_REJECT 1
 #define EXIT_USAGE 2
 #define MAX_INPUT_BYTES (HC_MAX_TOKEN_BYTES_CAP + 1)
@@ -31,10 +36,16 @@ usage(FILE *f)
 {
 	fputs("usage: hopcheck validate --conf FILE --token TOKEN|- "
 	    "[--peer-cert FILE]\n"
+	    "                         [--peer-x5t X5T] [--peer-spiffe-id ID] "
+	    "[--xfcc VALUE]\n"
 	    "                         [--route \"METHOD /path\"] [--tenant T] "
 	    "[--now UNIX]\n"
 	    "       hopcheck inspect TOKEN|-\n"
 	    "       hopcheck check-config FILE\n"
+	    "       hopcheck check-exchange --conf FILE --subject-token T "
+	    "--issued-token T\n"
+	    "                               --audience A --self ID "
+	    "[--now UNIX]\n"
 	    "       hopcheck spiffe-id ID|-\n"
 	    "       hopcheck version\n", f);
 }
@@ -123,10 +134,14 @@ cmd_validate(int argc, char **argv)
 		{ "route", required_argument, NULL, 'r' },
 		{ "tenant", required_argument, NULL, 'T' },
 		{ "now", required_argument, NULL, 'n' },
+		{ "peer-x5t", required_argument, NULL, 'x' },
+		{ "peer-spiffe-id", required_argument, NULL, 's' },
+		{ "xfcc", required_argument, NULL, 'X' },
 		{ NULL, 0, NULL, 0 }
 	};
 	const char *conf = NULL, *token_arg = NULL, *peer = NULL, *route = NULL;
-	const char *tenant = NULL;
+	const char *tenant = NULL, *peer_x5t = NULL, *peer_id = NULL;
+	const char *xfcc = NULL;
 	hc_validator *v = NULL;
 	hc_request *req = NULL;
 	hc_result *res = NULL;
@@ -139,8 +154,12 @@ cmd_validate(int argc, char **argv)
 
 	if ((req = hc_request_new()) == NULL)
 		return EXIT_USAGE;
-	while ((c = getopt_long(argc, argv, "c:t:p:r:T:n:", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "c:t:p:r:T:n:x:s:X:", opts,
+	    NULL)) != -1) {
 		switch (c) {
+		case 'x': peer_x5t = optarg; break;
+		case 's': peer_id = optarg; break;
+		case 'X': xfcc = optarg; break;
 		case 'c': conf = optarg; break;
 		case 't': token_arg = optarg; break;
 		case 'p': peer = optarg; break;
@@ -191,6 +210,28 @@ cmd_validate(int argc, char **argv)
 		    clen) != HC_OK) {
 			fprintf(stderr, "hopcheck: --peer-cert %s is not a PEM or DER "
 			    "certificate\n", peer);
+			goto out;
+		}
+	}
+	if ((peer_x5t != NULL || peer_id != NULL) &&
+	    hc_request_set_peer_identity(req, peer_x5t, peer_id) != HC_OK) {
+		fprintf(stderr, "hopcheck: invalid --peer-x5t or --peer-spiffe-id\n");
+		goto out;
+	}
+	if (xfcc != NULL) {
+		/* A refused header is the request's verdict, as in hopcheckd. */
+		st = hc_request_set_xfcc(req, xfcc, strlen(xfcc));
+		if (st != HC_OK) {
+			hc_json *o = hc_json_new_object();
+			char *s;
+			hc_json_add_string(o, "status", hc_status_name(st));
+			hc_json_add_string(o, "detail", "x-forwarded-client-cert "
+			    "value refused");
+			if ((s = hc_json_print(o)) != NULL)
+				puts(s);
+			free(s);
+			hc_json_free(o);
+			rc = st == HC_INTERNAL ? EXIT_USAGE : EXIT_REJECT;
 			goto out;
 		}
 	}
@@ -366,6 +407,8 @@ main(int argc, char **argv)
 		return cmd_inspect(argc - 1, argv + 1);
 	if (strcmp(argv[1], "check-config") == 0)
 		return cmd_check_config(argc - 1, argv + 1);
+	if (strcmp(argv[1], "check-exchange") == 0)
+		return hc_cli_check_exchange(argc - 1, argv + 1);
 	if (strcmp(argv[1], "spiffe-id") == 0)
 		return cmd_spiffe_id(argc - 1, argv + 1);
 	if (strcmp(argv[1], "version") == 0) {

@@ -1,0 +1,441 @@
+/*
+ * regress_act_splicing.c - laundering a delegation path through `act`.
+ *
+ * The story: RFC 8693 token exchange records who acted for whom by nesting
+ * `act` claims, the current actor outermost and the least recent deepest
+ * (section 4.1).  Each hop sends the token it received to an STS and gets
+ * back a narrower one naming itself as the new current actor, with the
+ * earlier chain kept below.  Every party on the path can lie a little:
+ *
+ *  - an intermediary (or a careless STS) rewrites the chain it copies:
+ *    it drops the prior actor that would have betrayed where the request
+ *    came from, inserts a respectable service that never saw it, reorders
+ *    two hops, or keeps a `sub` and changes its `iss`.  The token still
+ *    verifies, since the STS signed what it was given.  Only the caller
+ *    holding both tokens can see the splice, so hc_check_exchange() must
+ *    refuse every such change (narrowing), and accept a copy that differs
+ *    only in claims RFC 8693 does not use;
+ *  - a token whose current actor is not allowed carries an allowed actor
+ *    further down, hoping the resource server reads "some actor in the
+ *    chain is orders" where it should read "the current actor is orders".
+ *    RFC 8693 section 4.1 says prior actors "are informational only and
+ *    are not to be considered in access control decisions": the grant of
+ *    a prior actor must neither satisfy the actor check (chain) nor the
+ *    scope check (scope);
+ *  - the outermost `act` carries an `aud` naming the victim service, or a
+ *    `scope` the route needs, hoping the validator reads members of `act`
+ *    as if they were top-level claims.  They are not used (section 4.1):
+ *    the top-level `aud` and `scope` decide (audience, scope).  The flip
+ *    side is accepted too: an `act.exp` long past or an `act.nbf` in the
+ *    future does not invalidate the token;
+ *  - with the operator's opt-in delegation.path_policy, stricter than the
+ *    RFC, a chain may not pass an unconfigured actor nor loop through the
+ *    same actor twice, even with a different `iss` on the repeat (chain);
+ *  - the peer presenting the token is a prior actor, not the current one
+ *    (peer).
+ *
+ * The tokens are in testvectors/delegation.json, made by
+ * tools/gen_delegation_vectors.py with python3-jwcrypto.  Each record
+ * below names one case, the exact status it must get, a fragment of the
+ * detail that shows the right thing was caught, and why.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cjson/cJSON.h>
+
+#include "testutil.h"
+
+#define DV_FILE       "testvectors/delegation.json"
+#define DV_MAX_FILES  8
+#define DV_PATH_MAX   1024
+
+/* One attack case and what must come of it. */
+typedef struct record {
+	const char *list;        /* "cases", "peer_cases", "exchange_cases" */
+	const char *name;
+	hc_status want;
+	const char *detail;      /* a fragment of the detail, or NULL */
+} record;
+
+/* ---------------------------------------------------------------- loader */
+
+typedef struct dv {
+	cJSON *doc;
+	char dir[DV_PATH_MAX];
+	char *names[DV_MAX_FILES];
+	size_t nnames;
+	hc_validator *v;
+} dv;
+
+static dv vec;               /* opened by the suite's first test */
+
+static int
+dv_write(dv *d, const char *name, const cJSON *val)
+{
+	char path[DV_PATH_MAX], *text = NULL;
+	const char *data;
+	FILE *f;
+	int ok;
+
+	if (name == NULL || name[0] == '\0' || name[0] == '.' ||
+	    strchr(name, '/') != NULL || d->nnames >= DV_MAX_FILES ||
+	    snprintf(path, sizeof(path), "%s/%s", d->dir, name) >=
+	    (int)sizeof(path))
+		return -1;
+	if (cJSON_IsString(val))
+		data = val->valuestring;
+	else if ((data = text = cJSON_PrintUnformatted(val)) == NULL)
+		return -1;
+	if ((d->names[d->nnames] = strdup(name)) == NULL) {
+		cJSON_free(text);
+		return -1;
+	}
+	d->nnames++;
+	if ((f = fopen(path, "wb")) == NULL) {
+		cJSON_free(text);
+		return -1;
+	}
+	ok = fputs(data, f) >= 0;
+	ok = fclose(f) == 0 && ok;
+	cJSON_free(text);
+	return ok ? 0 : -1;
+}
+
+/* A validator of the file's configuration, with `patch` applied. */
+static hc_validator *
+dv_validator(const dv *d, const cJSON *patch)
+{
+	cJSON *conf = cJSON_Duplicate(cJSON_GetObjectItemCaseSensitive(d->doc,
+	    "config"), 1);
+	hc_validator *v = NULL;
+	char *text, *errors = NULL;
+	const cJSON *m;
+
+	if (conf == NULL)
+		return NULL;
+	cJSON_ArrayForEach(m, patch) {
+		cJSON_DeleteItemFromObjectCaseSensitive(conf, m->string);
+		cJSON_AddItemToObject(conf, m->string, cJSON_Duplicate(m, 1));
+	}
+	if ((text = cJSON_PrintUnformatted(conf)) != NULL &&
+	    hc_validator_new_from_json(text, strlen(text), d->dir, &v,
+	    &errors) != HC_OK)
+		fprintf(stderr, "\n%s: configuration refused: %s\n", DV_FILE,
+		    errors ? errors : "?");
+	hc_string_free(errors);
+	cJSON_free(text);
+	cJSON_Delete(conf);
+	return v;
+}
+
+static void
+dv_close(dv *d)
+{
+	char path[DV_PATH_MAX];
+
+	hc_validator_free(d->v);
+	for (size_t i = 0; i < d->nnames; i++) {
+		if (snprintf(path, sizeof(path), "%s/%s", d->dir, d->names[i]) <
+		    (int)sizeof(path))
+			(void)unlink(path);
+		free(d->names[i]);
+	}
+	if (d->dir[0] != '\0')
+		(void)rmdir(d->dir);
+	cJSON_Delete(d->doc);
+	memset(d, 0, sizeof(*d));
+}
+
+static int
+dv_open(dv *d)
+{
+	const char *base = getenv("TMPDIR");
+	const cJSON *f;
+	char *buf;
+	size_t len;
+
+	memset(d, 0, sizeof(*d));
+	if ((buf = hc_test_read(DV_FILE, &len)) == NULL)
+		return -1;
+	d->doc = cJSON_ParseWithLength(buf, len);
+	free(buf);
+	if (base == NULL || base[0] == '\0')
+		base = P_tmpdir;
+	if (d->doc == NULL ||
+	    snprintf(d->dir, sizeof(d->dir), "%s/hc-splice-XXXXXX", base) >=
+	    (int)sizeof(d->dir) || mkdtemp(d->dir) == NULL) {
+		d->dir[0] = '\0';
+		goto fail;
+	}
+	if (dv_write(d, "keys.json", cJSON_GetObjectItemCaseSensitive(d->doc,
+	    "keys")) != 0)
+		goto fail;
+	cJSON_ArrayForEach(f, cJSON_GetObjectItemCaseSensitive(d->doc, "files"))
+		if (dv_write(d, f->string, f) != 0)
+			goto fail;
+	if ((d->v = dv_validator(d, NULL)) != NULL)
+		return 0;
+fail:
+	CU_FAIL("cannot set up delegation.json");
+	dv_close(d);
+	return -1;
+}
+
+static const cJSON *
+dv_find(const dv *d, const char *list, const char *name)
+{
+	const cJSON *c;
+
+	cJSON_ArrayForEach(c, cJSON_GetObjectItemCaseSensitive(d->doc, list)) {
+		const cJSON *n = cJSON_GetObjectItemCaseSensitive(c, "name");
+		if (cJSON_IsString(n) && strcmp(n->valuestring, name) == 0)
+			return c;
+	}
+	return NULL;
+}
+
+static const char *
+str(const cJSON *c, const char *member)
+{
+	const cJSON *j = cJSON_GetObjectItemCaseSensitive(c, member);
+
+	return cJSON_IsString(j) ? j->valuestring : NULL;
+}
+
+/* Validates a token case; the status, and the detail copied into buf. */
+static hc_status
+run_token(const dv *d, const cJSON *c, char *buf, size_t n)
+{
+	const cJSON *rq = cJSON_GetObjectItemCaseSensitive(c, "request");
+	const cJSON *now = cJSON_GetObjectItemCaseSensitive(c, "now");
+	const cJSON *patch = cJSON_GetObjectItemCaseSensitive(c,
+	    "config_patch");
+	const char *tok = str(c, "token"), *route = str(rq, "route");
+	const char *peer = str(rq, "peer_spiffe_id");
+	hc_validator *pv = patch ? dv_validator(d, patch) : NULL;
+	hc_request *req = hc_request_new();
+	hc_result *res = NULL;
+	hc_status st;
+
+	CU_ASSERT_FATAL(tok != NULL && cJSON_IsNumber(now) && req != NULL &&
+	    (patch == NULL || pv != NULL));
+	hc_request_set_time(req, (int64_t)now->valuedouble);
+	if (route != NULL) {
+		const char *sp = strchr(route, ' ');
+		char method[16];
+
+		CU_ASSERT_FATAL(sp != NULL && (size_t)(sp - route) <
+		    sizeof(method));
+		memcpy(method, route, (size_t)(sp - route));
+		method[sp - route] = '\0';
+		HC_ASSERT_STATUS(hc_request_set_route(req, method, sp + 1), HC_OK);
+	}
+	if (peer != NULL)
+		HC_ASSERT_STATUS(hc_request_set_peer_identity(req, NULL, peer),
+		    HC_OK);
+	st = hc_validate(pv ? pv : d->v, tok, strlen(tok), req, &res);
+	(void)snprintf(buf, n, "%s", hc_result_detail(res));
+	hc_result_free(res);
+	hc_request_free(req);
+	hc_validator_free(pv);
+	return st;
+}
+
+/* Runs an exchange case; the status, and the detail copied into buf. */
+static hc_status
+run_exchange(const dv *d, const cJSON *c, char *buf, size_t n)
+{
+	const char *s = str(c, "subject_token"), *i = str(c, "issued_token");
+	const char *a = str(c, "audience"), *self = str(c, "self");
+	const cJSON *now = cJSON_GetObjectItemCaseSensitive(c, "now");
+	char *detail = NULL;
+	hc_status st;
+
+	CU_ASSERT_FATAL(s != NULL && i != NULL && a != NULL && self != NULL &&
+	    cJSON_IsNumber(now));
+	st = hc_check_exchange(d->v, s, strlen(s), i, strlen(i), a, self,
+	    (int64_t)now->valuedouble, &detail);
+	(void)snprintf(buf, n, "%s", detail ? detail : "");
+	hc_string_free(detail);
+	return st;
+}
+
+/*
+ * Runs each record: the case must exist, the file must expect the same
+ * status as the record, and the status and detail fragment must come out.
+ */
+static void
+run_records(const record *r)
+{
+	char detail[1024];
+
+	if (vec.doc == NULL && dv_open(&vec) != 0)
+		return;
+	for (; r->name != NULL; r++) {
+		const cJSON *c = dv_find(&vec, r->list, r->name);
+		const char *e;
+		hc_status got, file_want;
+
+		if (c == NULL) {
+			fprintf(stderr, "\n  no case %s in %s\n", r->name, r->list);
+			CU_FAIL("attack case missing from delegation.json");
+			continue;
+		}
+		e = str(c, "expect");
+		CU_ASSERT(e != NULL && hc_status_from_name(e, &file_want) == 0 &&
+		    file_want == r->want);
+		if (strcmp(r->list, "exchange_cases") == 0)
+			got = run_exchange(&vec, c, detail, sizeof(detail));
+		else
+			got = run_token(&vec, c, detail, sizeof(detail));
+		if (got != r->want)
+			fprintf(stderr, "\n  case %s:", r->name);
+		hc_test_assert_status(got, r->want, detail, __FILE__, __LINE__);
+		if (r->detail != NULL && strstr(detail, r->detail) == NULL) {
+			fprintf(stderr, "\n  case %s: detail \"%s\" lacks \"%s\"\n",
+			    r->name, detail, r->detail);
+			CU_FAIL("detail does not name what was caught");
+		}
+	}
+}
+
+/* -------------------------------------------------------------- records */
+
+#define X "exchange_cases"
+#define T "cases"
+#define P "peer_cases"
+
+/* An STS's answer that rewrites the subject token's chain. */
+static const record exchange_splices[] = {
+	/* The prior actor that would show the request's origin, gone. */
+	{ X, "xchg-splice-drop-prior", HC_NARROWING, "drops prior actor" },
+	/* A respectable service that never saw the request, slipped in. */
+	{ X, "xchg-splice-insert-prior", HC_NARROWING, "inserts prior actor" },
+	/* An origin invented below the real one. */
+	{ X, "xchg-splice-insert-at-end", HC_NARROWING, "inserts prior actor" },
+	/* A chain invented where the subject token had none. */
+	{ X, "xchg-splice-first-hop-invents-prior", HC_NARROWING,
+	    "inserts prior actor" },
+	/* Two hops swapped. */
+	{ X, "xchg-splice-reorder", HC_NARROWING, "reorders prior actors" },
+	/* A prior actor replaced by another. */
+	{ X, "xchg-splice-alter-sub", HC_NARROWING, "altered" },
+	/* Same sub, another issuer: another identity (RFC 8693 4.1). */
+	{ X, "xchg-splice-alter-iss", HC_NARROWING, "(iss " },
+	{ X, "xchg-splice-drop-iss", HC_NARROWING, "(iss " },
+	{ X, "xchg-splice-add-iss", HC_NARROWING, "(iss " },
+	/* The current actor is not the caller that asked for the token. */
+	{ X, "xchg-act-sub-not-self", HC_NARROWING, "is not self" },
+	/* No act at all: an impersonation token instead of a delegation. */
+	{ X, "xchg-impersonation", HC_NARROWING, "has no act" },
+	/* may_act names someone else (RFC 8693 4.4). */
+	{ X, "xchg-may-act-other-party", HC_NARROWING, "may_act" },
+	/* A chain too deep to compare is refused, not truncated. */
+	{ X, "xchg-chain-over-hard-limit", HC_CHAIN, "hard limit" },
+	{ NULL, NULL, HC_OK, NULL }
+};
+
+/* What an honest STS does is still accepted. */
+static const record exchange_honest[] = {
+	{ X, "xchg-ok-second-hop", HC_OK, "accepted" },
+	{ X, "xchg-splice-keep-order-ok", HC_OK, NULL },
+	{ X, "xchg-ok-prior-iss-kept", HC_OK, NULL },
+	/* Non-identity claims of a copied level are not used (4.1). */
+	{ X, "xchg-ok-act-non-identity-claims-differ", HC_OK, NULL },
+	{ NULL, NULL, HC_OK, NULL }
+};
+
+/* Prior actors used to satisfy the resource server's policy. */
+static const record prior_actor_grants[] = {
+	/* An allowed actor below an unknown current actor. */
+	{ T, "splice-prior-actor-satisfies-policy", HC_CHAIN,
+	    "\"spiffe://example.org/ns/prod/sa/mallory\" is not a configured "
+	    "delegate" },
+	/* The write scope of a prior actor lent to the current one. */
+	{ T, "splice-prior-actor-grants-scope", HC_SCOPE,
+	    "\"spiffe://example.org/ns/prod/sa/gateway\" may not carry" },
+	/* The peer is a prior actor, not the current one. */
+	{ P, "splice-peer-is-prior-actor", HC_PEER, NULL },
+	{ NULL, NULL, HC_OK, NULL }
+};
+
+/* Members of act read as if they were top-level claims. */
+static const record act_members[] = {
+	/* act.aud names this service, the top-level aud does not. */
+	{ T, "splice-act-aud-is-not-audience", HC_AUDIENCE,
+	    "\"https://gateway.internal\"" },
+	/* act.scope has the scope the route needs, the token does not. */
+	{ T, "splice-act-scope-is-not-scope", HC_SCOPE, "payments:write" },
+	/* The other way round: act.exp past and act.nbf future are ignored. */
+	{ T, "act-exp-in-past-ignored", HC_OK, NULL },
+	{ T, "act-nbf-in-future-ignored", HC_OK, NULL },
+	{ T, "act-scope-ignored", HC_OK, NULL },
+	{ NULL, NULL, HC_OK, NULL }
+};
+
+/* Loops and strangers on the path, under delegation.path_policy. */
+static const record path_policy[] = {
+	/* Allowed by RFC 8693, which has no rule on prior actors ... */
+	{ T, "splice-actor-loop-rfc", HC_OK, NULL },
+	{ T, "prior-actor-unknown-rfc", HC_OK, NULL },
+	/* ... refused when the operator opts in. */
+	{ T, "splice-actor-loop-path-policy", HC_CHAIN, "appears twice" },
+	{ T, "splice-actor-loop-other-iss-path-policy", HC_CHAIN,
+	    "appears twice" },
+	{ T, "prior-actor-unknown-path-policy", HC_CHAIN, "at depth 2" },
+	{ NULL, NULL, HC_OK, NULL }
+};
+
+static void
+test_exchange_splices(void)
+{
+	run_records(exchange_splices);
+}
+
+static void
+test_exchange_honest(void)
+{
+	run_records(exchange_honest);
+}
+
+static void
+test_prior_actor_grants(void)
+{
+	run_records(prior_actor_grants);
+}
+
+static void
+test_act_members(void)
+{
+	run_records(act_members);
+}
+
+static void
+test_path_policy(void)
+{
+	run_records(path_policy);
+	dv_close(&vec);          /* the last test */
+}
+
+static const hc_test tests[] = {
+	{ "exchange: spliced chains refused", test_exchange_splices },
+	{ "exchange: honest chains accepted", test_exchange_honest },
+	{ "prior actors grant nothing", test_prior_actor_grants },
+	{ "act members are not top-level claims", test_act_members },
+	{ "path_policy: loops and strangers", test_path_policy },
+	{ NULL, NULL }
+};
+
+static const hc_suite suites[] = {
+	{ "regress_act_splicing", tests },
+	{ NULL, NULL }
+};
+
+int
+main(void)
+{
+	return hc_test_main(suites);
+}

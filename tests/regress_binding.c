@@ -1,0 +1,347 @@
+/*
+ * regress_binding.c - attacks on the binding between a token and the
+ * workload that presents it.
+ *
+ * The story.  A bearer token is a key anyone may turn.  In a mesh, tokens
+ * leak all the time: into logs, into a compromised sidecar, into the next
+ * service of a call chain that was only meant to forward a request.  RFC
+ * 8705 ties an access token to the client certificate its holder used at
+ * the token endpoint (cnf.x5t#S256, the SHA-256 of the DER leaf), and
+ * SPIFFE gives each workload an X.509-SVID whose URI SAN names it; a
+ * resource server that checks both can tell "a token" from "this caller's
+ * token".  Each check has been got wrong in ways worth pinning down:
+ *
+ *  1. Replay from another workload.  billing steals a token minted for
+ *     orders and presents it over its own mTLS connection, or over none.
+ *     A bound token must fail the thumbprint; an unbound one must still
+ *     fail when billing's SPIFFE ID is not the token's client.
+ *  2. A prior actor's certificate.  gateway called orders, which exchanged
+ *     the token (RFC 8693) so that act = {orders, act: {gateway}}.  gateway
+ *     keeps a copy and replays it: it does appear in the token, but only as
+ *     a prior actor, and RFC 8693 section 4.1 makes only the current actor
+ *     count.  Likewise a delegated token's client is not its presenter.
+ *  3. The intermediate instead of the leaf.  A validator that accepts a
+ *     thumbprint matching "some certificate of the presented chain" lets
+ *     every leaf under a bound CA use the token.  The binding is to the
+ *     leaf the peer authenticated with, the first certificate, only.
+ *  4. PEM versus DER, and other spellings.  The thumbprint is over the DER
+ *     encoding (RFC 8705 section 3.1).  A proxy or issuer that hashes the
+ *     PEM text produces a value that never matches; a validator that
+ *     hashed whatever bytes it got would accept a PEM-hashed binding when
+ *     the certificate arrives as PEM and refuse it as DER.  Same digest,
+ *     other spelling (padding, non-canonical trailing bits) must not match
+ *     either, or one binding has many names.
+ *  5. A forwarded certificate header from an untrusted hop.  Behind a TLS-
+ *     terminating proxy the certificate travels in a header, and a client
+ *     can send that header itself.  Envoy appends the element of the
+ *     connection it terminated to the end of x-forwarded-client-cert, so
+ *     only the last element is the proxy's; earlier ones are the client's
+ *     fiction.  A header from a hop that is not the configured front proxy
+ *     is dropped before it reaches the library, leaving no peer at all.
+ *
+ * The tokens are those of testvectors/binding.json (signed by jwcrypto,
+ * tools/gen_binding_vectors.py); each case is looked up by name and the
+ * status it must get is written here, independently of the file's
+ * "expect".
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cjson/cJSON.h>
+
+#include "binding.h"
+#include "testutil.h"
+
+#define VEC_FILE "testvectors/binding.json"
+#define PATH_SIZE 1024
+
+/* The vector file, loaded once for all the tests. */
+static cJSON *doc;
+static hc_validator *base;
+static char dir[PATH_SIZE], keypath[PATH_SIZE + 16];
+
+/* ---------------------------------------------------------------- helpers */
+
+static hc_validator *
+validator_with(const cJSON *patch)
+{
+	const cJSON *config = cJSON_GetObjectItemCaseSensitive(doc, "config");
+	cJSON *conf = cJSON_Duplicate(config, 1);
+	hc_validator *v = NULL;
+	char *text, *errors = NULL;
+	const cJSON *m;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(conf);
+	cJSON_ArrayForEach(m, patch) {
+		cJSON_DeleteItemFromObjectCaseSensitive(conf, m->string);
+		cJSON_AddItemToObject(conf, m->string, cJSON_Duplicate(m, 1));
+	}
+	text = cJSON_PrintUnformatted(conf);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(text);
+	if (hc_validator_new_from_json(text, strlen(text), dir, &v, &errors) !=
+	    HC_OK)
+		fprintf(stderr, "\n" VEC_FILE ": configuration refused: %s\n",
+		    errors ? errors : "");
+	hc_string_free(errors);
+	cJSON_free(text);
+	cJSON_Delete(conf);
+	return v;
+}
+
+/* Loads the vector file and builds the validator of its configuration. */
+static void
+setup(void)
+{
+	const char *tmp = getenv("TMPDIR");
+	size_t len;
+	char *buf, *keys;
+	FILE *f;
+
+	if (doc != NULL)
+		return;
+	buf = hc_test_read(VEC_FILE, &len);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(buf);
+	doc = cJSON_ParseWithLength(buf, len);
+	free(buf);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(doc);
+	if (tmp == NULL || tmp[0] == '\0')
+#ifdef P_tmpdir
+		tmp = P_tmpdir;
+#else
+		tmp = ".";
+#endif
+	CU_ASSERT_FATAL(snprintf(dir, sizeof(dir), "%s/hc-regress-XXXXXX",
+	    tmp) < (int)sizeof(dir));
+	CU_ASSERT_FATAL(mkdtemp(dir) != NULL);
+	(void)snprintf(keypath, sizeof(keypath), "%s/keys.json", dir);
+	keys = cJSON_PrintUnformatted(cJSON_GetObjectItemCaseSensitive(doc,
+	    "keys"));
+	CU_ASSERT_PTR_NOT_NULL_FATAL(keys);
+	f = fopen(keypath, "wb");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+	CU_ASSERT(fputs(keys, f) >= 0);
+	CU_ASSERT(fclose(f) == 0);
+	cJSON_free(keys);
+	base = validator_with(NULL);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(base);
+}
+
+static void
+teardown(void)
+{
+	hc_validator_free(base);
+	cJSON_Delete(doc);
+	if (keypath[0] != '\0')
+		(void)unlink(keypath);
+	if (dir[0] != '\0' && rmdir(dir) != 0)
+		fprintf(stderr, "cannot remove %s: %s\n", dir, strerror(errno));
+}
+
+/*
+ * Runs the case `name` of the vector file with its request and any
+ * config_patch, and returns its status (a refusal of hc_request_set_xfcc()
+ * included).  The detail is printed when the status is not `want`.
+ */
+static hc_status
+run(const char *name, hc_status want)
+{
+	const cJSON *cases, *c, *found = NULL;
+	const cJSON *rq, *tok, *now, *pc, *px, *ps, *xf, *patch;
+	hc_validator *v, *pv = NULL;
+	hc_result *res = NULL;
+	hc_request *req;
+	hc_status st;
+
+	setup();
+	cases = cJSON_GetObjectItemCaseSensitive(doc, "cases");
+	cJSON_ArrayForEach(c, cases) {
+		const cJSON *n = cJSON_GetObjectItemCaseSensitive(c, "name");
+		if (cJSON_IsString(n) && strcmp(n->valuestring, name) == 0)
+			found = c;
+	}
+	if (found == NULL) {
+		fprintf(stderr, "\n" VEC_FILE ": no case %s\n", name);
+		CU_FAIL("vector case missing");
+		return HC_INTERNAL;
+	}
+	tok = cJSON_GetObjectItemCaseSensitive(found, "token");
+	now = cJSON_GetObjectItemCaseSensitive(found, "now");
+	rq = cJSON_GetObjectItemCaseSensitive(found, "request");
+	pc = cJSON_GetObjectItemCaseSensitive(rq, "peer_cert_file");
+	px = cJSON_GetObjectItemCaseSensitive(rq, "peer_x5t");
+	ps = cJSON_GetObjectItemCaseSensitive(rq, "peer_spiffe_id");
+	xf = cJSON_GetObjectItemCaseSensitive(rq, "xfcc");
+	patch = cJSON_GetObjectItemCaseSensitive(found, "config_patch");
+	CU_ASSERT_FATAL(cJSON_IsString(tok) && cJSON_IsNumber(now));
+
+	v = base;
+	if (patch != NULL)
+		v = pv = validator_with(patch);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(v);
+	req = hc_request_new();
+	CU_ASSERT_PTR_NOT_NULL_FATAL(req);
+	hc_request_set_time(req, (int64_t)now->valuedouble);
+	st = HC_OK;
+	if (cJSON_IsString(pc)) {
+		size_t n;
+		char *buf = hc_test_read(pc->valuestring, &n);
+		st = hc_request_set_peer_cert(req, (unsigned char *)buf, n);
+		free(buf);
+	}
+	if (st == HC_OK && (cJSON_IsString(px) || cJSON_IsString(ps)))
+		st = hc_request_set_peer_identity(req,
+		    cJSON_IsString(px) ? px->valuestring : NULL,
+		    cJSON_IsString(ps) ? ps->valuestring : NULL);
+	if (st == HC_OK && cJSON_IsString(xf))
+		st = hc_request_set_xfcc(req, xf->valuestring,
+		    strlen(xf->valuestring));
+	if (st == HC_OK)
+		st = hc_validate(v, tok->valuestring, strlen(tok->valuestring),
+		    req, &res);
+	if (st != want)
+		fprintf(stderr, "\n%s: %s\n", name, res != NULL ?
+		    hc_result_detail(res) : "refused by the request setter");
+	hc_result_free(res);
+	hc_request_free(req);
+	hc_validator_free(pv);
+	return st;
+}
+
+#define CASE(name, want) HC_ASSERT_STATUS(run((name), (want)), (want))
+
+/* -------------------------------------------- 1. replay from elsewhere */
+
+static void
+test_replay_other_workload(void)
+{
+	/* The rightful holder. */
+	CASE("ok-bound-pem", HC_OK);
+	/* billing presents orders' bound token over its own mTLS. */
+	CASE("binding-wrong-cert", HC_BINDING);
+	CASE("binding-ifp-wrong-cert", HC_BINDING);
+	/* ... or without any client certificate. */
+	CASE("binding-no-peer", HC_BINDING);
+	CASE("binding-ifp-bound-no-peer", HC_BINDING);
+	/* An unbound token is still not billing's to use. */
+	CASE("peer-ifp-unbound-replayed", HC_PEER);
+	/* A proxy vouching for the right thumbprint but billing's identity. */
+	CASE("peer-wrong-spiffe-id", HC_PEER);
+	/* What "off" gives up, on purpose. */
+	CASE("ok-off-wrong-cert", HC_OK);
+}
+
+/* ------------------------------------------------ 2. a prior actor */
+
+static void
+test_prior_actor(void)
+{
+	CASE("ok-delegated-prior-actor", HC_OK);
+	CASE("peer-prior-actor", HC_PEER);
+	CASE("peer-client-not-actor", HC_PEER);
+}
+
+/* -------------------------------------- 3. intermediate, not the leaf */
+
+static void
+test_intermediate(void)
+{
+	CASE("ok-chain-leaf", HC_OK);
+	CASE("binding-intermediate", HC_BINDING);
+	/* A CA certificate presented as the leaf is no workload identity. */
+	CASE("peer-ca-true", HC_PEER);
+	CASE("peer-xfcc-cert-ca-true", HC_PEER);
+}
+
+/* ---------------------------------------------- 4. PEM versus DER */
+
+static void
+test_pem_der(void)
+{
+	CASE("ok-bound-pem", HC_OK);
+	CASE("ok-bound-der", HC_OK);
+	CASE("binding-pem-thumbprint", HC_BINDING);
+	CASE("binding-xfcc-hash-of-pem", HC_BINDING);
+	CASE("binding-hex", HC_BINDING);
+	CASE("binding-standard-alphabet", HC_BINDING);
+	CASE("binding-padded", HC_BINDING);
+	CASE("binding-rfc8705-alias", HC_BINDING);
+	CASE("ok-ifp-rfc8705-appA", HC_OK);
+}
+
+/* ------------------------------------ 5. a forwarded header from afar */
+
+#define HASH0 \
+	"0000000000000000000000000000000000000000000000000000000000000000"
+#define HASH1 \
+	"1111111111111111111111111111111111111111111111111111111111111111"
+
+static void
+test_forwarded_header(void)
+{
+	static const char forged[] =
+	    "Hash=" HASH0 ";URI=spiffe://example.org/ns/prod/sa/orders,"
+	    "Hash=" HASH1 ";URI=spiffe://example.org/ns/prod/sa/billing";
+	static const char swallow[] =
+	    "Subject=\"x,Hash=" HASH0 ";URI=spiffe://example.org/ns/prod/sa/"
+	    "orders";
+	char *x5t = NULL, *id = NULL;
+	hc_detail d = { "" };
+
+	/* The element the proxy appended wins over the client's own. */
+	CASE("ok-xfcc-last-element", HC_OK);
+	CASE("binding-xfcc-forged-first", HC_BINDING);
+	HC_ASSERT_STATUS(hc_xfcc_parse(forged, strlen(forged), &x5t, &id, &d),
+	    HC_OK);
+	CU_ASSERT(id != NULL &&
+	    strcmp(id, "spiffe://example.org/ns/prod/sa/billing") == 0);
+	CU_ASSERT(x5t != NULL &&
+	    strcmp(x5t, "ERERERERERERERERERERERERERERERERERERERERERE") == 0);
+	free(x5t);
+	free(id);
+	/* An open quote in a client's element must not eat the separator. */
+	HC_ASSERT_STATUS(hc_xfcc_parse(swallow, strlen(swallow), &x5t, &id,
+	    &d), HC_MALFORMED);
+	CU_ASSERT_PTR_NULL(x5t);
+	CU_ASSERT_PTR_NULL(id);
+	/* A header that contradicts itself is refused. */
+	CASE("binding-xfcc-hash-not-cert", HC_BINDING);
+	CASE("peer-xfcc-uri-not-cert", HC_PEER);
+	CASE("peer-xfcc-two-uris", HC_PEER);
+	/* Dropped because the hop is not trusted: no peer, no binding. */
+	CASE("binding-no-peer", HC_BINDING);
+}
+
+static void
+test_cleanup(void)
+{
+	teardown();
+	doc = NULL;
+	base = NULL;
+}
+
+static const hc_test tests[] = {
+	{ "1. bearer token replayed from another workload",
+	    test_replay_other_workload },
+	{ "2. a prior actor's certificate", test_prior_actor },
+	{ "3. the intermediate's thumbprint, not the leaf's",
+	    test_intermediate },
+	{ "4. PEM versus DER thumbprints", test_pem_der },
+	{ "5. a forwarded certificate header from an untrusted hop",
+	    test_forwarded_header },
+	{ "cleanup", test_cleanup },
+	{ NULL, NULL }
+};
+
+static const hc_suite suites[] = {
+	{ "binding attacks", tests },
+	{ NULL, NULL }
+};
+
+int
+main(void)
+{
+	return hc_test_main(suites);
+}

@@ -1,0 +1,822 @@
+/*
+ * test_chain.c - RFC 8693 delegation: the delegation policy of layer 3
+ * (chain.c, through hc_validate()) and the calling-side narrowing check
+ * hc_check_exchange() (exchange.c).
+ *
+ * Every token comes from testvectors/delegation.json, made by
+ * tools/gen_delegation_vectors.py with python3-jwcrypto, a JOSE library
+ * that shares no code with hopcheck.  The file has three lists: "cases"
+ * (token, request, expected status of hc_validate()), "peer_cases" (the
+ * same with a peer SPIFFE ID) and "exchange_cases" (subject and issued
+ * tokens, audience, self, expected status of hc_check_exchange()).  The
+ * first suite runs every case of every list against the status the file
+ * names.  The others pick cases by name and state the exact status again
+ * here, with the part of the detail that must name the actor, subject or
+ * value at fault, so that a regenerated file cannot silently change what
+ * is tested.  A few tests change the configuration (no delegation
+ * section, an empty direct_callers list) to show what each part of the
+ * delegation section governs.
+ *
+ * Test code may read JSON with cJSON directly; the library never exposes
+ * it.  The loader is this file's own (tests/test_vectors.c keeps its own
+ * for the plain "cases" format).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <cjson/cJSON.h>
+
+#include "testutil.h"
+
+#define DV_FILE       "testvectors/delegation.json"
+#define DV_MAX_FILES  8          /* keys.json + the "files" of the document */
+#define DV_PATH_MAX   1024
+
+#define GATEWAY  "spiffe://example.org/ns/prod/sa/gateway"
+#define FRONTEND "spiffe://example.org/ns/prod/sa/frontend"
+#define ORDERS   "spiffe://example.org/ns/prod/sa/orders"
+
+/* ---------------------------------------------------------------- loader */
+
+/* The vector document, the temporary directory its files are in, and a
+ * validator built from its configuration. */
+typedef struct dv {
+	cJSON *doc;
+	char dir[DV_PATH_MAX];
+	char *names[DV_MAX_FILES];
+	size_t nnames;
+	hc_validator *v;
+} dv;
+
+/* Writes a string's bytes, or any other value as JSON text, as dir/name. */
+static int
+dv_write(dv *d, const char *name, const cJSON *val)
+{
+	char path[DV_PATH_MAX], *text = NULL;
+	const char *data;
+	FILE *f;
+	int ok;
+
+	if (name == NULL || name[0] == '\0' || name[0] == '.' ||
+	    strchr(name, '/') != NULL || d->nnames >= DV_MAX_FILES)
+		return -1;
+	if (snprintf(path, sizeof(path), "%s/%s", d->dir, name) >=
+	    (int)sizeof(path))
+		return -1;
+	if (cJSON_IsString(val))
+		data = val->valuestring;
+	else if ((data = text = cJSON_PrintUnformatted(val)) == NULL)
+		return -1;
+	if ((d->names[d->nnames] = strdup(name)) == NULL) {
+		cJSON_free(text);
+		return -1;
+	}
+	d->nnames++;
+	if ((f = fopen(path, "wb")) == NULL) {
+		cJSON_free(text);
+		return -1;
+	}
+	ok = fputs(data, f) >= 0;
+	if (fclose(f) != 0)
+		ok = 0;
+	cJSON_free(text);
+	return ok ? 0 : -1;
+}
+
+/*
+ * Builds a validator from the document's configuration with the members
+ * of each patch (either may be NULL) replacing top-level members of the
+ * same name; a null member removes it.  NULL, after saying why, when the
+ * configuration does not load.
+ */
+static hc_validator *
+dv_validator(const dv *d, const cJSON *patch1, const cJSON *patch2)
+{
+	const cJSON *patches[2] = { patch1, patch2 }, *m;
+	cJSON *conf;
+	hc_validator *v = NULL;
+	char *text, *errors = NULL;
+
+	conf = cJSON_Duplicate(cJSON_GetObjectItemCaseSensitive(d->doc,
+	    "config"), 1);
+	if (conf == NULL)
+		return NULL;
+	for (size_t i = 0; i < 2; i++) {
+		cJSON_ArrayForEach(m, patches[i]) {
+			cJSON_DeleteItemFromObjectCaseSensitive(conf, m->string);
+			if (!cJSON_IsNull(m))
+				cJSON_AddItemToObject(conf, m->string,
+				    cJSON_Duplicate(m, 1));
+		}
+	}
+	if ((text = cJSON_PrintUnformatted(conf)) != NULL &&
+	    hc_validator_new_from_json(text, strlen(text), d->dir, &v,
+	    &errors) != HC_OK)
+		fprintf(stderr, "\n%s: configuration refused: %s\n", DV_FILE,
+		    errors ? errors : "?");
+	hc_string_free(errors);
+	cJSON_free(text);
+	cJSON_Delete(conf);
+	return v;
+}
+
+static void
+dv_close(dv *d)
+{
+	char path[DV_PATH_MAX];
+
+	hc_validator_free(d->v);
+	for (size_t i = 0; i < d->nnames; i++) {
+		if (snprintf(path, sizeof(path), "%s/%s", d->dir, d->names[i]) <
+		    (int)sizeof(path))
+			(void)unlink(path);
+		free(d->names[i]);
+	}
+	if (d->dir[0] != '\0')
+		(void)rmdir(d->dir);
+	cJSON_Delete(d->doc);
+	memset(d, 0, sizeof(*d));
+}
+
+/*
+ * Reads the document, writes its key files into a fresh temporary
+ * directory and builds the validator.  Returns 0, or -1 after failing the
+ * test (the dv is then closed).
+ */
+static int
+dv_open(dv *d)
+{
+	const char *base = getenv("TMPDIR");
+	const cJSON *f;
+	char *buf;
+	size_t len;
+
+	memset(d, 0, sizeof(*d));
+	if ((buf = hc_test_read(DV_FILE, &len)) == NULL)
+		return -1;
+	d->doc = cJSON_ParseWithLength(buf, len);
+	free(buf);
+	if (d->doc == NULL) {
+		CU_FAIL("delegation.json is not JSON");
+		return -1;
+	}
+	if (base == NULL || base[0] == '\0')
+		base = P_tmpdir;
+	if (snprintf(d->dir, sizeof(d->dir), "%s/hc-chain-XXXXXX", base) >=
+	    (int)sizeof(d->dir) || mkdtemp(d->dir) == NULL) {
+		d->dir[0] = '\0';
+		CU_FAIL("cannot make a temporary directory");
+		dv_close(d);
+		return -1;
+	}
+	if (dv_write(d, "keys.json", cJSON_GetObjectItemCaseSensitive(d->doc,
+	    "keys")) != 0)
+		goto fail;
+	cJSON_ArrayForEach(f, cJSON_GetObjectItemCaseSensitive(d->doc, "files"))
+		if (dv_write(d, f->string, f) != 0)
+			goto fail;
+	if ((d->v = dv_validator(d, NULL, NULL)) != NULL)
+		return 0;
+fail:
+	CU_FAIL("cannot set up delegation.json");
+	dv_close(d);
+	return -1;
+}
+
+/* The case called `name` in list `list`, or NULL after failing the test. */
+static const cJSON *
+dv_find(const dv *d, const char *list, const char *name)
+{
+	const cJSON *c;
+
+	cJSON_ArrayForEach(c, cJSON_GetObjectItemCaseSensitive(d->doc, list)) {
+		const cJSON *n = cJSON_GetObjectItemCaseSensitive(c, "name");
+		if (cJSON_IsString(n) && strcmp(n->valuestring, name) == 0)
+			return c;
+	}
+	fprintf(stderr, "\n%s: no case %s in %s\n", DV_FILE, name, list);
+	CU_FAIL("vector case missing");
+	return NULL;
+}
+
+/* The request of a case: clock, route "METHOD /path", tenant, peer. */
+static hc_request *
+dv_request(const cJSON *c)
+{
+	const cJSON *rq = cJSON_GetObjectItemCaseSensitive(c, "request");
+	const cJSON *now = cJSON_GetObjectItemCaseSensitive(c, "now");
+	const cJSON *route = cJSON_GetObjectItemCaseSensitive(rq, "route");
+	const cJSON *tenant = cJSON_GetObjectItemCaseSensitive(rq, "tenant");
+	const cJSON *peer = cJSON_GetObjectItemCaseSensitive(rq,
+	    "peer_spiffe_id");
+	hc_request *req = hc_request_new();
+
+	CU_ASSERT_FATAL(req != NULL && cJSON_IsNumber(now));
+	hc_request_set_time(req, (int64_t)now->valuedouble);
+	if (cJSON_IsString(route)) {
+		const char *sp = strchr(route->valuestring, ' ');
+		char method[16];
+		size_t ml = sp ? (size_t)(sp - route->valuestring) : 0;
+
+		CU_ASSERT_FATAL(ml > 0 && ml < sizeof(method));
+		memcpy(method, route->valuestring, ml);
+		method[ml] = '\0';
+		HC_ASSERT_STATUS(hc_request_set_route(req, method, sp + 1), HC_OK);
+	}
+	if (cJSON_IsString(tenant))
+		HC_ASSERT_STATUS(hc_request_set_tenant(req, tenant->valuestring),
+		    HC_OK);
+	if (cJSON_IsString(peer))
+		HC_ASSERT_STATUS(hc_request_set_peer_identity(req, NULL,
+		    peer->valuestring), HC_OK);
+	return req;
+}
+
+/* The status a case's "expect" names; fails the test when it names none. */
+static hc_status
+dv_expect(const cJSON *c)
+{
+	const cJSON *e = cJSON_GetObjectItemCaseSensitive(c, "expect");
+	hc_status st = HC_STATUS_COUNT;
+
+	if (!cJSON_IsString(e) || hc_status_from_name(e->valuestring, &st) != 0)
+		CU_FAIL("vector case without a valid expect");
+	return st;
+}
+
+/*
+ * Validates a token case with its request and configuration patch, plus
+ * `extra` (JSON text of more top-level members, or NULL), and returns the
+ * result (never NULL: the test stops first).
+ */
+static hc_result *
+dv_validate(const dv *d, const cJSON *c, const char *extra)
+{
+	const cJSON *tok = cJSON_GetObjectItemCaseSensitive(c, "token");
+	const cJSON *patch = cJSON_GetObjectItemCaseSensitive(c,
+	    "config_patch");
+	cJSON *xp = extra ? cJSON_Parse(extra) : NULL;
+	hc_validator *pv = NULL;
+	const hc_validator *v = d->v;
+	hc_request *req;
+	hc_result *res = NULL;
+
+	CU_ASSERT_FATAL(cJSON_IsString(tok) && (extra == NULL || xp != NULL));
+	if (patch != NULL || xp != NULL) {
+		pv = dv_validator(d, patch, xp);
+		CU_ASSERT_PTR_NOT_NULL_FATAL(pv);
+		v = pv;
+	}
+	req = dv_request(c);
+	(void)hc_validate(v, tok->valuestring, strlen(tok->valuestring), req,
+	    &res);
+	hc_request_free(req);
+	hc_validator_free(pv);
+	cJSON_Delete(xp);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(res);
+	return res;
+}
+
+/* Runs an exchange case; the detail (heap) in *detail. */
+static hc_status
+dv_exchange(const dv *d, const cJSON *c, char **detail)
+{
+	const cJSON *s = cJSON_GetObjectItemCaseSensitive(c, "subject_token");
+	const cJSON *i = cJSON_GetObjectItemCaseSensitive(c, "issued_token");
+	const cJSON *a = cJSON_GetObjectItemCaseSensitive(c, "audience");
+	const cJSON *self = cJSON_GetObjectItemCaseSensitive(c, "self");
+	const cJSON *now = cJSON_GetObjectItemCaseSensitive(c, "now");
+
+	CU_ASSERT_FATAL(cJSON_IsString(s) && cJSON_IsString(i) &&
+	    cJSON_IsString(a) && cJSON_IsString(self) && cJSON_IsNumber(now));
+	return hc_check_exchange(d->v, s->valuestring, strlen(s->valuestring),
+	    i->valuestring, strlen(i->valuestring), a->valuestring,
+	    self->valuestring, (int64_t)now->valuedouble, detail);
+}
+
+static void
+assert_contains(const char *name, const char *text, const char *part)
+{
+	int ok = text != NULL && strstr(text, part) != NULL;
+
+	if (!ok)
+		fprintf(stderr, "\n  case %s: detail \"%s\" does not contain "
+		    "\"%s\"\n", name, text ? text : "(null)", part);
+	CU_ASSERT(ok);
+}
+
+/*
+ * Validates the case `name` of `list` and asserts `want`, which must also
+ * be what the vector file expects, and that the detail contains `part`
+ * (unless NULL).  Returns the result for more checks; the caller frees it.
+ */
+static hc_result *
+check_case(const dv *d, const char *list, const char *name, hc_status want,
+    const char *part, const char *extra)
+{
+	const cJSON *c = dv_find(d, list, name);
+	hc_result *res;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(c);
+	if (extra == NULL && dv_expect(c) != want) {
+		fprintf(stderr, "\n  case %s: the file expects %s, the test %s\n",
+		    name, hc_status_name(dv_expect(c)), hc_status_name(want));
+		CU_FAIL("vector file and test disagree");
+	}
+	res = dv_validate(d, c, extra);
+	if (hc_result_status(res) != want)
+		fprintf(stderr, "\n  case %s:", name);
+	HC_ASSERT_RESULT(res, want);
+	if (part != NULL)
+		assert_contains(name, hc_result_detail(res), part);
+	return res;
+}
+
+/* check_case() for the cases whose result needs no further look. */
+static void
+expect(const dv *d, const char *list, const char *name, hc_status want,
+    const char *part)
+{
+	hc_result_free(check_case(d, list, name, want, part, NULL));
+}
+
+/* The same for an exchange case. */
+static void
+expect_x(const dv *d, const char *name, hc_status want, const char *part)
+{
+	const cJSON *c = dv_find(d, "exchange_cases", name);
+	char *detail = NULL;
+	hc_status got;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(c);
+	if (dv_expect(c) != want) {
+		fprintf(stderr, "\n  case %s: the file expects %s, the test %s\n",
+		    name, hc_status_name(dv_expect(c)), hc_status_name(want));
+		CU_FAIL("vector file and test disagree");
+	}
+	got = dv_exchange(d, c, &detail);
+	CU_ASSERT_PTR_NOT_NULL(detail);
+	if (got != want)
+		fprintf(stderr, "\n  case %s:", name);
+	hc_test_assert_status(got, want, detail, __FILE__, __LINE__);
+	if (part != NULL)
+		assert_contains(name, detail, part);
+	hc_string_free(detail);
+}
+
+/* ------------------------------------------------------ the whole file */
+
+/* Runs every case of a list against its own expect; returns the count. */
+static size_t
+run_list(const dv *d, const char *list)
+{
+	const cJSON *c;
+	size_t n = 0;
+
+	cJSON_ArrayForEach(c, cJSON_GetObjectItemCaseSensitive(d->doc, list)) {
+		const cJSON *name = cJSON_GetObjectItemCaseSensitive(c, "name");
+		hc_status want = dv_expect(c), got;
+		char *detail = NULL;
+
+		if (strcmp(list, "exchange_cases") == 0) {
+			got = dv_exchange(d, c, &detail);
+		} else {
+			hc_result *res = dv_validate(d, c, NULL);
+			got = hc_result_status(res);
+			detail = strdup(hc_result_detail(res));
+			hc_result_free(res);
+		}
+		if (got != want)
+			fprintf(stderr, "\n  %s %s: got %s, want %s: %s", list,
+			    cJSON_IsString(name) ? name->valuestring : "?",
+			    hc_status_name(got), hc_status_name(want),
+			    detail ? detail : "");
+		CU_ASSERT_EQUAL(got, want);
+		free(detail);
+		n++;
+	}
+	return n;
+}
+
+static void
+test_all_cases(void)
+{
+	dv d;
+
+	if (dv_open(&d) != 0)
+		return;
+	CU_ASSERT(run_list(&d, "cases") >= 45);
+	CU_ASSERT(run_list(&d, "peer_cases") >= 5);
+	CU_ASSERT(run_list(&d, "exchange_cases") >= 50);
+	dv_close(&d);
+}
+
+/* ---------------------------------------------------------- direct calls */
+
+static void
+test_direct_callers(void)
+{
+	dv d;
+
+	if (dv_open(&d) != 0)
+		return;
+	expect(&d, "cases", "direct-mapped-client-listed", HC_OK, NULL);
+	expect(&d, "cases", "direct-spiffe-client-listed", HC_OK, NULL);
+	expect(&d, "cases", "direct-client-from-sub", HC_OK, NULL);
+	expect(&d, "cases", "direct-prefix-pattern", HC_OK, NULL);
+	expect(&d, "cases", "direct-prefix-boundary", HC_POLICY,
+	    "\"spiffe://example.org/ns/opsx/sa/cron\"");
+	expect(&d, "cases", "direct-client-not-listed", HC_POLICY,
+	    "direct caller \"web-app\" (the token's client) is not in "
+	    "delegation.direct_callers");
+	expect(&d, "cases", "direct-mapped-client-not-listed", HC_POLICY,
+	    "\"" ORDERS "\" (the token's client, via binding.identities)");
+	expect(&d, "cases", "direct-no-client", HC_POLICY, "no identity");
+	/* RFC 8693 section 4.4: may_act is no delegation. */
+	expect(&d, "cases", "direct-may-act-is-not-delegation", HC_POLICY,
+	    "\"web-app\"");
+	dv_close(&d);
+}
+
+static void
+test_direct_peer(void)
+{
+	dv d;
+
+	if (dv_open(&d) != 0)
+		return;
+	/* The peer's SPIFFE ID, not the token's client, is the caller. */
+	expect(&d, "peer_cases", "direct-peer-listed-client-not", HC_OK, NULL);
+	expect(&d, "peer_cases", "direct-peer-not-listed-client-is", HC_POLICY,
+	    "direct caller \"" ORDERS "\" (the peer's SPIFFE ID)");
+	expect(&d, "peer_cases", "direct-peer-matches-mapped-client", HC_OK,
+	    NULL);
+	dv_close(&d);
+}
+
+static void
+test_direct_callers_config(void)
+{
+	hc_result *r;
+	dv d;
+
+	if (dv_open(&d) != 0)
+		return;
+	/* Without direct_callers, any caller may call directly. */
+	r = check_case(&d, "cases", "direct-client-not-listed", HC_OK, NULL,
+	    "{\"delegation\": {\"actors\": []}}");
+	hc_result_free(r);
+	/* An empty list: nobody. */
+	r = check_case(&d, "cases", "direct-mapped-client-listed", HC_POLICY,
+	    "not in delegation.direct_callers",
+	    "{\"delegation\": {\"direct_callers\": []}}");
+	hc_result_free(r);
+	/* No delegation section: direct calls are not restricted ... */
+	r = check_case(&d, "cases", "direct-client-not-listed", HC_OK, NULL,
+	    "{\"delegation\": null}");
+	hc_result_free(r);
+	/* ... and a token with act is refused. */
+	r = check_case(&d, "cases", "delegated-ok-read", HC_CHAIN,
+	    "configures no delegation", "{\"delegation\": null}");
+	hc_result_free(r);
+	/* A delegation section with no actors: no one may act. */
+	r = check_case(&d, "cases", "delegated-ok-read", HC_CHAIN,
+	    "is not a configured delegate",
+	    "{\"delegation\": {\"direct_callers\": []}}");
+	hc_result_free(r);
+	dv_close(&d);
+}
+
+/* ------------------------------------------------------- delegated calls */
+
+static void
+test_current_actor(void)
+{
+	hc_result *r;
+	dv d;
+
+	if (dv_open(&d) != 0)
+		return;
+	expect(&d, "cases", "delegated-ok-read", HC_OK, NULL);
+	expect(&d, "cases", "delegated-ok-write", HC_OK, NULL);
+	expect(&d, "cases", "delegated-ok-no-scope", HC_OK, NULL);
+	expect(&d, "cases", "delegated-not-direct-caller", HC_OK, NULL);
+	expect(&d, "cases", "delegated-actor-unknown", HC_CHAIN,
+	    "actor \"spiffe://example.org/ns/prod/sa/mallory\" is not a "
+	    "configured delegate");
+	expect(&d, "cases", "delegated-actor-not-for-subject", HC_CHAIN,
+	    "actor \"" ORDERS "\" may not act for subject \"svc:reports\"");
+	expect(&d, "cases", "delegated-scope-not-granted", HC_SCOPE,
+	    "delegated token carries scope \"admin\", which actor \"" ORDERS
+	    "\" may not carry");
+	expect(&d, "cases", "delegated-scope-of-other-actor", HC_SCOPE,
+	    "scope \"payments:write\", which actor \"" GATEWAY "\"");
+	expect(&d, "cases", "delegated-scp-array-not-granted", HC_SCOPE,
+	    "\"payments:write\"");
+	expect(&d, "cases", "delegated-actor-without-scopes", HC_SCOPE,
+	    "\"payments:read\"");
+	expect(&d, "cases", "delegated-actor-without-scopes-no-scope", HC_OK,
+	    NULL);
+	expect(&d, "cases", "delegated-trust-domain-subject", HC_OK, NULL);
+	expect(&d, "cases", "delegated-trust-domain-subject-lookalike",
+	    HC_CHAIN, "\"spiffe://partner.example.evil/ns/a\"");
+	expect(&d, "cases", "delegated-no-sub", HC_CHAIN, "has no sub");
+
+	/* RFC 8693 section 4.1 figure 6: current actor first. */
+	r = check_case(&d, "cases", "delegated-rfc8693-figure-6-shape", HC_OK,
+	    NULL, NULL);
+	CU_ASSERT_EQUAL(hc_result_actor_count(r), 2);
+	CU_ASSERT_STRING_EQUAL(hc_result_actor(r, 0), GATEWAY);
+	CU_ASSERT_STRING_EQUAL(hc_result_actor(r, 1), FRONTEND);
+	CU_ASSERT_PTR_NULL(hc_result_actor(r, 2));
+	CU_ASSERT_STRING_EQUAL(hc_result_subject(r), "user:alice");
+	hc_result_free(r);
+	dv_close(&d);
+}
+
+static void
+test_several_entries(void)
+{
+	dv d;
+
+	if (dv_open(&d) != 0)
+		return;
+	expect(&d, "cases", "delegated-two-entries-first", HC_OK, NULL);
+	expect(&d, "cases", "delegated-two-entries-second", HC_OK, NULL);
+	/* One entry grants the subject, the other the scope: not both. */
+	expect(&d, "cases", "delegated-two-entries-not-combined", HC_SCOPE,
+	    "scope \"payments:export\", which actor "
+	    "\"spiffe://example.org/ns/batch/sa/export\" may not carry");
+	expect(&d, "cases", "delegated-two-entries-subject-in-neither",
+	    HC_CHAIN, "may not act for subject \"svc:billing\"");
+	dv_close(&d);
+}
+
+static void
+test_path_policy(void)
+{
+	dv d;
+
+	if (dv_open(&d) != 0)
+		return;
+	/* RFC 8693 section 4.1: prior actors are informational ... */
+	expect(&d, "cases", "prior-actor-unknown-rfc", HC_OK, NULL);
+	expect(&d, "cases", "splice-actor-loop-rfc", HC_OK, NULL);
+	/* ... unless the operator opts into path_policy. */
+	expect(&d, "cases", "prior-actor-unknown-path-policy", HC_CHAIN,
+	    "prior actor \"spiffe://elsewhere.example/ns/x/sa/relay\" at "
+	    "depth 2 is not a configured delegate (delegation.path_policy)");
+	expect(&d, "cases", "prior-actor-known-path-policy", HC_OK, NULL);
+	expect(&d, "cases", "splice-actor-loop-path-policy", HC_CHAIN,
+	    "actor \"" ORDERS "\" appears twice in the act chain, at depths 1 "
+	    "and 3");
+	expect(&d, "cases", "splice-actor-loop-other-iss-path-policy",
+	    HC_CHAIN, "appears twice");
+	expect(&d, "cases", "chain-over-max-depth", HC_CHAIN, "max_depth");
+	dv_close(&d);
+}
+
+static void
+test_act_structure(void)
+{
+	dv d;
+
+	if (dv_open(&d) != 0)
+		return;
+	expect(&d, "cases", "act-string", HC_CHAIN, "not an object");
+	expect(&d, "cases", "act-no-sub", HC_CHAIN, "sub");
+	expect(&d, "cases", "act-nested-not-object", HC_CHAIN, "depth 2");
+	expect(&d, "cases", "act-exp-in-past-ignored", HC_OK, NULL);
+	expect(&d, "cases", "act-nbf-in-future-ignored", HC_OK, NULL);
+	expect(&d, "cases", "act-scope-ignored", HC_OK, NULL);
+	dv_close(&d);
+}
+
+/* -------------------------------------------------------------- exchange */
+
+static void
+test_exchange_accepted(void)
+{
+	dv d;
+
+	if (dv_open(&d) != 0)
+		return;
+	expect_x(&d, "xchg-ok-second-hop", HC_OK, "accepted");
+	expect_x(&d, "xchg-ok-first-hop", HC_OK, NULL);
+	expect_x(&d, "xchg-ok-aud-array-of-one", HC_OK, NULL);
+	expect_x(&d, "xchg-ok-same-scope-same-exp", HC_OK, NULL);
+	expect_x(&d, "xchg-ok-no-scope", HC_OK, NULL);
+	expect_x(&d, "xchg-ok-scp-subset", HC_OK, NULL);
+	expect_x(&d, "xchg-ok-act-non-identity-claims-differ", HC_OK, NULL);
+	expect_x(&d, "xchg-ok-self-level-has-iss", HC_OK, NULL);
+	expect_x(&d, "xchg-ok-prior-iss-kept", HC_OK, NULL);
+	expect_x(&d, "xchg-splice-keep-order-ok", HC_OK, NULL);
+	expect_x(&d, "xchg-chain-at-hard-limit", HC_OK, NULL);
+	dv_close(&d);
+}
+
+/* RFC 8693 appendix A.2: delegation with may_act. */
+static void
+test_exchange_rfc8693_a2(void)
+{
+	dv d;
+
+	if (dv_open(&d) != 0)
+		return;
+	expect_x(&d, "xchg-rfc8693-a2-shape", HC_OK, NULL);
+	expect_x(&d, "xchg-rfc8693-a2-other-self", HC_NARROWING,
+	    "self \"intruder@example.net\" is not the party may_act names "
+	    "(\"admin@example.net\")");
+	expect_x(&d, "xchg-rfc8693-a2-literal-exp", HC_NARROWING,
+	    "issued exp 1441910600 is later than the subject's exp 1441910060");
+	expect_x(&d, "xchg-rfc8693-a2-literal-iss", HC_NARROWING,
+	    "issued iss \"https://as.example.com\" differs from the subject "
+	    "token's iss \"https://original-issuer.example.net\"");
+	expect_x(&d, "xchg-may-act-other-party", HC_NARROWING,
+	    "self \"" GATEWAY "\" is not the party may_act names (\"" ORDERS
+	    "\")");
+	expect_x(&d, "xchg-may-act-no-sub", HC_NARROWING, "names no sub");
+	dv_close(&d);
+}
+
+static void
+test_exchange_broadening(void)
+{
+	dv d;
+
+	if (dv_open(&d) != 0)
+		return;
+	expect_x(&d, "xchg-scope-broadened", HC_NARROWING,
+	    "issued token scope \"admin\" is not in the subject token's scope");
+	expect_x(&d, "xchg-scp-broadened", HC_NARROWING,
+	    "issued token scp \"admin\"");
+	expect_x(&d, "xchg-scope-subject-has-none", HC_NARROWING,
+	    "\"payments:read\"");
+	expect_x(&d, "xchg-scope-prefix-is-not-scope", HC_NARROWING,
+	    "\"payments\" is not");
+	expect_x(&d, "xchg-aud-two-values", HC_NARROWING,
+	    "issued aud [\"https://payments.internal\", "
+	    "\"https://billing.internal\"] is not only the requested audience "
+	    "\"https://payments.internal\"");
+	expect_x(&d, "xchg-aud-other", HC_NARROWING,
+	    "\"https://billing.internal\"");
+	expect_x(&d, "xchg-aud-missing", HC_NARROWING, "has no aud");
+	expect_x(&d, "xchg-aud-repeated", HC_NARROWING, "not only");
+	expect_x(&d, "xchg-exp-later", HC_NARROWING,
+	    "issued exp 1767226500 is later than the subject's exp 1767226200");
+	expect_x(&d, "xchg-issued-expired", HC_EXPIRED, "exp 1767225599");
+	expect_x(&d, "xchg-issued-expires-now", HC_EXPIRED, NULL);
+	expect_x(&d, "xchg-issued-no-exp", HC_CLAIM, "issued token has no exp");
+	expect_x(&d, "xchg-sub-differs", HC_NARROWING,
+	    "issued sub \"user:bob\" differs from the subject token's sub "
+	    "\"user:alice\"");
+	expect_x(&d, "xchg-iss-differs", HC_NARROWING, "issued iss");
+	expect_x(&d, "xchg-impersonation", HC_NARROWING, "has no act");
+	dv_close(&d);
+}
+
+static void
+test_exchange_act(void)
+{
+	dv d;
+
+	if (dv_open(&d) != 0)
+		return;
+	expect_x(&d, "xchg-act-sub-not-self", HC_NARROWING,
+	    "issued act.sub \"" ORDERS "\" is not self \"" GATEWAY "\"");
+	expect_x(&d, "xchg-splice-drop-prior", HC_NARROWING,
+	    "issued act drops prior actor \"" FRONTEND "\"");
+	expect_x(&d, "xchg-splice-insert-prior", HC_NARROWING,
+	    "issued act inserts prior actor \"" ORDERS "\" at depth 2, above "
+	    "\"" FRONTEND "\"");
+	expect_x(&d, "xchg-splice-insert-at-end", HC_NARROWING,
+	    "issued act inserts prior actor \"" ORDERS "\" at depth 3");
+	expect_x(&d, "xchg-splice-reorder", HC_NARROWING,
+	    "issued act reorders prior actors: \"" FRONTEND "\" now comes "
+	    "before \"" ORDERS "\" (depths 2 and 3)");
+	expect_x(&d, "xchg-splice-alter-sub", HC_NARROWING,
+	    "issued act at depth 2 names "
+	    "\"spiffe://example.org/ns/prod/sa/mallory\" where the subject "
+	    "token's chain has \"" FRONTEND "\" (a prior actor altered)");
+	expect_x(&d, "xchg-splice-alter-iss", HC_NARROWING,
+	    "(iss \"https://as.example.com\")");
+	expect_x(&d, "xchg-splice-drop-iss", HC_NARROWING,
+	    "(iss \"https://original-issuer.example.net\")");
+	expect_x(&d, "xchg-splice-add-iss", HC_NARROWING, "altered");
+	expect_x(&d, "xchg-splice-first-hop-invents-prior", HC_NARROWING,
+	    "inserts prior actor \"" FRONTEND "\" at depth 2");
+	expect_x(&d, "xchg-act-string", HC_CHAIN, "not an object");
+	expect_x(&d, "xchg-act-prior-not-object", HC_CHAIN, "depth 2");
+	expect_x(&d, "xchg-subject-act-malformed", HC_CHAIN,
+	    "subject token act at depth 1");
+	expect_x(&d, "xchg-chain-over-hard-limit", HC_CHAIN, "hard limit");
+	dv_close(&d);
+}
+
+static void
+test_exchange_verification(void)
+{
+	dv d;
+
+	if (dv_open(&d) != 0)
+		return;
+	expect_x(&d, "xchg-issued-bad-signature", HC_SIGNATURE, "issued token:");
+	expect_x(&d, "xchg-issued-not-jws", HC_MALFORMED, "issued token:");
+	expect_x(&d, "xchg-subject-unknown-issuer", HC_ISSUER,
+	    "subject token:");
+	expect_x(&d, "xchg-issued-scope-wrong-type", HC_MALFORMED, "scope");
+	dv_close(&d);
+}
+
+/* Misuse by the caller is HC_INTERNAL, never a verdict on a token. */
+static void
+test_exchange_api(void)
+{
+	const cJSON *c;
+	const char *s, *i;
+	char *detail = NULL;
+	dv d;
+
+	if (dv_open(&d) != 0)
+		return;
+	c = dv_find(&d, "exchange_cases", "xchg-ok-second-hop");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(c);
+	s = cJSON_GetObjectItemCaseSensitive(c, "subject_token")->valuestring;
+	i = cJSON_GetObjectItemCaseSensitive(c, "issued_token")->valuestring;
+
+	HC_ASSERT_STATUS(hc_check_exchange(NULL, s, strlen(s), i, strlen(i),
+	    "https://payments.internal", GATEWAY, 1767225600, &detail),
+	    HC_INTERNAL);
+	CU_ASSERT_PTR_NOT_NULL(detail);
+	hc_string_free(detail);
+	HC_ASSERT_STATUS(hc_check_exchange(d.v, s, strlen(s), i, strlen(i),
+	    NULL, GATEWAY, 1767225600, NULL), HC_INTERNAL);
+	HC_ASSERT_STATUS(hc_check_exchange(d.v, s, strlen(s), i, strlen(i),
+	    "https://payments.internal", "", 1767225600, NULL), HC_INTERNAL);
+	HC_ASSERT_STATUS(hc_check_exchange(d.v, NULL, 0, i, strlen(i),
+	    "https://payments.internal", GATEWAY, 1767225600, NULL),
+	    HC_INTERNAL);
+	/* A NULL detail pointer is allowed; the verdict is the same. */
+	HC_ASSERT_STATUS(hc_check_exchange(d.v, s, strlen(s), i, strlen(i),
+	    "https://payments.internal", GATEWAY, 1767225600, NULL), HC_OK);
+	/* The tokens swapped: the issued one is now the broader input. */
+	HC_ASSERT_STATUS(hc_check_exchange(d.v, i, strlen(i), s, strlen(s),
+	    "https://payments.internal", GATEWAY, 1767225600, NULL),
+	    HC_NARROWING);
+	/*
+	 * The length is honoured: one byte short, the signature segment has
+	 * a length no base64url text has (RFC 4648 section 5).
+	 */
+	HC_ASSERT_STATUS(hc_check_exchange(d.v, s, strlen(s), i, strlen(i) - 1,
+	    "https://payments.internal", GATEWAY, 1767225600, NULL),
+	    HC_MALFORMED);
+	/* A clock of 0 is the system clock (the issued exp is 1767225900). */
+	HC_ASSERT_STATUS(hc_check_exchange(d.v, s, strlen(s), i, strlen(i),
+	    "https://payments.internal", GATEWAY, 0, NULL),
+	    time(NULL) >= 1767225900 ? HC_EXPIRED : HC_OK);
+	dv_close(&d);
+}
+
+static const hc_test vector_tests[] = {
+	{ "every case of delegation.json", test_all_cases },
+	{ NULL, NULL }
+};
+
+static const hc_test policy_tests[] = {
+	{ "direct_callers: client, mapping, patterns", test_direct_callers },
+	{ "direct_callers: the peer's SPIFFE ID first", test_direct_peer },
+	{ "direct_callers and delegation absent or empty",
+	    test_direct_callers_config },
+	{ "current actor: delegate, subject, scopes", test_current_actor },
+	{ "several entries for one actor are not combined",
+	    test_several_entries },
+	{ "prior actors: RFC 8693 and path_policy", test_path_policy },
+	{ "act structure; non-identity claims ignored", test_act_structure },
+	{ NULL, NULL }
+};
+
+static const hc_test exchange_tests[] = {
+	{ "narrower tokens accepted", test_exchange_accepted },
+	{ "RFC 8693 appendix A.2 and may_act", test_exchange_rfc8693_a2 },
+	{ "iss, sub, aud, scope, exp", test_exchange_broadening },
+	{ "act: self in front, prior actors untouched", test_exchange_act },
+	{ "tokens that do not verify", test_exchange_verification },
+	{ "arguments", test_exchange_api },
+	{ NULL, NULL }
+};
+
+static const hc_suite suites[] = {
+	{ "delegation vectors", vector_tests },
+	{ "delegation policy (hc_validate)", policy_tests },
+	{ "hc_check_exchange", exchange_tests },
+	{ NULL, NULL }
+};
+
+int
+main(void)
+{
+	return hc_test_main(suites);
+}
