@@ -88,7 +88,7 @@ write_data(const char *dir, const char *name, const cJSON *val)
 
 	if (strchr(name, '/') != NULL)
 		CU_FAIL_FATAL("vector file names must be plain");
-	(void)snprintf(path, sizeof(path), "%s/%s", dir, name);
+	(void)snprintf(path, sizeof(path), "%.256s/%.200s", dir, name);
 	if ((f = fopen(path, "wb")) == NULL)
 		CU_FAIL_FATAL("cannot write vector data");
 	fputs(text ? text : val->valuestring, f);
@@ -102,10 +102,10 @@ remove_dir(const char *dir, const cJSON *files)
 	char path[512];
 	const cJSON *e;
 
-	(void)snprintf(path, sizeof(path), "%s/keys.json", dir);
+	(void)snprintf(path, sizeof(path), "%.256s/keys.json", dir);
 	unlink(path);
 	cJSON_ArrayForEach(e, files) {
-		(void)snprintf(path, sizeof(path), "%s/%s", dir, e->string);
+		(void)snprintf(path, sizeof(path), "%.256s/%.200s", dir, e->string);
 		unlink(path);
 	}
 	rmdir(dir);
@@ -168,7 +168,8 @@ make_request(const cJSON *c, hc_status *refused)
 size_t
 hc_test_vectors(const char *file, const char *prefix)
 {
-	char dir[] = "/tmp/hopcheck-vectors-XXXXXX";
+	const char *tmp = getenv("TMPDIR");
+	char dir[256];
 	char *text, *conf, *errors = NULL;
 	const cJSON *cases, *c, *files;
 	hc_validator *v = NULL;
@@ -180,6 +181,8 @@ hc_test_vectors(const char *file, const char *prefix)
 	free(text);
 	if (root == NULL)
 		CU_FAIL_FATAL("vector file is not JSON");
+	(void)snprintf(dir, sizeof(dir), "%s/hopcheck-vectors-XXXXXX",
+	    tmp != NULL && tmp[0] != '\0' ? tmp : P_tmpdir);
 	if (mkdtemp(dir) == NULL)
 		CU_FAIL_FATAL("mkdtemp");
 	write_data(dir, "keys.json", cJSON_GetObjectItemCaseSensitive(root,
