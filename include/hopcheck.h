@@ -162,15 +162,19 @@ HC_EXPORT void hc_validator_free(hc_validator *v);
 /**
  * Runs one round of key refreshing for a validator whose issuers use
  * `jwks_uri` or `discovery`, or whose trust domains use `bundle_uri`: every
- * source that is due (by its Cache-Control max-age, within the configured
- * bounds), that has never loaded, or for which an unknown `kid` asked an
- * early refresh, is fetched, and its new set swapped in atomically (on
- * failure the last good set is kept until it is older than
- * `fetch.max_stale_s`).  Blocks for network I/O within the configured
- * timeouts; call it from a thread of your own, in a loop, sleeping *next_ms
- * milliseconds (or until hc_validator_refresh_wait() returns) between
- * rounds.  Safe to run while other threads validate.  Returns HC_OK when
- * every key source has a usable set, HC_UNAVAILABLE otherwise.
+ * source that is due (by its Cache-Control max-age or SPIFFE refresh hint,
+ * within the configured bounds), that has not loaded yet (after a failure,
+ * retried with a backoff of 1 s, doubling, capped at min(max_refresh_s,
+ * 300 s)), or for which an unknown `kid` asked an early refresh (at most
+ * once per `fetch.unknown_kid_cooldown_s`), is fetched, and its new set
+ * swapped in atomically.  On failure the last good set is kept until it is
+ * older than `fetch.max_stale_s`, then dropped (fail closed).  Redirects are
+ * never followed.  Blocks for network I/O within the configured timeouts;
+ * call it from a thread of your own (which should ignore SIGPIPE), in a
+ * loop, sleeping *next_ms milliseconds (or until
+ * hc_validator_refresh_wait() returns) between rounds.  Safe to run while
+ * other threads validate.  Returns HC_OK when every key source has a usable
+ * set, HC_UNAVAILABLE otherwise.
  */
 HC_EXPORT hc_status hc_validator_refresh(hc_validator *v, int64_t *next_ms);
 

@@ -36,6 +36,11 @@
 #define HC_DEFAULT_CLOCK_SKEW_S    30
 #define HC_DEFAULT_MAX_LIFETIME_S  86400
 
+/* Fetching keys. */
+#define HC_FETCH_MAX_ETAG_BYTES    256     /* longer: not remembered, no If-None-Match */
+#define HC_FETCH_MAX_URL_BYTES     HC_MAX_CONFIG_STRING  /* longest URL fetched */
+#define HC_FETCH_URL_LABEL_MAX     200     /* a URL shown in a detail, query cut */
+
 /* Claims and requests. */
 #define HC_MAX_SCOPES              256     /* scope tokens in one token */
 #define HC_MAX_AUDIENCES           64      /* aud array elements */

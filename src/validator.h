@@ -69,7 +69,9 @@ struct hc_validator {
 	hc_policy *policy;
 	hc_issuer_state *issuers;    /* policy->nissuers entries */
 	hc_td_state *tds;            /* policy->ntrust_domains entries */
-	struct hc_refresher *refresher;  /* refresh.c; NULL when no remote */
+	struct hc_refresher *refresher;  /* refresh.c: set by hc_refresh_init():
+					    remote sources, their statistics and
+					    the source labels */
 	struct hc_replay *replay;        /* replay.c: the jti store */
 };
 
