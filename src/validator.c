@@ -371,8 +371,10 @@ svid_domain(hc_ctx *c, const hc_json *payload)
 	const char *sub = hc_json_string(hc_json_get(payload, "sub"));
 	size_t tdlen;
 
+	/* A JWT-SVID names a workload: a SPIFFE ID with a path (section 3.1). */
 	if (sub == NULL || c->pol->ntrust_domains == 0 ||
-	    hc_spiffe_id_check(sub, strlen(sub), &tdlen, NULL) != HC_OK)
+	    hc_spiffe_id_check(sub, strlen(sub), &tdlen, NULL) != HC_OK ||
+	    strlen(sub) == HC_SPIFFE_SCHEME_LEN + tdlen)
 		return NULL;
 	for (size_t i = 0; i < c->pol->ntrust_domains; i++) {
 		const char *td = c->pol->trust_domains[i].trust_domain;

@@ -386,8 +386,15 @@ test_default_route(void)
 	vec_file("testvectors/default_route.json");
 }
 
+static void
+test_jwt_svid(void)
+{
+	vec_file("testvectors/jwt_svid.json");
+}
+
 static const hc_test tests[] = {
 	{ "core.json (layer 1)", test_core },
+	{ "jwt_svid.json (JWT-SVIDs against bundles)", test_jwt_svid },
 	{ "layer2.json (claim types, applicability)", test_layer2 },
 	{ "routes.json (layer 3)", test_routes },
 	{ "default_route.json (layer 3)", test_default_route },

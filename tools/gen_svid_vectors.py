@@ -1,0 +1,126 @@
+#!/usr/bin/python3
+"""Generates testvectors/jwt_svid.json: JWT-SVIDs (SPIFFE JWT-SVID
+standard) validated against per-trust-domain bundles (SPIFFE Trust Domain
+and Bundle standard, section 4), signed by python3-jwcrypto.
+
+A token is routed to a bundle when its `iss` is not a configured issuer and
+its `sub` is a SPIFFE ID of a configured trust domain.  Run from the tree's
+top:
+
+    /usr/bin/python3 tools/gen_svid_vectors.py
+"""
+import base64
+import json
+
+from jwcrypto import jwk
+from jwcrypto.jwa import JWA
+
+NOW = 1767225600
+ME = "spiffe://example.org/ns/prod/sa/payments"
+SUB = "spiffe://example.org/ns/prod/sa/orders"
+
+k_org = jwk.JWK.generate(kty="EC", crv="P-256", kid="org-1")
+k_rsa = jwk.JWK.generate(kty="RSA", size=2048, kid="org-rsa")
+k_x509 = jwk.JWK.generate(kty="EC", crv="P-256", kid="org-x509")
+k_other = jwk.JWK.generate(kty="EC", crv="P-256", kid="other-1")
+k_hs = jwk.JWK(kty="oct", k=base64.urlsafe_b64encode(b"s" * 32).rstrip(b"=").decode())
+
+
+def entry(k, use):
+    e = json.loads(k.export_public())
+    e["use"] = use
+    return e
+
+
+def b64(b):
+    return base64.urlsafe_b64encode(b).rstrip(b"=").decode()
+
+
+def sign(alg, key, header, claims):
+    si = b64(json.dumps(header, separators=(",", ":")).encode()) + "." + \
+        b64(json.dumps(claims, separators=(",", ":")).encode())
+    return si + "." + b64(JWA.signing_alg(alg).sign(key, si.encode()))
+
+
+def svid(key=k_org, alg="ES256", hdr=None, drop=(), **claims):
+    h = {"alg": alg, "kid": key.get("kid"), "typ": "JWT"}
+    h.update(hdr or {})
+    h = {k: v for k, v in h.items() if v is not None}
+    c = {"sub": SUB, "aud": [ME], "exp": NOW + 300, "iat": NOW - 5}
+    c.update(claims)
+    c = {k: v for k, v in c.items() if k not in drop}
+    return sign(alg, key, h, c)
+
+
+cases = []
+
+
+def case(name, desc, token, expect):
+    cases.append({"name": name, "description": desc, "token": token,
+                  "now": NOW, "expect": expect})
+
+
+case("ok-es256", "JWT-SVID, ES256, aud names this service's SPIFFE ID "
+     "(JWT-SVID sections 2-4)", svid(), "ok")
+case("ok-rs256", "RS256 from the same bundle", svid(k_rsa, "RS256"), "ok")
+case("ok-typ-jose", "typ JOSE (JWT-SVID section 2.3)", svid(hdr={"typ": "JOSE"}), "ok")
+case("ok-no-typ", "typ absent (optional, JWT-SVID section 2.3)",
+     svid(hdr={"typ": None}), "ok")
+case("ok-aud-string", "aud as a single string", svid(aud=ME), "ok")
+case("ok-no-kid", "kid absent, one key of the bundle fits ES256 "
+     "(kid is optional in JWT-SVID section 2.2)", svid(hdr={"kid": None}), "ok")
+case("typ-at-jwt", "typ at+jwt is not JWT or JOSE (JWT-SVID section 2.3)",
+     svid(hdr={"typ": "at+jwt"}), "type")
+case("alg-hs256", "HS256 is not one of RFC 7518 sections 3.3-3.5 "
+     "(JWT-SVID section 2.1)", svid(k_hs, "HS256", hdr={"kid": "org-1"}), "alg")
+case("header-x5u", "an x5u header: only alg, kid and typ may appear "
+     "(JWT-SVID section 2)", svid(hdr={"x5u": "https://evil.example/c"}),
+     "malformed")
+case("header-cty", "a cty header (JWT-SVID section 2)",
+     svid(hdr={"cty": "JWT"}), "malformed")
+case("no-aud", "aud missing (JWT-SVID section 3.2)", svid(drop=("aud",)),
+     "audience")
+case("aud-other", "aud names another workload (JWT-SVID section 3.2)",
+     svid(aud=["spiffe://example.org/ns/prod/sa/reports"]), "audience")
+case("no-exp", "exp missing (JWT-SVID section 3.3)", svid(drop=("exp",)), "claim")
+case("expired", "exp in the past", svid(exp=NOW - 60), "expired")
+case("x509-svid-key", "signed with a key whose bundle entry has use x509-svid "
+     "(JWT-SVID section 6.2: never used for JWT-SVIDs)", svid(k_x509), "key")
+case("other-domain-key", "sub in example.org, signed by other.org's key "
+     "with other.org's kid (SPIFFE-ID section 3)", svid(k_other), "key")
+case("other-domain-key-org-kid", "sub in example.org, signed by other.org's "
+     "key under example.org's kid", svid(k_other, hdr={"kid": "org-1"}),
+     "signature")
+case("other-domain-sub", "sub in other.org, signed by other.org's key: "
+     "a trust domain of its own", svid(k_other, sub="spiffe://other.org/ns/a/sa/b"),
+     "ok")
+case("unknown-domain", "sub in a trust domain that is not configured, no iss",
+     svid(sub="spiffe://unknown.org/x"), "issuer")
+case("sub-no-path", "sub is the trust domain's own ID, not a workload's "
+     "(JWT-SVID section 3.1): not routed to a bundle, no iss",
+     svid(sub="spiffe://example.org"), "issuer")
+case("sub-invalid", "sub is no valid SPIFFE ID (uppercase trust domain): "
+     "not routed to a bundle, no iss", svid(sub="spiffe://Example.org/x"),
+     "issuer")
+
+doc = {
+    "description": "JWT-SVIDs validated against SPIFFE bundles of two trust "
+                   "domains (example.org, other.org), signed by "
+                   "python3-jwcrypto.",
+    "generator": "tools/gen_svid_vectors.py (python3-jwcrypto)",
+    "keys": {"keys": [entry(k_org, "jwt-svid"), entry(k_rsa, "jwt-svid"),
+                      entry(k_x509, "x509-svid")], "spiffe_refresh_hint": 300},
+    "files": {"other.bundle.json": {"keys": [entry(k_other, "jwt-svid")]}},
+    "config": {
+        "service": {"spiffe_id": ME},
+        "spiffe": {"trust_domains": [
+            {"trust_domain": "example.org", "bundle_file": "keys.json"},
+            {"trust_domain": "other.org", "bundle_file": "other.bundle.json"},
+        ]},
+    },
+    "cases": cases,
+}
+with open("testvectors/jwt_svid.json", "w") as f:
+    json.dump(doc, f, indent=1)
+    f.write("\n")
+print(f"testvectors/jwt_svid.json: {len(cases)} cases")
