@@ -14,7 +14,8 @@
 
 /* JSON (tokens, keys, configuration). */
 #define HC_JSON_MAX_DEPTH          32      /* nesting of arrays and objects */
-#define HC_JSON_MAX_MEMBERS        1024    /* members of one object */
+#define HC_JSON_MAX_MEMBERS        1024    /* members of an object, elements of an array */
+#define HC_JSON_MAX_NUMBER_CHARS   64      /* characters of one number literal */
 #define HC_JSON_MAX_BYTES          (1024 * 1024) /* one JSON document */
 
 /* Keys. */

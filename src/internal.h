@@ -111,7 +111,8 @@ typedef enum hc_json_type {
 
 /*
  * Parses len bytes.  Returns HC_OK and the tree in *out, or HC_MALFORMED
- * with a reason in d (which names no input bytes beyond an offset).
+ * with a reason in d, which names no input bytes beyond an offset and a
+ * duplicated member name (quoted, escaped and length-capped).
  */
 hc_status hc_json_parse(const char *buf, size_t len, hc_json **out,
     hc_detail *d);

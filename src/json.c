@@ -202,7 +202,7 @@ scan_number(scan *sc)
 		while (sc->i < sc->n && s[sc->i] >= '0' && s[sc->i] <= '9')
 			sc->i++;
 	}
-	if (sc->i - start > 64)
+	if (sc->i - start > HC_JSON_MAX_NUMBER_CHARS)
 		return scan_err(sc, "number too long");
 	return HC_OK;
 }

@@ -69,7 +69,7 @@ method_ok(char *m)
 
 /*
  * Route patterns match the path as a string, so a path must be in normal
- * form, or "/public/../admin" would match the pattern "/public/" + "*": it must start with
+ * form, or "/public/../admin" (or "/public/..;/admin") would match the pattern "/public/" + "*": it must start with
  * '/', and hold no empty, "." or ".." segment, no backslash, and no
  * percent-encoded '/', '.' or '%' that a server could decode into one.
  */
@@ -88,12 +88,14 @@ path_ok(const char *p)
 				return false;
 		}
 		if (*s == '/') {
+			/*
+			 * A segment's name ends at ';' for servers that take
+			 * matrix parameters ("/..;/" is ".." to them).
+			 */
 			const char *n = s + 1;
-			if (*n == '/')
-				return false;
-			if (n[0] == '.' && (n[1] == '/' || n[1] == '\0'))
-				return false;
-			if (n[0] == '.' && n[1] == '.' && (n[2] == '/' || n[2] == '\0'))
+			size_t l = strcspn(n, "/;");
+			if (*n == '/' || (l == 1 && n[0] == '.') ||
+			    (l == 2 && n[0] == '.' && n[1] == '.'))
 				return false;
 		}
 	}
@@ -106,6 +108,8 @@ hc_request_set_route(hc_request *req, const char *method, const char *path)
 	char *m = NULL, *p = NULL, *q;
 	hc_status st;
 
+	if (req == NULL)
+		return HC_INTERNAL;
 	if ((st = set_string(&m, method)) != HC_OK)
 		return st;
 	if ((st = set_string(&p, path)) != HC_OK) {
@@ -132,12 +136,16 @@ hc_request_set_route(hc_request *req, const char *method, const char *path)
 HC_EXPORT hc_status
 hc_request_set_tenant(hc_request *req, const char *tenant)
 {
+	if (req == NULL)
+		return HC_INTERNAL;
 	return set_string(&req->tenant, tenant);
 }
 
 HC_EXPORT void
 hc_request_set_time(hc_request *req, int64_t now)
 {
+	if (req == NULL)
+		return;
 	req->has_time = true;
 	req->now = now;
 }
@@ -150,6 +158,8 @@ hc_request_set_peer_cert(hc_request *req, const unsigned char *cert,
 	size_t derlen;
 	hc_status st;
 
+	if (req == NULL)
+		return HC_INTERNAL;
 	if (cert == NULL || len == 0 || len > HC_MAX_CERT_BYTES)
 		return HC_MALFORMED;
 	if ((st = hc_x509_to_der(cert, len, &der, &derlen, NULL)) != HC_OK)
@@ -167,6 +177,8 @@ hc_request_set_peer_identity(hc_request *req, const char *x5t_s256,
 {
 	char *x = NULL, *s = NULL;
 
+	if (req == NULL)
+		return HC_INTERNAL;
 	if (x5t_s256 == NULL && spiffe_id == NULL)
 		return HC_MALFORMED;
 	if (x5t_s256 != NULL && set_string(&x, x5t_s256) != HC_OK)
