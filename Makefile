@@ -41,7 +41,7 @@ TEST_UTIL = tests/testutil.c
 
 DEPS_STAMP = $(BUILD)/.deps
 
-.PHONY: all deps test unit vectors integration asan fuzz fuzz-smoke clean install demo
+.PHONY: all deps test unit vectors integration asan fuzz fuzz-smoke clean install demo bench
 
 all: $(BUILD)/libhopcheck.a $(BUILD)/libhopcheck.so $(BUILD)/hopcheck \
      $(BUILD)/hopcheckd
@@ -117,6 +117,14 @@ fuzz-smoke: fuzz
 # Real programs on loopback: hopcheckd, nginx, curl, redis-server.
 integration: all
 	@sh tests/integration/run.sh $(BUILD)
+
+# The README's main job: hopcheckd on loopback, a call chain, verdicts.
+demo: all
+	@sh tools/demo/demo.sh
+
+# Speed and memory, as ratios against raw crypto and peer libraries.
+bench: all
+	@sh bench/run.sh
 
 test: unit vectors integration asan fuzz-smoke
 	@echo "hopcheck: all test stages passed"
