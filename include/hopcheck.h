@@ -53,6 +53,9 @@
  *    stricter `delegation.path_policy`.
  *  - Revocation is not checked: a signed, unexpired token stays valid until
  *    `exp`.  Keep lifetimes short (`max_lifetime_s`).
+ *  - The memory replay store (`replay.store` "memory") is per validator:
+ *    processes that must not accept a `jti` twice between them share the
+ *    Redis store.  A process using the Redis store must ignore SIGPIPE.
  */
 #ifndef HOPCHECK_H
 #define HOPCHECK_H

@@ -42,6 +42,14 @@
 #define HC_FETCH_MAX_URL_BYTES     HC_MAX_CONFIG_STRING  /* longest URL fetched */
 #define HC_FETCH_URL_LABEL_MAX     200     /* a URL shown in a detail, query cut */
 
+/* Replay stores. */
+#define HC_REPLAY_MIN_BUCKETS      1024    /* first size of the bucket array */
+#define HC_REPLAY_REDIS_CONNECT_MS 500     /* connecting to Redis */
+#define HC_REPLAY_REDIS_COMMAND_MS 500     /* one command and its reply */
+#define HC_REPLAY_REDIS_BACKOFF_MS 1000    /* no reconnect sooner after a failure */
+#define HC_REPLAY_REDIS_MAX_DB     9999    /* highest database index */
+#define HC_REPLAY_REDIS_HOST_MAX   255     /* host part of the URL */
+
 /* Claims and requests. */
 #define HC_MAX_SCOPES              256     /* scope tokens in one token */
 #define HC_MAX_AUDIENCES           64      /* aud array elements */

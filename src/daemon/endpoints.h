@@ -1,0 +1,73 @@
+/*
+ * endpoints.h - what hopcheckd answers, independent of the HTTP library.
+ *
+ * http.c (libmicrohttpd) turns each HTTP request into an hcd_request,
+ * calls hcd_handle() once the body is in, and sends the hcd_response back.
+ * The endpoints:
+ *
+ *   POST /v1/validate  JSON in, the result JSON of hc_result_to_json() out
+ *   *    /v1/authz     nginx auth_request and Envoy ext_authz (HTTP)
+ *   GET  /metrics      Prometheus text format 0.0.4
+ *   GET  /healthz      200 "ok" while the process serves
+ *   GET  /readyz       200 once every issuer has keys, else 503
+ *
+ * man/hopcheckd.8 documents the status codes and headers of each.
+ */
+#ifndef HCD_ENDPOINTS_H
+#define HCD_ENDPOINTS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "hopcheck.h"
+
+/* Response headers set by one endpoint, at most. */
+#define HCD_MAX_RESP_HEADERS 12
+/* Extra room in a /v1/validate body beyond max_token_bytes. */
+#define HCD_BODY_SLACK (64 * 1024)
+/* The body of any other request (ignored, but read) is capped here. */
+#define HCD_OTHER_BODY_MAX (64 * 1024)
+
+typedef struct hcd_request {
+	const char *method;      /* as sent */
+	const char *path;        /* without the query string */
+	const char *body;        /* NULL when none */
+	size_t body_len;
+	bool body_too_large;     /* over hcd_body_limit(); body dropped */
+	/*
+	 * The value of request header `name` (any case), or NULL; *count is
+	 * set to the number of headers of that name.
+	 */
+	const char *(*header)(void *ctx, const char *name, size_t *count);
+	void *ctx;
+	const hc_validator *v;   /* the generation this request uses */
+	double started;          /* monotonic seconds at arrival */
+} hcd_request;
+
+typedef struct hcd_header {
+	const char *name;        /* static */
+	char *value;             /* heap */
+} hcd_header;
+
+typedef struct hcd_response {
+	unsigned code;
+	const char *content_type;  /* static, or NULL for no body */
+	char *body;                /* heap, or NULL */
+	size_t body_len;
+	hcd_header headers[HCD_MAX_RESP_HEADERS];
+	size_t nheaders;
+} hcd_response;
+
+/* The largest body accepted for a request to `path`. */
+size_t hcd_body_limit(const hc_validator *v, const char *path);
+
+/* Answers one request into *rs (which the caller clears afterwards). */
+void hcd_handle(const hcd_request *rq, hcd_response *rs);
+
+/* Releases what a response holds. */
+void hcd_response_clear(hcd_response *rs);
+
+/* Monotonic seconds, for latencies. */
+double hcd_now(void);
+
+#endif /* HCD_ENDPOINTS_H */

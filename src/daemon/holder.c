@@ -1,0 +1,114 @@
+/*
+ * holder.c - reference-counted generations of the validator.
+ *
+ * Invariant, under `lock`: `cur` holds one reference of its own, so a
+ * generation's count reaches zero only after it was replaced and every
+ * request that took it has released it.  The validator is freed outside
+ * the lock: freeing joins its refresher thread, which may take a while.
+ */
+#include <pthread.h>
+#include <stdlib.h>
+
+#include "holder.h"
+
+struct hcd_gen {
+	hc_validator *v;
+	unsigned long refs;
+};
+
+struct hcd_holder {
+	pthread_mutex_t lock;
+	hcd_gen *cur;
+};
+
+static hcd_gen *
+gen_new(hc_validator *v)
+{
+	hcd_gen *g = calloc(1, sizeof(*g));
+
+	if (g != NULL) {
+		g->v = v;
+		g->refs = 1;
+	}
+	return g;
+}
+
+static void
+gen_free(hcd_gen *g)
+{
+	hc_validator_free(g->v);
+	free(g);
+}
+
+hcd_holder *
+hcd_holder_new(hc_validator *v)
+{
+	hcd_holder *h = calloc(1, sizeof(*h));
+
+	if (h == NULL)
+		return NULL;
+	if ((h->cur = gen_new(v)) == NULL) {
+		free(h);
+		return NULL;
+	}
+	pthread_mutex_init(&h->lock, NULL);
+	return h;
+}
+
+void
+hcd_holder_free(hcd_holder *h)
+{
+	if (h == NULL)
+		return;
+	hcd_holder_release(h, h->cur);
+	pthread_mutex_destroy(&h->lock);
+	free(h);
+}
+
+hcd_gen *
+hcd_holder_acquire(hcd_holder *h)
+{
+	hcd_gen *g;
+
+	pthread_mutex_lock(&h->lock);
+	g = h->cur;
+	g->refs++;
+	pthread_mutex_unlock(&h->lock);
+	return g;
+}
+
+void
+hcd_holder_release(hcd_holder *h, hcd_gen *g)
+{
+	unsigned long left;
+
+	if (g == NULL)
+		return;
+	pthread_mutex_lock(&h->lock);
+	left = --g->refs;
+	pthread_mutex_unlock(&h->lock);
+	if (left == 0)
+		gen_free(g);
+}
+
+hc_validator *
+hcd_gen_validator(const hcd_gen *g)
+{
+	return g->v;
+}
+
+int
+hcd_holder_swap(hcd_holder *h, hc_validator *v)
+{
+	hcd_gen *g = gen_new(v), *old;
+
+	if (g == NULL)
+		return -1;
+	pthread_mutex_lock(&h->lock);
+	old = h->cur;
+	h->cur = g;
+	pthread_mutex_unlock(&h->lock);
+	/* Drop the holder's own reference to the replaced generation. */
+	hcd_holder_release(h, old);
+	return 0;
+}

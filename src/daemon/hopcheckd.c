@@ -1,0 +1,346 @@
+/*
+ * hopcheckd.c - the helper daemon: configuration, signals, life cycle.
+ *
+ * hopcheckd -c FILE [-t] [-f]
+ *
+ * It builds a validator from FILE, starts its key refresher, binds the
+ * sockets of the `daemon` section and serves the endpoints of
+ * endpoints.c over HTTP until told to stop.  It never forks: it runs in
+ * the foreground under systemd (Type=simple) or any other supervisor, and
+ * logs JSON lines to stderr; -f is accepted for scripts that pass it.
+ *
+ * Signals are blocked in every thread (the mask is set before the first
+ * thread starts, and threads inherit it) and taken synchronously by the
+ * main thread with sigwait(), so no work runs in a signal handler:
+ *
+ *  - SIGHUP: build a new validator from the same file.  If that fails,
+ *    every problem is logged and the running configuration stays.  If it
+ *    works, the new one takes over the memory replay store of the old
+ *    (hc_replay_inherit()) and is swapped in; requests in flight finish
+ *    with the validator they started with (holder.c).
+ *  - SIGTERM, SIGINT: stop accepting, wait for requests in flight (at
+ *    most HCD_DRAIN_MS), close everything and exit 0.
+ *
+ * The listening sockets and the number of threads are fixed at start;
+ * a reload that changes them says so in the log and needs a restart.
+ */
+#include <signal.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "hopcheck.h"
+#include "hc_limits.h"
+#include "holder.h"
+#include "http.h"
+#include "listen.h"
+#include "log.h"
+#include "metrics.h"
+#include "replay.h"
+#include "settings.h"
+
+/* Longest wait for requests in flight at shutdown. */
+#define HCD_DRAIN_MS 10000
+/* Per-connection memory beyond the token: a URL-encoded certificate. */
+#define HCD_HEADER_SLACK (4 * HC_MAX_CERT_BYTES + 64 * 1024)
+
+#define ERRLEN 512
+
+/* What stays fixed from start to exit. */
+struct app {
+	const char *conf;
+	char *listen;            /* copies of the settings in use at start */
+	char *unix_socket;
+	bool bound;              /* the Unix socket file is ours to remove */
+	unsigned threads;
+	hcd_holder *holder;
+	hcd_http *http;
+};
+
+static void
+usage(void)
+{
+	fprintf(stderr, "usage: hopcheckd -c FILE [-t] [-f]\n"
+	    "  -c FILE  configuration file (hopcheck.conf(5))\n"
+	    "  -t       check the configuration, print every problem or "
+	    "\"configuration OK\", exit\n"
+	    "  -f       stay in the foreground (always the case)\n"
+	    "  -V       print the version and exit\n");
+}
+
+static bool
+same(const char *a, const char *b)
+{
+	if (a == NULL || b == NULL)
+		return a == b;
+	return strcmp(a, b) == 0;
+}
+
+/*
+ * The daemon's own rules on a configuration the library accepted: it
+ * must say where to listen.  Returns NULL or a static reason.
+ */
+static const char *
+daemon_problem(const hc_validator *v)
+{
+	hcd_settings set;
+
+	hcd_settings_of(v, &set);
+	if (set.listen == NULL && set.unix_socket == NULL)
+		return "daemon: set daemon.listen or daemon.unix_socket, or "
+		    "hopcheckd has nothing to listen on";
+	return NULL;
+}
+
+/* -t: reports every problem of the file; 0 when there is none. */
+static int
+check_config(const char *path)
+{
+	hc_validator *v = NULL;
+	char *errors = NULL;
+	const char *p;
+	hc_status st;
+
+	st = hc_validator_new_from_file(path, &v, &errors);
+	if (st != HC_OK) {
+		fprintf(stderr, "%s\n", errors != NULL ? errors :
+		    hc_status_name(st));
+		hc_string_free(errors);
+		return 1;
+	}
+	p = daemon_problem(v);
+	hc_validator_free(v);
+	if (p != NULL) {
+		fprintf(stderr, "%s\n", p);
+		return 1;
+	}
+	fprintf(stderr, "configuration OK\n");
+	return 0;
+}
+
+/* Builds a validator from the file, logging every problem under `event`. */
+static hc_validator *
+load(const char *path, const char *event, const char *what)
+{
+	hc_validator *v = NULL;
+	char *errors = NULL;
+	const char *p;
+
+	if (hc_validator_new_from_file(path, &v, &errors) != HC_OK) {
+		hcd_log_lines(HCD_LOG_ERROR, event, what, errors != NULL ? errors :
+		    "out of memory");
+		hc_string_free(errors);
+		return NULL;
+	}
+	if ((p = daemon_problem(v)) != NULL) {
+		hcd_log_lines(HCD_LOG_ERROR, event, what, p);
+		hc_validator_free(v);
+		return NULL;
+	}
+	if (hc_validator_start_refresher(v) != HC_OK) {
+		hcd_log_lines(HCD_LOG_ERROR, event, what, "the key refresher "
+		    "thread could not start");
+		hc_validator_free(v);
+		return NULL;
+	}
+	return v;
+}
+
+/* SIGHUP: a new validator from the same file, or the old one kept. */
+static void
+reload(struct app *a)
+{
+	hcd_settings set;
+	hc_validator *nv;
+	hcd_gen *g;
+	size_t dropped = 0;
+
+	hcd_log(HCD_LOG_INFO, "reload", "reloading %s", a->conf);
+	nv = load(a->conf, "reload", "configuration rejected; the running "
+	    "one stays");
+	if (nv == NULL) {
+		hcd_metrics_reload(false);
+		return;
+	}
+	g = hcd_holder_acquire(a->holder);
+	if (hc_replay_inherit(nv, hcd_gen_validator(g), &dropped) != HC_OK) {
+		hcd_holder_release(a->holder, g);
+		hc_validator_free(nv);
+		hcd_log(HCD_LOG_ERROR, "reload", "out of memory handing the "
+		    "replay store over; the running configuration stays");
+		hcd_metrics_reload(false);
+		return;
+	}
+	hcd_holder_release(a->holder, g);
+	if (dropped > 0)
+		hcd_log(HCD_LOG_WARN, "reload", "the new replay.max_entries is "
+		    "smaller: %zu remembered jti values were dropped", dropped);
+	hcd_settings_of(nv, &set);
+	if (!same(set.listen, a->listen) ||
+	    !same(set.unix_socket, a->unix_socket) || set.threads != a->threads)
+		hcd_log(HCD_LOG_WARN, "reload", "daemon.listen, "
+		    "daemon.unix_socket and daemon.threads take effect on "
+		    "restart only");
+	if (hcd_holder_swap(a->holder, nv) != 0) {
+		hc_validator_free(nv);
+		hcd_log(HCD_LOG_ERROR, "reload", "out of memory; the running "
+		    "configuration stays");
+		hcd_metrics_reload(false);
+		return;
+	}
+	hcd_log_set_level(set.log_level);
+	hcd_metrics_reload(true);
+	hcd_log(HCD_LOG_INFO, "reload", "configuration reloaded");
+}
+
+/* Binds the sockets of the settings in use; the count, or -1. */
+static int
+open_listeners(const hcd_settings *set, hcd_listener *ls)
+{
+	char err[ERRLEN];
+	int n = 0;
+
+	if (set->listen != NULL) {
+		if (hcd_listen_tcp(set->listen, &ls[n], err, sizeof(err)) != 0) {
+			hcd_log(HCD_LOG_ERROR, "start", "%s", err);
+			return -1;
+		}
+		n++;
+	}
+	if (set->unix_socket != NULL) {
+		if (hcd_listen_unix(set->unix_socket, &ls[n], err,
+		    sizeof(err)) != 0) {
+			hcd_log(HCD_LOG_ERROR, "start", "%s", err);
+			while (n > 0)
+				close(ls[--n].fd);
+			return -1;
+		}
+		n++;
+	}
+	return n;
+}
+
+/* Serves until SIGTERM or SIGINT; SIGHUP reloads. */
+static void
+serve(struct app *a, const sigset_t *sigs)
+{
+	int sig;
+
+	for (;;) {
+		if (sigwait(sigs, &sig) != 0)
+			continue;
+		if (sig == SIGHUP) {
+			reload(a);
+			continue;
+		}
+		hcd_log(HCD_LOG_INFO, "stop", "%s: no new connections; draining "
+		    "requests in flight", sig == SIGTERM ? "SIGTERM" : "SIGINT");
+		return;
+	}
+}
+
+int
+main(int argc, char **argv)
+{
+	struct app a;
+	hcd_listener ls[2];
+	hcd_settings set;
+	hc_validator *v;
+	sigset_t sigs;
+	char err[ERRLEN];
+	bool test = false;
+	unsigned left;
+	int c, n;
+
+	memset(&a, 0, sizeof(a));
+	while ((c = getopt(argc, argv, "c:tfV")) != -1) {
+		switch (c) {
+		case 'c':
+			a.conf = optarg;
+			break;
+		case 't':
+			test = true;
+			break;
+		case 'f':
+			break;
+		case 'V':
+			printf("hopcheckd %s\n", hc_version());
+			return 0;
+		default:
+			usage();
+			return 2;
+		}
+	}
+	if (a.conf == NULL || optind != argc) {
+		usage();
+		return 2;
+	}
+	if (test)
+		return check_config(a.conf);
+
+	/* Before any thread exists, so that every thread inherits the mask. */
+	sigemptyset(&sigs);
+	sigaddset(&sigs, SIGHUP);
+	sigaddset(&sigs, SIGTERM);
+	sigaddset(&sigs, SIGINT);
+	if (pthread_sigmask(SIG_BLOCK, &sigs, NULL) != 0) {
+		hcd_log(HCD_LOG_ERROR, "start", "cannot block signals");
+		return 1;
+	}
+	/* hiredis and closed peers must not kill the process. */
+	signal(SIGPIPE, SIG_IGN);
+
+	if ((v = load(a.conf, "start", "configuration rejected")) == NULL)
+		return 1;
+	hcd_settings_of(v, &set);
+	hcd_log_set_level(set.log_level);
+	a.listen = set.listen != NULL ? strdup(set.listen) : NULL;
+	a.unix_socket = set.unix_socket != NULL ? strdup(set.unix_socket) :
+	    NULL;
+	a.threads = set.threads;
+	if ((set.listen != NULL && a.listen == NULL) ||
+	    (set.unix_socket != NULL && a.unix_socket == NULL) ||
+	    (a.holder = hcd_holder_new(v)) == NULL) {
+		hcd_log(HCD_LOG_ERROR, "start", "out of memory");
+		hc_validator_free(v);
+		goto fail;
+	}
+	if ((n = open_listeners(&set, ls)) < 0)
+		goto fail;
+	a.bound = a.unix_socket != NULL;
+	a.http = hcd_http_start(a.holder, ls, (size_t)n, set.threads,
+	    2 * set.max_token_bytes + HCD_HEADER_SLACK, err, sizeof(err));
+	if (a.http == NULL) {
+		hcd_log(HCD_LOG_ERROR, "start", "%s", err);
+		goto fail;
+	}
+	hcd_log(HCD_LOG_INFO, "start", "hopcheckd %s serving%s%s%s%s with %u "
+	    "threads; %s", hc_version(), a.listen ? " on " : "",
+	    a.listen ? a.listen : "", a.unix_socket ? " on unix:" : "",
+	    a.unix_socket ? a.unix_socket : "", a.threads,
+	    hc_validator_ready(v) ? "ready" : "waiting for keys");
+
+	serve(&a, &sigs);
+
+	hcd_http_quiesce(a.http);
+	if ((left = hcd_http_drain(a.http, HCD_DRAIN_MS)) > 0)
+		hcd_log(HCD_LOG_WARN, "stop", "%u requests still in flight after "
+		    "%d ms; closing them", left, HCD_DRAIN_MS);
+	hcd_http_stop(a.http);
+	if (a.bound)
+		(void)unlink(a.unix_socket);
+	hcd_holder_free(a.holder);
+	hcd_log(HCD_LOG_INFO, "stop", "stopped");
+	free(a.listen);
+	free(a.unix_socket);
+	return 0;
+fail:
+	if (a.bound)
+		(void)unlink(a.unix_socket);
+	hcd_holder_free(a.holder);
+	free(a.listen);
+	free(a.unix_socket);
+	return 1;
+}

@@ -1,0 +1,173 @@
+/*
+ * listen.c - binding hopcheckd's loopback TCP and Unix sockets.
+ */
+#include <errno.h>
+#include <netdb.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+
+#include "listen.h"
+
+#define HCD_LISTEN_BACKLOG 128
+#define HCD_HOST_MAX 256
+
+static bool
+is_loopback(const struct sockaddr *sa)
+{
+	if (sa->sa_family == AF_INET) {
+		const struct sockaddr_in *in = (const struct sockaddr_in *)
+		    (const void *)sa;
+		return (ntohl(in->sin_addr.s_addr) >> 24) == 127;
+	}
+	if (sa->sa_family == AF_INET6) {
+		const struct sockaddr_in6 *in6 = (const struct sockaddr_in6 *)
+		    (const void *)sa;
+		return IN6_IS_ADDR_LOOPBACK(&in6->sin6_addr);
+	}
+	return false;
+}
+
+int
+hcd_listen_tcp(const char *hostport, hcd_listener *out, char *err,
+    size_t errlen)
+{
+	struct addrinfo hints, *res = NULL, *ai;
+	char host[HCD_HOST_MAX];
+	const char *colon = strrchr(hostport, ':'), *h = hostport;
+	size_t hlen;
+	int fd = -1, rc, one = 1, saved = 0;
+
+	if (colon == NULL) {
+		(void)snprintf(err, errlen, "daemon.listen is not HOST:PORT");
+		return -1;
+	}
+	hlen = (size_t)(colon - hostport);
+	if (hlen >= 2 && h[0] == '[' && h[hlen - 1] == ']') {
+		h++;
+		hlen -= 2;
+	}
+	if (hlen == 0 || hlen >= sizeof(host)) {
+		(void)snprintf(err, errlen, "daemon.listen has no usable host");
+		return -1;
+	}
+	memcpy(host, h, hlen);
+	host[hlen] = '\0';
+	memset(&hints, 0, sizeof(hints));
+	hints.ai_family = AF_UNSPEC;
+	hints.ai_socktype = SOCK_STREAM;
+	hints.ai_flags = AI_NUMERICSERV;
+	if ((rc = getaddrinfo(host, colon + 1, &hints, &res)) != 0) {
+		(void)snprintf(err, errlen, "daemon.listen %s: %s", hostport,
+		    gai_strerror(rc));
+		return -1;
+	}
+	for (ai = res; ai != NULL; ai = ai->ai_next) {
+		if (!is_loopback(ai->ai_addr)) {
+			(void)snprintf(err, errlen, "daemon.listen %s resolves to an "
+			    "address that is not loopback", hostport);
+			freeaddrinfo(res);
+			return -1;
+		}
+	}
+	for (ai = res; ai != NULL; ai = ai->ai_next) {
+		fd = socket(ai->ai_family, ai->ai_socktype | SOCK_CLOEXEC,
+		    ai->ai_protocol);
+		if (fd < 0) {
+			saved = errno;
+			continue;
+		}
+		(void)setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+		if (ai->ai_family == AF_INET6)
+			(void)setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one,
+			    sizeof(one));
+		if (bind(fd, ai->ai_addr, ai->ai_addrlen) == 0 &&
+		    listen(fd, HCD_LISTEN_BACKLOG) == 0) {
+			out->fd = fd;
+			out->family = ai->ai_family;
+			freeaddrinfo(res);
+			return 0;
+		}
+		saved = errno;
+		close(fd);
+		fd = -1;
+	}
+	freeaddrinfo(res);
+	(void)snprintf(err, errlen, "cannot listen on %s: %s", hostport,
+	    strerror(saved ? saved : EADDRNOTAVAIL));
+	return -1;
+}
+
+/* True when something accepts connections on the Unix socket `sun`. */
+static bool
+socket_alive(const struct sockaddr_un *sun)
+{
+	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	bool alive;
+
+	if (fd < 0)
+		return false;
+	alive = connect(fd, (const struct sockaddr *)(const void *)sun,
+	    sizeof(*sun)) == 0;
+	close(fd);
+	return alive;
+}
+
+int
+hcd_listen_unix(const char *path, hcd_listener *out, char *err,
+    size_t errlen)
+{
+	struct sockaddr_un sun;
+	struct stat st;
+	int fd, saved;
+
+	memset(&sun, 0, sizeof(sun));
+	sun.sun_family = AF_UNIX;
+	if (strlen(path) >= sizeof(sun.sun_path)) {
+		(void)snprintf(err, errlen, "daemon.unix_socket is too long");
+		return -1;
+	}
+	memcpy(sun.sun_path, path, strlen(path) + 1);
+	if (lstat(path, &st) == 0) {
+		if (!S_ISSOCK(st.st_mode)) {
+			(void)snprintf(err, errlen, "%s exists and is not a socket",
+			    path);
+			return -1;
+		}
+		if (socket_alive(&sun)) {
+			(void)snprintf(err, errlen, "%s is in use by a running "
+			    "server", path);
+			return -1;
+		}
+		(void)unlink(path);
+	}
+	if ((fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) < 0) {
+		saved = errno;
+		goto fail;
+	}
+	if (bind(fd, (struct sockaddr *)(void *)&sun, sizeof(sun)) != 0) {
+		saved = errno;
+		close(fd);
+		goto fail;
+	}
+	if (chmod(path, 0660) != 0 || listen(fd, HCD_LISTEN_BACKLOG) != 0) {
+		saved = errno;
+		close(fd);
+		(void)unlink(path);
+		goto fail;
+	}
+	out->fd = fd;
+	out->family = AF_UNIX;
+	return 0;
+fail:
+	(void)snprintf(err, errlen, "cannot listen on %s: %s", path,
+	    strerror(saved));
+	return -1;
+}

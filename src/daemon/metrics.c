@@ -1,0 +1,213 @@
+/*
+ * metrics.c - Prometheus metrics of hopcheckd.
+ *
+ * The exposition follows the Prometheus text format 0.0.4: one # HELP and
+ * # TYPE line per family, label values escaped (backslash, quote,
+ * newline), histogram buckets cumulative with a final le="+Inf" equal to
+ * _count.  Every status name appears in hopcheck_decisions_total from the
+ * start, so that a rate() over a status that has not happened yet is 0,
+ * not absent.
+ */
+#include <stdatomic.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <time.h>
+
+#include "hc_limits.h"
+#include "buf.h"
+#include "metrics.h"
+#include "replay.h"
+
+/* Upper bounds of the validation-time buckets, in seconds. */
+static const double buckets[] = {
+	0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05,
+	0.1, 0.25, 0.5, 1.0
+};
+#define NBUCKETS (sizeof(buckets) / sizeof(buckets[0]))
+
+/* Key sources read per page: every issuer and trust domain a policy has. */
+#define HCD_MAX_KEY_SOURCES (HC_MAX_ISSUERS + HC_MAX_LIST_ITEMS)
+
+static atomic_uint_fast64_t decisions[HC_STATUS_COUNT];
+static atomic_uint_fast64_t hist[NBUCKETS];       /* not cumulative */
+static atomic_uint_fast64_t hist_count;
+static atomic_uint_fast64_t hist_sum_ns;
+static atomic_uint_fast64_t reloads_ok, reloads_failed;
+
+void
+hcd_metrics_decision(hc_status status)
+{
+	if ((unsigned)status < HC_STATUS_COUNT)
+		atomic_fetch_add(&decisions[status], 1);
+}
+
+void
+hcd_metrics_validation(double seconds)
+{
+	size_t i;
+
+	if (!(seconds >= 0))
+		seconds = 0;
+	for (i = 0; i < NBUCKETS && seconds > buckets[i]; i++)
+		;
+	if (i < NBUCKETS)
+		atomic_fetch_add(&hist[i], 1);
+	atomic_fetch_add(&hist_count, 1);
+	atomic_fetch_add(&hist_sum_ns, (uint_fast64_t)(seconds * 1e9));
+}
+
+void
+hcd_metrics_reload(bool ok)
+{
+	atomic_fetch_add(ok ? &reloads_ok : &reloads_failed, 1);
+}
+
+/* A label value, escaped as the text format requires. */
+static void
+label(hcd_buf *b, const char *s)
+{
+	hcd_buf_add(b, "\"", 1);
+	for (; s != NULL && *s != '\0'; s++) {
+		if (*s == '\\')
+			hcd_buf_add(b, "\\\\", 2);
+		else if (*s == '"')
+			hcd_buf_add(b, "\\\"", 2);
+		else if (*s == '\n')
+			hcd_buf_add(b, "\\n", 2);
+		else
+			hcd_buf_add(b, s, 1);
+	}
+	hcd_buf_add(b, "\"", 1);
+}
+
+static void
+family(hcd_buf *b, const char *name, const char *type, const char *help)
+{
+	hcd_buf_printf(b, "# HELP %s %s\n# TYPE %s %s\n", name, help, name,
+	    type);
+}
+
+static void
+render_decisions(hcd_buf *b)
+{
+	uint_fast64_t cum = 0;
+
+	family(b, "hopcheck_decisions_total", "counter",
+	    "Decisions of /v1/validate and /v1/authz, by status.");
+	for (int s = 0; s < HC_STATUS_COUNT; s++)
+		hcd_buf_printf(b, "hopcheck_decisions_total{status=\"%s\"} %llu\n",
+		    hc_status_name((hc_status)s),
+		    (unsigned long long)atomic_load(&decisions[s]));
+
+	family(b, "hopcheck_validation_seconds", "histogram",
+	    "Time spent in hc_validate().");
+	for (size_t i = 0; i < NBUCKETS; i++) {
+		cum += atomic_load(&hist[i]);
+		hcd_buf_printf(b, "hopcheck_validation_seconds_bucket{le=\"%g\"} "
+		    "%llu\n", buckets[i], (unsigned long long)cum);
+	}
+	/* Read once: +Inf and _count must agree on one page. */
+	cum = atomic_load(&hist_count);
+	hcd_buf_printf(b, "hopcheck_validation_seconds_bucket{le=\"+Inf\"} "
+	    "%llu\n", (unsigned long long)cum);
+	hcd_buf_printf(b, "hopcheck_validation_seconds_sum %.9f\n",
+	    (double)atomic_load(&hist_sum_ns) / 1e9);
+	hcd_buf_printf(b, "hopcheck_validation_seconds_count %llu\n",
+	    (unsigned long long)cum);
+}
+
+static void
+render_keys(hcd_buf *b, const hc_validator *v)
+{
+	hc_key_stats *ks = calloc(HCD_MAX_KEY_SOURCES, sizeof(*ks));
+	static const char *const results[] = { "ok", "not_modified", "failed" };
+	int64_t now = (int64_t)time(NULL);
+	size_t n;
+
+	if (ks == NULL) {
+		b->failed = true;
+		return;
+	}
+	n = hc_validator_key_stats(v, ks, HCD_MAX_KEY_SOURCES);
+	if (n > HCD_MAX_KEY_SOURCES)
+		n = HCD_MAX_KEY_SOURCES;
+
+	family(b, "hopcheck_key_refresh_total", "counter",
+	    "Fetches of remote key sets, by source and result.");
+	for (size_t i = 0; i < n; i++) {
+		uint64_t val[3] = { ks[i].refresh_ok, ks[i].refresh_not_modified,
+		    ks[i].refresh_failed };
+		for (size_t r = 0; r < 3; r++) {
+			hcd_buf_puts(b, "hopcheck_key_refresh_total{source=");
+			label(b, ks[i].source);
+			hcd_buf_printf(b, ",result=\"%s\"} %llu\n", results[r],
+			    (unsigned long long)val[r]);
+		}
+	}
+	family(b, "hopcheck_keys_loaded", "gauge",
+	    "Keys in the current set of each source (0: none loaded).");
+	for (size_t i = 0; i < n; i++) {
+		hcd_buf_puts(b, "hopcheck_keys_loaded{source=");
+		label(b, ks[i].source);
+		hcd_buf_printf(b, "} %zu\n", ks[i].keys);
+	}
+	family(b, "hopcheck_key_age_seconds", "gauge",
+	    "Age of the current key set of each source that has one.");
+	for (size_t i = 0; i < n; i++) {
+		if (ks[i].loaded_at <= 0)
+			continue;
+		hcd_buf_puts(b, "hopcheck_key_age_seconds{source=");
+		label(b, ks[i].source);
+		hcd_buf_printf(b, "} %lld\n", (long long)(now > ks[i].loaded_at ?
+		    now - ks[i].loaded_at : 0));
+	}
+	free(ks);
+}
+
+static void
+render_replay(hcd_buf *b, const hc_validator *v)
+{
+	hc_replay_stats s;
+
+	hc_replay_get_stats(v, &s);
+	family(b, "hopcheck_replay_entries", "gauge",
+	    "jti values the memory replay store remembers now.");
+	hcd_buf_printf(b, "hopcheck_replay_entries{store=\"%s\"} %zu\n", s.store,
+	    s.entries);
+	family(b, "hopcheck_replay_capacity", "gauge",
+	    "replay.max_entries of the memory replay store (0: not bounded here).");
+	hcd_buf_printf(b, "hopcheck_replay_capacity{store=\"%s\"} %zu\n",
+	    s.store, s.capacity);
+	family(b, "hopcheck_replay_recorded_total", "counter",
+	    "jti values recorded by the current replay store.");
+	hcd_buf_printf(b, "hopcheck_replay_recorded_total{store=\"%s\"} %llu\n",
+	    s.store, (unsigned long long)s.recorded);
+	family(b, "hopcheck_replay_rejected_total", "counter",
+	    "Replays refused by the current replay store.");
+	hcd_buf_printf(b, "hopcheck_replay_rejected_total{store=\"%s\"} %llu\n",
+	    s.store, (unsigned long long)s.replays);
+	family(b, "hopcheck_replay_failures_total", "counter",
+	    "Checks failed closed: store full or unreachable.");
+	hcd_buf_printf(b, "hopcheck_replay_failures_total{store=\"%s\"} %llu\n",
+	    s.store, (unsigned long long)s.failures);
+}
+
+char *
+hcd_metrics_render(const hc_validator *v, size_t *len)
+{
+	hcd_buf b = { 0 };
+
+	render_decisions(&b);
+	render_keys(&b, v);
+	render_replay(&b, v);
+	family(&b, "hopcheck_config_reloads_total", "counter",
+	    "Configuration reloads (SIGHUP), by result.");
+	hcd_buf_printf(&b, "hopcheck_config_reloads_total{result=\"ok\"} %llu\n",
+	    (unsigned long long)atomic_load(&reloads_ok));
+	hcd_buf_printf(&b, "hopcheck_config_reloads_total{result=\"failed\"} "
+	    "%llu\n", (unsigned long long)atomic_load(&reloads_failed));
+	family(&b, "hopcheck_ready", "gauge",
+	    "1 when every issuer and trust domain has keys (see /readyz).");
+	hcd_buf_printf(&b, "hopcheck_ready %d\n", hc_validator_ready(v) ? 1 : 0);
+	return hcd_buf_take(&b, len);
+}

@@ -1,0 +1,30 @@
+/*
+ * metrics.h - hopcheckd's counters and their Prometheus text exposition
+ * (format 0.0.4).
+ *
+ * Counters live for the life of the process and are updated lock-free
+ * from any thread; key and replay figures are read from the validator in
+ * use when the page is rendered.
+ */
+#ifndef HCD_METRICS_H
+#define HCD_METRICS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "hopcheck.h"
+
+/* Counts one decision (hopcheck_decisions_total{status}). */
+void hcd_metrics_decision(hc_status status);
+/* Observes the time one hc_validate() took (hopcheck_validation_seconds). */
+void hcd_metrics_validation(double seconds);
+/* Counts one configuration reload (hopcheck_config_reloads_total{result}). */
+void hcd_metrics_reload(bool ok);
+/*
+ * Renders the whole page for validator `v` (keys, replay store,
+ * readiness) and the counters.  Heap text (free()) and its length in
+ * *len, or NULL when out of memory.
+ */
+char *hcd_metrics_render(const hc_validator *v, size_t *len);
+
+#endif /* HCD_METRICS_H */

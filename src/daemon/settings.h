@@ -1,0 +1,34 @@
+/*
+ * settings.h - the daemon's view of its configuration.
+ *
+ * The `daemon` section is parsed by the library with everything else
+ * (config.c) and kept in the validator's policy, which the public API does
+ * not expose.  This accessor is the one place in hopcheckd that looks
+ * inside a validator; every other daemon file uses the public API only.
+ */
+#ifndef HCD_SETTINGS_H
+#define HCD_SETTINGS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "hopcheck.h"
+
+typedef struct hcd_settings {
+	const char *listen;           /* "127.0.0.1:9300", or NULL */
+	const char *unix_socket;      /* resolved path, or NULL */
+	const char *peer_cert_header; /* lowercase header name, or NULL */
+	bool xfcc;                    /* trust x-forwarded-client-cert */
+	const char *tenant_header;    /* lowercase header name, or NULL */
+	unsigned threads;             /* worker threads, >= 1 */
+	int log_level;                /* 0 error .. 3 debug */
+	size_t max_token_bytes;       /* from the top level */
+} hcd_settings;
+
+/*
+ * Fills *out from validator `v`.  The strings are borrowed from `v` and
+ * live as long as it does.
+ */
+void hcd_settings_of(const hc_validator *v, hcd_settings *out);
+
+#endif /* HCD_SETTINGS_H */

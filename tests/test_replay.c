@@ -1,0 +1,640 @@
+/*
+ * test_replay.c - the jti replay store of one-time-use routes (replay.c),
+ * through the whole of hc_validate().
+ *
+ * The tokens in tests/data/replay were signed by jwcrypto (see
+ * tools/gen_integration_tokens.py) at the fixed clock NOW; every request
+ * here sets its own time, so they never go stale.  Two suites:
+ *
+ *  - memory: first use accepted, second HC_REPLAY; jti missing, empty or
+ *    not a string; a jti is per issuer; a token rejected for another
+ *    reason does not spend its jti; a full store fails closed
+ *    (HC_UNAVAILABLE) and makes room only as entries expire; concurrent
+ *    presentations of one token admit exactly one; a reload hands the
+ *    table over (hc_replay_inherit());
+ *  - redis: the same verdicts against a real redis-server started on a
+ *    random loopback port, shared by two validators, the key's TTL, a
+ *    database of its own; a server that is down is HC_UNAVAILABLE; URLs
+ *    that are not loopback or not well formed are configuration errors.
+ */
+#include <errno.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+
+#include <hiredis/hiredis.h>
+
+#include "replay.h"
+#include "testutil.h"
+
+#define DATA "tests/data/replay/"
+#define NOW 1767225600           /* the clock of the committed tokens */
+#define SKEW 30
+#define NTHREADS 8
+
+/* ---------------------------------------------------------------- helpers */
+
+/* A token of tests/data/replay, without its trailing newline. */
+static char *
+token(const char *name)
+{
+	char path[256];
+	size_t n;
+	char *t;
+
+	(void)snprintf(path, sizeof(path), DATA "%s.jwt", name);
+	t = hc_test_read(path, &n);
+	while (t != NULL && n > 0 && (t[n - 1] == '\n' || t[n - 1] == '\r'))
+		t[--n] = '\0';
+	return t;
+}
+
+/* A validator for the replay configuration with the given store. */
+static hc_validator *
+validator(const char *store, size_t max_entries)
+{
+	char conf[2048];
+	hc_validator *v = NULL;
+	char *errors = NULL;
+	hc_status st;
+
+	(void)snprintf(conf, sizeof(conf),
+	    "{ \"service\": { \"audiences\": [\"https://api.example\"] },\n"
+	    "  \"clock_skew_s\": %d,\n"
+	    "  \"issuers\": [\n"
+	    "    { \"issuer\": \"https://one.example\", \"jwks_file\": "
+	    "\"one.jwks.json\", \"algorithms\": [\"ES256\"] },\n"
+	    "    { \"issuer\": \"https://two.example\", \"jwks_file\": "
+	    "\"two.jwks.json\", \"algorithms\": [\"ES256\"] } ],\n"
+	    "  \"routes\": [\n"
+	    "    { \"method\": \"POST\", \"path\": \"/pay\", \"scopes\": "
+	    "[\"pay\"], \"one_time_use\": true },\n"
+	    "    { \"method\": \"POST\", \"path\": \"/tenant-pay\", "
+	    "\"tenant_claim\": \"tenant\", \"one_time_use\": true },\n"
+	    "    { \"method\": \"GET\", \"path\": \"/read\" } ],\n"
+	    "  \"replay\": { \"store\": \"%s\", \"max_entries\": %zu } }\n",
+	    SKEW, store, max_entries);
+	st = hc_validator_new_from_json(conf, strlen(conf), DATA, &v, &errors);
+	if (st != HC_OK)
+		fprintf(stderr, "\nconfiguration: %s\n", errors ? errors : "?");
+	HC_ASSERT_STATUS(st, HC_OK);
+	hc_string_free(errors);
+	return v;
+}
+
+/*
+ * Validates token `name` for `method path` at `now` (tenant may be NULL)
+ * and asserts the verdict; returns it.
+ */
+static hc_status
+expect_at(const hc_validator *v, const char *name, const char *method,
+    const char *path, const char *tenant, int64_t now, hc_status want,
+    int line)
+{
+	char *tok = token(name);
+	hc_request *req = hc_request_new();
+	hc_result *res = NULL;
+	hc_status st;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(req);
+	CU_ASSERT_EQUAL(hc_request_set_route(req, method, path), HC_OK);
+	if (tenant != NULL)
+		CU_ASSERT_EQUAL(hc_request_set_tenant(req, tenant), HC_OK);
+	hc_request_set_time(req, now);
+	st = hc_validate(v, tok, tok ? strlen(tok) : 0, req, &res);
+	hc_test_assert_status(st, want, res ? hc_result_detail(res) : NULL,
+	    __FILE__, line);
+	CU_ASSERT_EQUAL(hc_result_status(res), st);
+	hc_result_free(res);
+	hc_request_free(req);
+	free(tok);
+	return st;
+}
+
+#define PAY(v, name, now, want) \
+	expect_at((v), (name), "POST", "/pay", NULL, (now), (want), __LINE__)
+
+static size_t
+entries(const hc_validator *v)
+{
+	hc_replay_stats s;
+
+	hc_replay_get_stats(v, &s);
+	return s.entries;
+}
+
+/* ---------------------------------------------------------- memory store */
+
+static void
+test_first_ok_then_replay(void)
+{
+	hc_validator *v = validator("memory", 100);
+	hc_replay_stats s;
+
+	PAY(v, "a", NOW, HC_OK);
+	PAY(v, "a", NOW, HC_REPLAY);
+	PAY(v, "a", NOW + 60, HC_REPLAY);
+	PAY(v, "b", NOW, HC_OK);
+	hc_replay_get_stats(v, &s);
+	CU_ASSERT_STRING_EQUAL(s.store, "memory");
+	CU_ASSERT_EQUAL(s.entries, 2);
+	CU_ASSERT_EQUAL(s.capacity, 100);
+	CU_ASSERT_EQUAL(s.recorded, 2);
+	CU_ASSERT_EQUAL(s.replays, 2);
+	CU_ASSERT_EQUAL(s.failures, 0);
+	hc_validator_free(v);
+}
+
+static void
+test_replay_detail_names_jti(void)
+{
+	hc_validator *v = validator("memory", 10);
+	hc_request *req = hc_request_new();
+	char *tok = token("a");
+	hc_result *res = NULL;
+
+	hc_request_set_time(req, NOW);
+	CU_ASSERT_EQUAL(hc_request_set_route(req, "POST", "/pay"), HC_OK);
+	HC_ASSERT_STATUS(hc_validate(v, tok, strlen(tok), req, NULL), HC_OK);
+	HC_ASSERT_STATUS(hc_validate(v, tok, strlen(tok), req, &res),
+	    HC_REPLAY);
+	CU_ASSERT_PTR_NOT_NULL(strstr(hc_result_detail(res), "\"jti-a\""));
+	CU_ASSERT_PTR_NOT_NULL(strstr(hc_result_detail(res),
+	    "https://one.example"));
+	/* The detail never carries token bytes. */
+	CU_ASSERT_PTR_NULL(strstr(hc_result_detail(res), "eyJ"));
+	hc_result_free(res);
+	hc_request_free(req);
+	free(tok);
+	hc_validator_free(v);
+}
+
+static void
+test_other_routes_do_not_spend(void)
+{
+	hc_validator *v = validator("memory", 10);
+
+	expect_at(v, "a", "GET", "/read", NULL, NOW, HC_OK, __LINE__);
+	expect_at(v, "a", "GET", "/read", NULL, NOW, HC_OK, __LINE__);
+	CU_ASSERT_EQUAL(entries(v), 0);
+	PAY(v, "a", NOW, HC_OK);
+	/* Routes without one_time_use never look at the store. */
+	expect_at(v, "a", "GET", "/read", NULL, NOW, HC_OK, __LINE__);
+	hc_validator_free(v);
+}
+
+static void
+test_jti_required(void)
+{
+	hc_validator *v = validator("memory", 10);
+
+	PAY(v, "nojti", NOW, HC_CLAIM);
+	PAY(v, "emptyjti", NOW, HC_CLAIM);
+	PAY(v, "numjti", NOW, HC_MALFORMED);
+	/* A jti-less token is fine where one-time use is not asked for. */
+	expect_at(v, "nojti", "GET", "/read", NULL, NOW, HC_OK, __LINE__);
+	CU_ASSERT_EQUAL(entries(v), 0);
+	hc_validator_free(v);
+}
+
+static void
+test_jti_is_per_issuer(void)
+{
+	hc_validator *v = validator("memory", 10);
+
+	PAY(v, "a", NOW, HC_OK);
+	PAY(v, "two-a", NOW, HC_OK);
+	PAY(v, "two-a", NOW, HC_REPLAY);
+	CU_ASSERT_EQUAL(entries(v), 2);
+	hc_validator_free(v);
+}
+
+static void
+test_rejection_does_not_spend(void)
+{
+	hc_validator *v = validator("memory", 10);
+
+	expect_at(v, "tenant", "POST", "/tenant-pay", "globex", NOW,
+	    HC_TENANT, __LINE__);
+	CU_ASSERT_EQUAL(entries(v), 0);
+	expect_at(v, "tenant", "POST", "/tenant-pay", "acme", NOW, HC_OK,
+	    __LINE__);
+	expect_at(v, "tenant", "POST", "/tenant-pay", "acme", NOW, HC_REPLAY,
+	    __LINE__);
+	/* An expired token is refused before the store is asked. */
+	PAY(v, "b", NOW + 100 + SKEW, HC_EXPIRED);
+	CU_ASSERT_EQUAL(entries(v), 1);
+	hc_validator_free(v);
+}
+
+static void
+test_full_store_fails_closed(void)
+{
+	hc_validator *v = validator("memory", 2);
+	hc_replay_stats s;
+
+	PAY(v, "a", NOW, HC_OK);
+	PAY(v, "b", NOW, HC_OK);
+	PAY(v, "c", NOW, HC_UNAVAILABLE);
+	/* A replay is still recognised as one when the store is full. */
+	PAY(v, "a", NOW, HC_REPLAY);
+	/* a and b are remembered until exp + skew = NOW + 130. */
+	PAY(v, "c", NOW + 129, HC_UNAVAILABLE);
+	hc_replay_get_stats(v, &s);
+	CU_ASSERT_EQUAL(s.failures, 2);
+	CU_ASSERT_EQUAL(s.entries, 2);
+	hc_validator_free(v);
+}
+
+static void
+test_expired_entries_evicted(void)
+{
+	hc_validator *v = validator("memory", 2);
+
+	PAY(v, "a", NOW, HC_OK);
+	PAY(v, "b", NOW, HC_OK);
+	/* At exp + skew both entries go, and their tokens are expired too. */
+	PAY(v, "c", NOW + 130, HC_OK);
+	CU_ASSERT_EQUAL(entries(v), 1);
+	PAY(v, "d", NOW + 130, HC_OK);
+	PAY(v, "e", NOW + 130, HC_UNAVAILABLE);
+	PAY(v, "a", NOW + 130, HC_EXPIRED);
+	PAY(v, "c", NOW + 500, HC_REPLAY);
+	/* c and d live until NOW + 1030. */
+	PAY(v, "e", NOW + 1029, HC_UNAVAILABLE);
+	CU_ASSERT_EQUAL(entries(v), 2);
+	hc_validator_free(v);
+}
+
+struct race {
+	const hc_validator *v;
+	const char *tok;
+	hc_status st;
+};
+
+static void *
+race_one(void *arg)
+{
+	struct race *r = arg;
+	hc_request *req = hc_request_new();
+
+	if (req == NULL) {
+		r->st = HC_INTERNAL;
+		return NULL;
+	}
+	(void)hc_request_set_route(req, "POST", "/pay");
+	hc_request_set_time(req, NOW);
+	r->st = hc_validate(r->v, r->tok, strlen(r->tok), req, NULL);
+	hc_request_free(req);
+	return NULL;
+}
+
+static void
+test_concurrent_use_admits_one(void)
+{
+	hc_validator *v = validator("memory", 100);
+	struct race r[NTHREADS];
+	pthread_t th[NTHREADS];
+	char *tok = token("c");
+	int ok = 0, replay = 0;
+
+	for (int i = 0; i < NTHREADS; i++) {
+		r[i].v = v;
+		r[i].tok = tok;
+		r[i].st = HC_INTERNAL;
+		CU_ASSERT_EQUAL_FATAL(pthread_create(&th[i], NULL, race_one,
+		    &r[i]), 0);
+	}
+	for (int i = 0; i < NTHREADS; i++) {
+		pthread_join(th[i], NULL);
+		ok += r[i].st == HC_OK;
+		replay += r[i].st == HC_REPLAY;
+	}
+	CU_ASSERT_EQUAL(ok, 1);
+	CU_ASSERT_EQUAL(replay, NTHREADS - 1);
+	free(tok);
+	hc_validator_free(v);
+}
+
+static void
+test_reload_keeps_memory(void)
+{
+	hc_validator *v1 = validator("memory", 10);
+	hc_validator *v2 = validator("memory", 10);
+	hc_validator *v3 = validator("memory", 1);
+	size_t dropped = 99;
+
+	PAY(v1, "a", NOW, HC_OK);
+	PAY(v1, "b", NOW, HC_OK);
+	/* Same capacity: v2 shares the table, and outlives v1. */
+	HC_ASSERT_STATUS(hc_replay_inherit(v2, v1, &dropped), HC_OK);
+	CU_ASSERT_EQUAL(dropped, 0);
+	hc_validator_free(v1);
+	PAY(v2, "a", NOW, HC_REPLAY);
+	PAY(v2, "c", NOW, HC_OK);
+	CU_ASSERT_EQUAL(entries(v2), 3);
+	/* A smaller table takes what fits and counts the rest. */
+	HC_ASSERT_STATUS(hc_replay_inherit(v3, v2, &dropped), HC_OK);
+	CU_ASSERT_EQUAL(dropped, 2);
+	CU_ASSERT_EQUAL(entries(v3), 1);
+	PAY(v3, "d", NOW, HC_UNAVAILABLE);
+	hc_validator_free(v2);
+	hc_validator_free(v3);
+}
+
+/* ----------------------------------------------------------- Redis store */
+
+static pid_t redis_pid = -1;
+static int redis_port;
+
+/* A loopback port that was free a moment ago. */
+static int
+free_port(void)
+{
+	struct sockaddr_in sa;
+	socklen_t len = sizeof(sa);
+	int fd = socket(AF_INET, SOCK_STREAM, 0), port = 0;
+
+	if (fd < 0)
+		return 0;
+	memset(&sa, 0, sizeof(sa));
+	sa.sin_family = AF_INET;
+	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) == 0 &&
+	    getsockname(fd, (struct sockaddr *)&sa, &len) == 0)
+		port = ntohs(sa.sin_port);
+	close(fd);
+	return port;
+}
+
+static void
+sleep_ms(long ms)
+{
+	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
+
+	while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
+		;
+}
+
+/* A direct connection to the test server, or NULL. */
+static redisContext *
+redis_direct(void)
+{
+	struct timeval tv = { 0, 200000 };
+	redisContext *c = redisConnectWithTimeout("127.0.0.1", redis_port, tv);
+
+	if (c != NULL && c->err) {
+		redisFree(c);
+		c = NULL;
+	}
+	return c;
+}
+
+/* Starts redis-server and waits (at most 5 s) until it answers PING. */
+static int
+redis_start(void)
+{
+	char port[16];
+
+	if ((redis_port = free_port()) == 0)
+		return -1;
+	(void)snprintf(port, sizeof(port), "%d", redis_port);
+	if ((redis_pid = fork()) < 0)
+		return -1;
+	if (redis_pid == 0) {
+		FILE *null = freopen("/dev/null", "w", stdout);
+		(void)null;
+		execlp("redis-server", "redis-server", "--port", port, "--bind",
+		    "127.0.0.1", "--save", "", "--appendonly", "no",
+		    "--daemonize", "no", (char *)NULL);
+		_exit(127);
+	}
+	for (int i = 0; i < 50; i++) {
+		redisContext *c = redis_direct();
+		if (c != NULL) {
+			redisReply *r = redisCommand(c, "PING");
+			int up = r != NULL && r->type == REDIS_REPLY_STATUS;
+			freeReplyObject(r);
+			redisFree(c);
+			if (up)
+				return 0;
+		}
+		if (waitpid(redis_pid, NULL, WNOHANG) == redis_pid) {
+			redis_pid = -1;
+			return -1;
+		}
+		sleep_ms(100);
+	}
+	return -1;
+}
+
+/* Stops the server: SIGTERM, at most 5 s, then SIGKILL. */
+static void
+redis_stop(void)
+{
+	if (redis_pid <= 0)
+		return;
+	kill(redis_pid, SIGTERM);
+	for (int i = 0; i < 50; i++) {
+		if (waitpid(redis_pid, NULL, WNOHANG) == redis_pid) {
+			redis_pid = -1;
+			return;
+		}
+		sleep_ms(100);
+	}
+	kill(redis_pid, SIGKILL);
+	(void)waitpid(redis_pid, NULL, 0);
+	redis_pid = -1;
+}
+
+static void
+redis_url(char *buf, size_t n, int port, int db)
+{
+	(void)snprintf(buf, n, "redis://127.0.0.1:%d/%d", port, db);
+}
+
+static void
+test_redis_store(void)
+{
+	char url[64];
+	hc_validator *v, *w;
+	redisContext *c;
+	redisReply *r;
+	hc_replay_stats s;
+
+	CU_ASSERT_EQUAL_FATAL(redis_start(), 0);
+	redis_url(url, sizeof(url), redis_port, 0);
+	v = validator(url, 1);
+	w = validator(url, 1);
+	PAY(v, "a", NOW, HC_OK);
+	PAY(v, "a", NOW, HC_REPLAY);
+	/* A second validator (another daemon) shares what the server holds. */
+	PAY(w, "a", NOW, HC_REPLAY);
+	PAY(w, "two-a", NOW, HC_OK);
+	PAY(v, "nojti", NOW, HC_CLAIM);
+	/* replay.max_entries bounds the memory store only. */
+	PAY(v, "b", NOW, HC_OK);
+	hc_replay_get_stats(v, &s);
+	CU_ASSERT_STRING_EQUAL(s.store, "redis");
+	CU_ASSERT_EQUAL(s.recorded, 2);
+	CU_ASSERT_EQUAL(s.replays, 1);
+
+	/* Three keys in db 0, each living until exp + skew. */
+	c = redis_direct();
+	CU_ASSERT_PTR_NOT_NULL_FATAL(c);
+	r = redisCommand(c, "KEYS hopcheck:jti:*");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(r);
+	CU_ASSERT_EQUAL(r->type, REDIS_REPLY_ARRAY);
+	CU_ASSERT_EQUAL(r->elements, 3);
+	if (r->type == REDIS_REPLY_ARRAY && r->elements > 0) {
+		redisReply *t = redisCommand(c, "TTL %s", r->element[0]->str);
+		CU_ASSERT_EQUAL(strlen(r->element[0]->str),
+		    strlen("hopcheck:jti:") + 64);
+		CU_ASSERT_PTR_NOT_NULL(t);
+		if (t != NULL) {
+			CU_ASSERT_EQUAL(t->type, REDIS_REPLY_INTEGER);
+			CU_ASSERT(t->integer > 100 && t->integer <= 100 + SKEW);
+			freeReplyObject(t);
+		}
+	}
+	freeReplyObject(r);
+	redisFree(c);
+	hc_validator_free(w);
+
+	/* Another database is another store. */
+	redis_url(url, sizeof(url), redis_port, 3);
+	w = validator(url, 1);
+	PAY(w, "a", NOW, HC_OK);
+	hc_validator_free(w);
+
+	/* The server goes away: fail closed, now and on the next try. */
+	redis_stop();
+	PAY(v, "c", NOW, HC_UNAVAILABLE);
+	PAY(v, "d", NOW, HC_UNAVAILABLE);
+	PAY(v, "a", NOW, HC_UNAVAILABLE);
+	hc_replay_get_stats(v, &s);
+	CU_ASSERT_EQUAL(s.failures, 3);
+	hc_validator_free(v);
+}
+
+static void
+test_redis_never_up(void)
+{
+	char url[64];
+	hc_validator *v;
+	int port = free_port();
+
+	CU_ASSERT_FATAL(port != 0);
+	redis_url(url, sizeof(url), port, 0);
+	v = validator(url, 1);
+	PAY(v, "a", NOW, HC_UNAVAILABLE);
+	PAY(v, "a", NOW, HC_UNAVAILABLE);
+	/* Refused before the store: no jti, no connection needed. */
+	PAY(v, "nojti", NOW, HC_CLAIM);
+	hc_validator_free(v);
+}
+
+static void
+test_redis_url_rules(void)
+{
+	static const char *const bad[] = {
+		"redis://10.0.0.1:6379/0",          /* not loopback */
+		"redis://example.org/0",
+		"redis://127.0.0.1:0/0",            /* port range */
+		"redis://127.0.0.1:65536/0",
+		"redis://127.0.0.1:6379/x",         /* database */
+		"redis://127.0.0.1:6379/123456",
+		"redis://user@127.0.0.1:6379/0",    /* userinfo without ':' */
+		"redis://[::1/0",
+		"redis://127.0.0.01:6379",          /* leading zero */
+		"redis://128.0.0.1",
+		NULL
+	};
+	static const char *const good[] = {
+		"redis://127.0.0.1", "redis://localhost:6380/2",
+		"redis://[::1]:6379/0", "redis://:secret@127.0.0.1:6379/0",
+		"redis://app:secret@127.0.0.2/1", NULL
+	};
+	char conf[1024];
+
+	for (int i = 0; bad[i] != NULL; i++) {
+		hc_validator *v = NULL;
+		char *errors = NULL;
+		(void)snprintf(conf, sizeof(conf),
+		    "{\"service\":{\"audiences\":[\"a\"]},\"issuers\":[{\"issuer\":"
+		    "\"https://one.example\",\"jwks_file\":\"one.jwks.json\","
+		    "\"algorithms\":[\"ES256\"]}],\"replay\":{\"store\":\"%s\"}}",
+		    bad[i]);
+		HC_ASSERT_STATUS(hc_validator_new_from_json(conf, strlen(conf),
+		    DATA, &v, &errors), HC_CONFIG);
+		CU_ASSERT_PTR_NULL(v);
+		CU_ASSERT_PTR_NOT_NULL(errors);
+		if (errors != NULL) {
+			CU_ASSERT_PTR_NOT_NULL(strstr(errors, "replay"));
+			/* Credentials are never echoed. */
+			CU_ASSERT_PTR_NULL(strstr(errors, "secret"));
+		}
+		hc_string_free(errors);
+	}
+	for (int i = 0; good[i] != NULL; i++) {
+		hc_validator *v = NULL;
+		char *errors = NULL;
+		(void)snprintf(conf, sizeof(conf),
+		    "{\"service\":{\"audiences\":[\"a\"]},\"issuers\":[{\"issuer\":"
+		    "\"https://one.example\",\"jwks_file\":\"one.jwks.json\","
+		    "\"algorithms\":[\"ES256\"]}],\"replay\":{\"store\":\"%s\"}}",
+		    good[i]);
+		HC_ASSERT_STATUS(hc_validator_new_from_json(conf, strlen(conf),
+		    DATA, &v, &errors), HC_OK);
+		hc_string_free(errors);
+		hc_validator_free(v);
+	}
+}
+
+static const hc_test memory_tests[] = {
+	{ "first use ok, second replay", test_first_ok_then_replay },
+	{ "replay detail names jti and issuer", test_replay_detail_names_jti },
+	{ "routes without one_time_use do not spend", test_other_routes_do_not_spend },
+	{ "jti required, string, non-empty", test_jti_required },
+	{ "jti is per issuer", test_jti_is_per_issuer },
+	{ "a rejected token keeps its jti", test_rejection_does_not_spend },
+	{ "full store fails closed", test_full_store_fails_closed },
+	{ "expired entries are evicted", test_expired_entries_evicted },
+	{ "concurrent presentations admit one", test_concurrent_use_admits_one },
+	{ "reload hands the table over", test_reload_keeps_memory },
+	{ NULL, NULL }
+};
+
+static const hc_test redis_tests[] = {
+	{ "redis-server store", test_redis_store },
+	{ "redis down from the start", test_redis_never_up },
+	{ "redis URL rules", test_redis_url_rules },
+	{ NULL, NULL }
+};
+
+static const hc_suite suites[] = {
+	{ "replay-memory", memory_tests },
+	{ "replay-redis", redis_tests },
+	{ NULL, NULL }
+};
+
+int
+main(void)
+{
+	int rc;
+
+	/* hiredis writes with write(2); a closed server must not kill us. */
+	signal(SIGPIPE, SIG_IGN);
+	rc = hc_test_main(suites);
+	redis_stop();
+	return rc;
+}
