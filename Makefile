@@ -130,7 +130,7 @@ test: unit vectors integration asan fuzz-smoke
 	@echo "hopcheck: all test stages passed"
 
 clean:
-	rm -rf build build-asan build-fuzz
+	rm -rf build build-asan build-fuzz bench/out
 
 DOCDIR   ?= $(PREFIX)/share/doc/hopcheck
 VERSION   = $(shell sed -n 's/^#define HC_VERSION "\(.*\)"/\1/p' include/hopcheck.h)
