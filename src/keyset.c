@@ -148,8 +148,9 @@ check_bundle_member(const hc_json *root, const char *name, const char *what,
 
 	if (m == NULL)
 		return HC_OK;
-	if (!hc_json_number(m, &v) || v < 0 || v != (double)(int64_t)v ||
-	    v > 9007199254740992.0)
+	/* Range first: converting an out-of-range double is undefined. */
+	if (!hc_json_number(m, &v) || !(v >= 0 && v <= 9007199254740992.0) ||
+	    v != (double)(int64_t)v)
 		return hc_fail(d, HC_KEY, "%s member \"%s\" is not a "
 		    "non-negative integer", what, name);
 	return HC_OK;

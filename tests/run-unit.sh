@@ -1,8 +1,9 @@
 #!/bin/sh
-# run-unit.sh BUILD - run every CUnit program in BUILD/tests, show each
+# run-unit.sh BUILD [LABEL] - run every CUnit program in BUILD/tests, show each
 # summary, and close with one line over all of them: "N passed, N failed".
 set -u
 build=${1:-build}
+label=${2:-unit}
 total_pass=0
 total_fail=0
 bad=""
@@ -24,6 +25,6 @@ for t in "$build"/tests/*; do
 		[ $# -eq 3 ] || total_fail=$((total_fail + 1))
 	fi
 done
-echo "unit: $total_pass passed, $total_fail failed"
+echo "$label: $total_pass passed, $total_fail failed"
 [ -z "$bad" ] || { echo "failing programs:$bad"; exit 1; }
 [ "$total_pass" -gt 0 ] || { echo "no tests ran"; exit 1; }

@@ -1128,6 +1128,11 @@ static const struct set_case bundle_cases[] = {
 	    "\"spiffe_sequence\":-1}" },
 	{ "refresh hint fraction", false, HC_KEY, 0, "{\"keys\":[],"
 	    "\"spiffe_refresh_hint\":1.5}" },
+	/* Found by fuzz_jwks: a value no integer type holds. */
+	{ "refresh hint huge", false, HC_KEY, 0, "{\"keys\":[],"
+	    "\"spiffe_refresh_hint\":3.44444e42}" },
+	{ "sequence huge", false, HC_KEY, 0, "{\"keys\":[],"
+	    "\"spiffe_sequence\":1e300}" },
 };
 
 static void

@@ -1,0 +1,21 @@
+#!/bin/sh
+# run-all.sh - every test stage of `make test`, in order, then one closing
+# line over all of them: "tests: N passed, N failed".  Stops at the first
+# stage that fails.
+set -u
+MAKE=${MAKE:-make}
+log=$(mktemp)
+rcf=$(mktemp)
+trap 'rm -f "$log" "$rcf"' EXIT
+for stage in unit vectors integration asan fuzz-smoke; do
+	echo "== $stage"
+	{ $MAKE --no-print-directory "$stage" 2>&1; echo $? > "$rcf"; } |
+	    tee -a "$log"
+	if [ "$(cat "$rcf")" != 0 ]; then
+		echo "tests: stage $stage failed"
+		exit 1
+	fi
+done
+grep -E "^[a-z-]+: [0-9]+ passed, [0-9]+ failed" "$log" | awk '
+	{ p += $2; f += $4 }
+	END { printf "tests: %d passed, %d failed\n", p, f; exit f != 0 }'
