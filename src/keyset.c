@@ -62,6 +62,34 @@ known_kty(const char *kty)
 }
 
 /*
+ * Whether a key of a known type is of a variant hopcheck does not verify
+ * with: an `alg` string that is no JWS algorithm of ours (ES256K, EdDSA,
+ * RSA-OAEP, ...), or an EC curve other than P-256, P-384 and P-521.  RFC
+ * 7517 section 5 says to ignore such keys rather than refuse the set, and
+ * real providers publish them next to the keys that matter.  A known
+ * algorithm that does not fit the key stays an error (hc_key_from_jwk()).
+ */
+static bool
+unsupported_variant(const hc_json *jwk, size_t idx, char *notes, size_t n)
+{
+	const char *kty = hc_json_string(hc_json_get(jwk, "kty"));
+	const char *alg = hc_json_string(hc_json_get(jwk, "alg"));
+	const char *crv = hc_json_string(hc_json_get(jwk, "crv"));
+
+	if (alg != NULL && hc_alg_from_name(alg) == HC_ALG_UNKNOWN) {
+		note_skip(notes, n, idx, "unsupported alg", alg);
+		return true;
+	}
+	if (kty != NULL && strcmp(kty, "EC") == 0 && crv != NULL &&
+	    strcmp(crv, "P-256") != 0 && strcmp(crv, "P-384") != 0 &&
+	    strcmp(crv, "P-521") != 0) {
+		note_skip(notes, n, idx, "unsupported crv", crv);
+		return true;
+	}
+	return false;
+}
+
+/*
  * Whether the entry at keys[idx] is one we are told to ignore.  In a JWKS:
  * a string kty we do not know (RFC 7517 section 5) or a string `use` other
  * than "sig" (section 4.2); anything else, including a kty or use of the
@@ -87,7 +115,7 @@ skip_entry(enum set_kind kind, const hc_json *jwk, size_t idx, char *notes,
 			    "(missing)");
 			return true;
 		}
-		return false;
+		return unsupported_variant(jwk, idx, notes, n);
 	}
 	if (kty != NULL && !known_kty(kty)) {
 		note_skip(notes, n, idx, "unsupported kty", kty);
@@ -97,7 +125,7 @@ skip_entry(enum set_kind kind, const hc_json *jwk, size_t idx, char *notes,
 		note_skip(notes, n, idx, "use", use);
 		return true;
 	}
-	return false;
+	return unsupported_variant(jwk, idx, notes, n);
 }
 
 /*

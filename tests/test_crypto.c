@@ -1034,6 +1034,16 @@ static const struct set_case {
 	    ",\"use\":\"x509-svid\"}," JWK_EC256 "}]}" },
 	{ "only skipped", false, HC_KEY, 0, "{\"keys\":[" JWK_RSA
 	    ",\"use\":\"enc\"},{\"kty\":\"OKP\"}]}" },
+	/* Variants of known types that hopcheck does not verify with. */
+	{ "ES256K skipped", false, HC_OK, 1, "{\"keys\":[{\"kty\":\"EC\","
+	    "\"crv\":\"secp256k1\",\"alg\":\"ES256K\",\"x\":\"AA\",\"y\":\"AA\"},"
+	    JWK_EC256 "}]}" },
+	{ "unknown crv skipped", false, HC_OK, 1, "{\"keys\":[{\"kty\":\"EC\","
+	    "\"crv\":\"P-192\",\"x\":\"AA\",\"y\":\"AA\"}," JWK_EC256 "}]}" },
+	{ "RSA-OAEP without use skipped", false, HC_OK, 1, "{\"keys\":["
+	    JWK_RSA ",\"alg\":\"RSA-OAEP\",\"kid\":\"e\"}," JWK_EC256 "}]}" },
+	{ "known alg on the wrong key refused", false, HC_KEY, 0,
+	    "{\"keys\":[" JWK_RSA ",\"alg\":\"ES256\"}," JWK_EC256 "}]}" },
 	{ "empty", false, HC_KEY, 0, "{\"keys\":[]}" },
 	/* Structure. */
 	{ "no keys", false, HC_KEY, 0, "{\"kty\":\"EC\"}" },

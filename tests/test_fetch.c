@@ -1183,7 +1183,7 @@ test_bundle_malformed(void)
 		"{\"keys\": [{\"kty\": \"EC\", \"use\": \"jwt-svid\"}]}",
 		"{\"keys\": [{\"kty\": \"EC\", \"use\": \"jwt-svid\", \"kid\": 7}]}",
 		/* a jwt-svid key the key reader refuses */
-		("{\"keys\": [{\"kty\": \"EC\", \"crv\": \"P-192\", \"x\": \"AA\","
+		("{\"keys\": [{\"kty\": \"EC\", \"crv\": \"P-256\", \"x\": \"AA\","
 		" \"y\": \"AA\", \"use\": \"jwt-svid\", \"kid\": \"a\"}]}"),
 	};
 	static const char *const empty[] = {
@@ -1195,6 +1195,9 @@ test_bundle_malformed(void)
 		"{\"keys\": [{\"kty\": \"EC\", \"use\": \"wit-svid\", \"kid\": \"a\"}]}",
 		"{\"keys\": [{\"kty\": \"EC\", \"use\": \"JWT-SVID\", \"kid\": \"a\"}]}",
 		"{\"keys\": [{\"kty\": \"EC\", \"kid\": \"a\"}]}",
+		/* a curve hopcheck does not verify with (RFC 7517 section 5) */
+		("{\"keys\": [{\"kty\": \"EC\", \"crv\": \"P-192\", \"x\": \"AA\","
+		" \"y\": \"AA\", \"use\": \"jwt-svid\", \"kid\": \"a\"}]}"),
 	};
 	int64_t hint = 0;
 	size_t n;
