@@ -29,7 +29,7 @@ LIB_SRCS  = src/util.c src/status.c src/b64url.c src/json.c src/jws.c \
             src/crypto_mbedtls.c src/jwk.c src/keyset.c src/config.c \
             src/claims.c src/validator.c src/request.c src/result.c \
             src/spiffe.c src/x509.c src/binding.c src/chain.c src/exchange.c \
-            src/replay.c src/bundle.c src/fetch.c src/refresh.c
+            src/replay.c src/cache.c src/bundle.c src/fetch.c src/refresh.c
 LIB_OBJS  = $(LIB_SRCS:src/%.c=$(BUILD)/obj/%.o)
 
 CLI_SRCS  = tools/hopcheck.c tools/cmd_exchange.c

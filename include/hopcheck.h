@@ -215,6 +215,16 @@ typedef struct hc_key_stats {
 HC_EXPORT size_t hc_validator_key_stats(const hc_validator *v,
     hc_key_stats *out, size_t max);
 
+/**
+ * Statistics of the verified-token cache (`cache.max_entries`, default
+ * 10000; 0 disables it): lookups that found the token verified already,
+ * lookups that did not, and the entries held now.  A hit skips only the
+ * cryptographic layer; every other check runs on every request.  Any
+ * out-parameter may be NULL.
+ */
+HC_EXPORT void hc_validator_cache_stats(const hc_validator *v,
+    uint64_t *hits, uint64_t *misses, size_t *entries);
+
 /* ------------------------------------------------------------------------
  * Request context
  * --------------------------------------------------------------------- */

@@ -112,6 +112,8 @@ validator_free_states(hc_validator *v)
 	hc_refresh_free(v);
 	hc_replay_free(v->replay);
 	v->replay = NULL;
+	hc_cache_free(v->cache);
+	v->cache = NULL;
 	if (v->issuers != NULL) {
 		for (size_t i = 0; i < v->policy->nissuers; i++) {
 			hc_keyset_unref(v->issuers[i].keys);
@@ -221,6 +223,12 @@ hc_validator_new_from_json(const char *json, size_t len, const char *base_dir,
 	}
 	if (st == HC_OK) {
 		hc_detail d = { "" };
+		st = hc_cache_new(v->policy->cache_max_entries, &v->cache, &d);
+		if (st != HC_OK)
+			add_error(&errs, "cache", d.text);
+	}
+	if (st == HC_OK) {
+		hc_detail d = { "" };
 		if ((st = hc_refresh_init(v, &d)) != HC_OK)
 			add_error(&errs, "fetch", d.text);
 	}
@@ -317,7 +325,6 @@ verify_with_set(hc_ctx *c, const hc_jws *jws, hc_alg alg, const char *kid,
 	hc_keyset *ks;
 	hc_status st;
 
-	(void)c;
 	pthread_mutex_lock(lock);
 	if ((ks = *slot) != NULL)
 		hc_keyset_ref(ks);
@@ -330,8 +337,15 @@ verify_with_set(hc_ctx *c, const hc_jws *jws, hc_alg alg, const char *kid,
 		st = hc_key_verify(key, alg, (const unsigned char *)
 		    jws->signing_input, jws->signing_input_len, jws->sig,
 		    jws->sig_len, d);
-	hc_keyset_unref(ks);
-	return st;
+	if (st != HC_OK) {
+		hc_keyset_unref(ks);
+		return st;
+	}
+	/* The cache remembers which set verified the token. */
+	c->key_set = ks;
+	c->key_slot = slot;
+	c->key_slot_lock = lock;
+	return HC_OK;
 }
 
 /* Records what verified the token. */
@@ -543,6 +557,7 @@ hc_verify_token(const hc_validator *v, const char *token, size_t len,
 		jws.payload = NULL;
 	}
 	free(res.kid);
+	hc_keyset_unref(c.key_set);
 	hc_jws_clear(&jws);
 	return st;
 }
@@ -555,6 +570,7 @@ hc_validate(const hc_validator *v, const char *token, size_t len,
 	hc_jws jws;
 	hc_ctx c;
 	hc_status st;
+	bool cached;
 
 	if (out != NULL)
 		*out = NULL;
@@ -572,15 +588,19 @@ hc_validate(const hc_validator *v, const char *token, size_t len,
 		st = hc_fail(&res->detail, HC_INTERNAL, "no validator or token");
 		goto done;
 	}
-	st = layer1(&c, token, len, &jws, &res->detail);
-	if (st != HC_OK)
-		goto done;
+	if (!(cached = hc_cache_lookup(v->cache, token, len, &c, &jws))) {
+		st = layer1(&c, token, len, &jws, &res->detail);
+		if (st != HC_OK)
+			goto done;
+	}
 	/* The signature holds: the claims may now be read. */
 	res->claims = jws.payload;
 	jws.payload = NULL;
 	c.payload = res->claims;
 	if ((st = hc_claims_types(&c)) != HC_OK)
 		goto done;
+	if (!cached)
+		hc_cache_insert(v->cache, token, len, &c, jws.header, res->claims);
 	if ((st = hc_claims_fill_result(&c)) != HC_OK)
 		goto done;
 	res->verified = true;
@@ -589,6 +609,7 @@ hc_validate(const hc_validator *v, const char *token, size_t len,
 	st = hc_claims_layer3(&c);
 done:
 	hc_jws_clear(&jws);
+	hc_keyset_unref(c.key_set);
 	free(c.peer_id);
 	res->status = st;
 	if (st == HC_OK)

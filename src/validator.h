@@ -41,6 +41,9 @@ struct hc_result {
 	int64_t exp;
 };
 
+/* The verified-token cache (cache.c owns the layout). */
+typedef struct hc_cache hc_cache;
+
 /* Refresh state of a remote key source (refresh.c owns the layout). */
 typedef struct hc_remote hc_remote;
 
@@ -73,6 +76,7 @@ struct hc_validator {
 					    remote sources, their statistics and
 					    the source labels */
 	struct hc_replay *replay;        /* replay.c: the jti store */
+	hc_cache *cache;                 /* cache.c; NULL when disabled */
 };
 
 /* Installs a new key set (takes the caller's reference); frees the old. */
@@ -102,6 +106,9 @@ typedef struct hc_ctx {
 	const hc_json *payload;
 	hc_result *res;
 	char *peer_id;           /* the peer's SPIFFE ID, read once (heap) */
+	hc_keyset *key_set;      /* the set that verified the token (a ref) */
+	hc_keyset **key_slot;    /*   and where its issuer keeps its set */
+	pthread_mutex_t *key_slot_lock;
 	hc_status chain_status;  /* a structural fault of `act`, reported */
 	hc_detail chain_detail;  /*   by layer 3 after layer 2 passed */
 } hc_ctx;
@@ -159,6 +166,22 @@ hc_status hc_replay_new(const hc_policy *p, struct hc_replay **out,
     hc_detail *d);
 void hc_replay_free(struct hc_replay *r);
 hc_status hc_replay_check(hc_ctx *c, const hc_route_policy *rt);
+
+/*
+ * cache.c: the verified-token cache.  hc_cache_new() with max 0 stores
+ * NULL (disabled; the other functions accept NULL).  hc_cache_lookup()
+ * fills jws (header and payload, owned by the caller), c->ipol, c->header,
+ * c->payload and the result's alg and kid from a live entry for exactly
+ * these token bytes, and returns true; an entry past exp + skew, or whose
+ * issuer's key set has been replaced since, is dropped.
+ * hc_cache_insert() stores what layer 1 established for a token.
+ */
+hc_status hc_cache_new(size_t max, hc_cache **out, hc_detail *d);
+void hc_cache_free(hc_cache *ca);
+bool hc_cache_lookup(hc_cache *ca, const char *token, size_t len, hc_ctx *c,
+    hc_jws *jws);
+void hc_cache_insert(hc_cache *ca, const char *token, size_t len,
+    const hc_ctx *c, const hc_json *header, const hc_json *payload);
 
 /* True when the space-separated `scopes` contains `s` exactly. */
 bool hc_scope_has(const char *scopes, const char *s);

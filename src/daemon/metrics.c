@@ -192,6 +192,25 @@ render_replay(hcd_buf *b, const hc_validator *v)
 	    s.store, (unsigned long long)s.failures);
 }
 
+static void
+render_cache(hcd_buf *b, const hc_validator *v)
+{
+	uint64_t hits, misses;
+	size_t entries;
+
+	hc_validator_cache_stats(v, &hits, &misses, &entries);
+	family(b, "hopcheck_cache_lookups_total", "counter",
+	    "Verified-token cache lookups of the current configuration, by "
+	    "result (a hit skips only the signature layer).");
+	hcd_buf_printf(b, "hopcheck_cache_lookups_total{result=\"hit\"} %llu\n",
+	    (unsigned long long)hits);
+	hcd_buf_printf(b, "hopcheck_cache_lookups_total{result=\"miss\"} "
+	    "%llu\n", (unsigned long long)misses);
+	family(b, "hopcheck_cache_entries", "gauge",
+	    "Tokens the verified-token cache holds now.");
+	hcd_buf_printf(b, "hopcheck_cache_entries %zu\n", entries);
+}
+
 char *
 hcd_metrics_render(const hc_validator *v, size_t *len)
 {
@@ -200,6 +219,7 @@ hcd_metrics_render(const hc_validator *v, size_t *len)
 	render_decisions(&b);
 	render_keys(&b, v);
 	render_replay(&b, v);
+	render_cache(&b, v);
 	family(&b, "hopcheck_config_reloads_total", "counter",
 	    "Configuration reloads (SIGHUP), by result.");
 	hcd_buf_printf(&b, "hopcheck_config_reloads_total{result=\"ok\"} %llu\n",

@@ -263,7 +263,8 @@ n=$(grep -c '^hopcheck_decisions_total{status="' "$T_TMP/body")
 expect "metrics: every status listed" "$n" "24"
 for fam in hopcheck_decisions_total hopcheck_validation_seconds \
     hopcheck_key_refresh_total hopcheck_keys_loaded hopcheck_key_age_seconds \
-    hopcheck_replay_entries hopcheck_config_reloads_total; do
+    hopcheck_replay_entries hopcheck_config_reloads_total \
+    hopcheck_cache_lookups_total hopcheck_cache_entries; do
 	check "metrics: $fam" grep -q "^# TYPE $fam " "$T_TMP/body"
 done
 expect "metrics: keys loaded" \
@@ -279,6 +280,10 @@ expect "metrics: ok counter moves" "$after" "$((before + 1))"
 expect "metrics: histogram count moves" "$hafter" "$((hbefore + 1))"
 expect "metrics: +Inf equals count" \
     "$(metric 'hopcheck_validation_seconds_bucket{le="+Inf"}')" "$hafter"
+hits=$(metric 'hopcheck_cache_lookups_total{result="hit"}')
+authz "$TOK_OK" GET /orders/17
+expect "metrics: the same token again is a cache hit" \
+    "$(metric 'hopcheck_cache_lookups_total{result="hit"}')" "$((hits + 1))"
 expect "metrics: replays counted" \
     "$(metric 'hopcheck_decisions_total{status="replay"}')" "1"
 
