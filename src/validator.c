@@ -133,28 +133,32 @@ validator_free_states(hc_validator *v)
 	v->tds = NULL;
 }
 
-void
-hc_issuer_swap_keys(hc_issuer_state *is, hc_keyset *ks)
+/*
+ * Installs ks in *slot under lock and drops the slot's reference to the old
+ * set; validations holding their own reference keep using it.
+ */
+static void
+swap_keys(pthread_mutex_t *lock, hc_keyset **slot, hc_keyset *ks)
 {
 	hc_keyset *old;
 
-	pthread_mutex_lock(&is->lock);
-	old = is->keys;
-	is->keys = ks;
-	pthread_mutex_unlock(&is->lock);
+	pthread_mutex_lock(lock);
+	old = *slot;
+	*slot = ks;
+	pthread_mutex_unlock(lock);
 	hc_keyset_unref(old);
+}
+
+void
+hc_issuer_swap_keys(hc_issuer_state *is, hc_keyset *ks)
+{
+	swap_keys(&is->lock, &is->keys, ks);
 }
 
 void
 hc_td_swap_keys(hc_td_state *ts, hc_keyset *ks)
 {
-	hc_keyset *old;
-
-	pthread_mutex_lock(&ts->lock);
-	old = ts->keys;
-	ts->keys = ks;
-	pthread_mutex_unlock(&ts->lock);
-	hc_keyset_unref(old);
+	swap_keys(&ts->lock, &ts->keys, ks);
 }
 
 HC_EXPORT hc_status
