@@ -155,6 +155,5 @@ install: all $(BUILD)/hopcheck.pc
 	install -m 0644 man/hopcheck.1 $(DESTDIR)$(MANDIR)/man1/
 	install -m 0644 man/hopcheck.conf.5 $(DESTDIR)$(MANDIR)/man5/
 	install -m 0644 man/hopcheckd.8 $(DESTDIR)$(MANDIR)/man8/
-	install -m 0644 conf/*.conf conf/*.yaml conf/*.service conf/*.md \
-	    $(DESTDIR)$(DOCDIR)/examples/
+	cp -R conf/. $(DESTDIR)$(DOCDIR)/examples/
 	install -m 0644 README.md SECURITY.md $(DESTDIR)$(DOCDIR)/
