@@ -48,11 +48,25 @@ A request member the runner does not know fails the case as unsupported
 rather than being silently ignored.  A refused xfcc value is the case's
 verdict (hopcheck prints that status and exits 1).
 
+"peer_cases" are run like "cases".  "exchange_cases" ({subject_token,
+issued_token, audience, self, now, expect}) run the calling-side exchange
+check, with --hopcheck as
+
+    PATH check-exchange --conf {conf} --subject-token @FILE
+         --issued-token @FILE --audience A --self ID --now NOW
+
+or with --exchange-cmd TEMPLATE (placeholders {conf}, {subject_file},
+{issued_file}, {audience}, {self}, {now}); without either they are skipped
+with a note.  A SPIFFE ID table ({"cases": [{"id", "valid", "trust_domain",
+"path"}]}, testvectors/spiffe_ids.json) runs `PATH spiffe-id -` with the
+exact bytes on standard input (or --spiffe-cmd TEMPLATE, the ID on stdin),
+which must print {"valid": ..., "trust_domain": ..., "path": ...} and exit
+0 for a valid ID, 1 otherwise.
+
 Output: one line per failing case (file, name, expected and actual status,
 exit code, the validator's detail), then "vectors: N passed, N failed".
-Exit status 1 when any case failed, 2 on a usage error.  Files that hold no
-token cases (no "config", e.g. testvectors/spiffe_ids.json, which its own
-tests read) are skipped with a note.  Python 3 standard library only.
+Exit status 1 when any case failed, 2 on a usage error.  Python 3 standard
+library only.
 """
 
 import argparse
@@ -161,11 +175,20 @@ def run_case(template, conf, tmpdir, case, index):
     return False, msg
 
 
-def run_file(path, template, verbose):
+def run_file(path, templates, verbose):
     """Runs every case of one vector file; returns (passed, failed)."""
     with open(path, "rb") as f:
         doc = json.loads(f.read().decode("utf-8"))
-    if not isinstance(doc, dict) or "config" not in doc:
+    if not isinstance(doc, dict):
+        print("%s: skipped (not a vector document)" % path)
+        return 0, 0
+    if "config" not in doc:
+        cases = doc.get("cases") or []
+        if cases and all("id" in c or "id_repeat" in c for c in cases):
+            if templates["spiffe"] is None:
+                print("%s: skipped (no --spiffe-cmd)" % path)
+                return 0, 0
+            return run_spiffe_file(path, doc, templates["spiffe"])
         print("%s: skipped (no token cases)" % path)
         return 0, 0
     passed = failed = 0
@@ -178,7 +201,8 @@ def run_file(path, template, verbose):
             write_file(os.path.join(tmp, name), value)
         conf = os.path.join(tmp, "config.json")
         write_file(conf, doc["config"])
-        for i, case in enumerate(doc.get("cases", [])):
+        token_cases = list(doc.get("cases", [])) + list(doc.get("peer_cases", []))
+        for i, case in enumerate(token_cases):
             case_conf = conf
             patch = case.get("config_patch")
             if patch:
@@ -186,7 +210,7 @@ def run_file(path, template, verbose):
                 merged.update(patch)
                 case_conf = os.path.join(tmp, "config-%d.json" % i)
                 write_file(case_conf, merged)
-            ok, msg = run_case(template, case_conf, tmp, case, i)
+            ok, msg = run_case(templates["validate"], case_conf, tmp, case, i)
             if ok:
                 passed += 1
                 if verbose:
@@ -194,6 +218,96 @@ def run_file(path, template, verbose):
             else:
                 failed += 1
                 print("FAIL %s: %s: %s" % (path, case.get("name"), msg))
+        xcases = doc.get("exchange_cases") or []
+        if xcases and templates["exchange"] is None:
+            print("%s: %d exchange cases skipped (no --exchange-cmd)"
+                  % (path, len(xcases)))
+            xcases = []
+        for i, case in enumerate(xcases):
+            ok, msg = run_exchange_case(templates["exchange"], conf, tmp,
+                                        case, i)
+            if ok:
+                passed += 1
+                if verbose:
+                    print("ok   %s: %s" % (path, case.get("name")))
+            else:
+                failed += 1
+                print("FAIL %s: %s: %s" % (path, case.get("name"), msg))
+    return passed, failed
+
+
+def run_command(argv, stdin_bytes):
+    """Runs argv; returns (exit code, stdout text, stderr text)."""
+    try:
+        p = subprocess.run(argv, input=stdin_bytes, capture_output=True,
+                           timeout=CASE_TIMEOUT_S)
+    except (OSError, subprocess.TimeoutExpired) as e:
+        return None, "", str(e)
+    return (p.returncode, p.stdout.decode("utf-8", "replace"),
+            p.stderr.decode("utf-8", "replace"))
+
+
+def judge(expect, rc, out, err):
+    """Compares a CLI's JSON verdict and exit code with `expect`."""
+    try:
+        got = json.loads(out)
+    except ValueError:
+        return False, "output is not JSON: %r %s" % (out[:200], err[:200])
+    status = got.get("status") if isinstance(got, dict) else None
+    want_rc = 0 if expect == "ok" else 1
+    if status != expect or rc != want_rc:
+        return False, "expected %s, got %s (exit %s, want %d): %s" % (
+            expect, status, rc, want_rc, got.get("detail"))
+    return True, ""
+
+
+def run_exchange_case(template, conf, tmp, case, index):
+    """One calling-side exchange check (hopcheck check-exchange)."""
+    sub = os.path.join(tmp, "x%d-subject.jwt" % index)
+    iss = os.path.join(tmp, "x%d-issued.jwt" % index)
+    write_file(sub, case["subject_token"])
+    write_file(iss, case["issued_token"])
+    values = {"conf": conf, "subject_file": sub, "issued_file": iss,
+              "audience": case["audience"], "self": case["self"],
+              "now": str(case["now"])}
+    argv = [w.format(**values) for w in shlex.split(template)]
+    rc, out, err = run_command(argv, b"")
+    return judge(case["expect"], rc, out, err)
+
+
+def expand_repeat(case, field):
+    """A field of the SPIFFE ID table, expanding its repeat notation."""
+    if field in case:
+        return case[field]
+    r = case.get(field + "_repeat")
+    if r is None:
+        return None
+    head, tail = r.get("prefix", ""), r.get("suffix", "")
+    return head + r["char"] * (r["total_len"] - len(head) - len(tail)) + tail
+
+
+def run_spiffe_file(path, doc, template):
+    """The SPIFFE ID table through a `spiffe-id -` command."""
+    passed = failed = 0
+    for i, case in enumerate(doc["cases"]):
+        ident = expand_repeat(case, "id")
+        rc, out, err = run_command(shlex.split(template),
+                                   ident.encode("utf-8"))
+        try:
+            got = json.loads(out)
+        except ValueError:
+            got = {}
+        want = {"valid": case["valid"]}
+        if case["valid"]:
+            want["trust_domain"] = expand_repeat(case, "trust_domain")
+            want["path"] = expand_repeat(case, "path")
+        have = {k: got.get(k) for k in want}
+        if have == want and rc == (0 if case["valid"] else 1):
+            passed += 1
+        else:
+            failed += 1
+            print("FAIL %s: case %d %r: expected %s, got %s (exit %s)" % (
+                path, i, ident[:80], want, got, rc))
     return passed, failed
 
 
@@ -205,10 +319,15 @@ def main():
                    help="the hopcheck CLI (default build/hopcheck)")
     g.add_argument("--cmd", metavar="TEMPLATE",
                    help="command template, see the module documentation")
+    ap.add_argument("--exchange-cmd", metavar="TEMPLATE",
+                    help="command template for exchange_cases")
+    ap.add_argument("--spiffe-cmd", metavar="TEMPLATE",
+                    help="command template for the SPIFFE ID table")
     ap.add_argument("--verbose", "-v", action="store_true",
                     help="also list the cases that pass")
     ap.add_argument("files", nargs="+", metavar="FILE")
     args = ap.parse_args()
+    exchange, spiffe = args.exchange_cmd, args.spiffe_cmd
     if args.cmd:
         template = args.cmd
     else:
@@ -219,10 +338,17 @@ def main():
             return 2
         template = (shlex.quote(exe) + " validate --conf {conf} --token - "
                     "--now {now} {request}")
+        exchange = exchange or (
+            shlex.quote(exe) + " check-exchange --conf {conf} "
+            "--subject-token @{subject_file} --issued-token @{issued_file} "
+            "--audience {audience} --self {self} --now {now}")
+        spiffe = spiffe or shlex.quote(exe) + " spiffe-id -"
+    templates = {"validate": template, "exchange": exchange,
+                 "spiffe": spiffe}
     passed = failed = 0
     for path in args.files:
         try:
-            p, f = run_file(path, template, args.verbose)
+            p, f = run_file(path, templates, args.verbose)
         except (OSError, ValueError) as e:
             print("FAIL %s: cannot read vectors: %s" % (path, e))
             p, f = 0, 1
