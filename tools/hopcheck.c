@@ -8,6 +8,7 @@
  *   hopcheck check-exchange --conf FILE --subject-token T --issued-token T
  *                           --audience A --self ID [--now UNIX]
  *   hopcheck spiffe-id ID|-
+ *   hopcheck thumbprint CERT|-
  *   hopcheck version
  *
  * Exit status: 0 accepted (or success), 1 rejected (or invalid), 2 usage,
@@ -21,6 +22,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "crypto.h"
 #include "hopcheck.h"
 #include "internal.h"
 
@@ -47,6 +49,7 @@ usage(FILE *f)
 	    "                               --audience A --self ID "
 	    "[--now UNIX]\n"
 	    "       hopcheck spiffe-id ID|-\n"
+	    "       hopcheck thumbprint CERT|-\n"
 	    "       hopcheck version\n", f);
 }
 
@@ -354,6 +357,45 @@ cmd_check_config(int argc, char **argv)
 	return 0;
 }
 
+/*
+ * Prints the RFC 8705 section 3.1 thumbprint of a certificate: base64url,
+ * unpadded, of the SHA-256 of its DER, the value of cnf.x5t#S256.
+ */
+static int
+cmd_thumbprint(int argc, char **argv)
+{
+	unsigned char *der = NULL, digest[32];
+	char *pem = NULL, out[HC_B64URL_ENCODED_LEN(32) + 1];
+	size_t len, derlen;
+	hc_detail d = { "" };
+
+	if (argc != 2) {
+		usage(stderr);
+		return EXIT_USAGE;
+	}
+	if (strcmp(argv[1], "-") == 0)
+		pem = read_stdin(&len, false);
+	else if (hc_read_file(argv[1], HC_MAX_CERT_BYTES, &pem, &len, &d) != 0) {
+		fprintf(stderr, "hopcheck: %s\n", d.text);
+		return EXIT_USAGE;
+	}
+	if (pem == NULL)
+		return EXIT_USAGE;
+	if (hc_x509_to_der((const unsigned char *)pem, len, &der, &derlen,
+	    &d) != HC_OK) {
+		fprintf(stderr, "hopcheck: not a PEM or DER certificate: %s\n",
+		    d.text);
+		free(pem);
+		return EXIT_REJECT;
+	}
+	hc_crypto()->sha256(der, derlen, digest);
+	hc_b64url_encode(digest, sizeof(digest), out);
+	printf("%s\n", out);
+	free(der);
+	free(pem);
+	return 0;
+}
+
 static int
 cmd_spiffe_id(int argc, char **argv)
 {
@@ -411,6 +453,8 @@ main(int argc, char **argv)
 		return hc_cli_check_exchange(argc - 1, argv + 1);
 	if (strcmp(argv[1], "spiffe-id") == 0)
 		return cmd_spiffe_id(argc - 1, argv + 1);
+	if (strcmp(argv[1], "thumbprint") == 0)
+		return cmd_thumbprint(argc - 1, argv + 1);
 	if (strcmp(argv[1], "version") == 0) {
 		printf("hopcheck %s\n", hc_version());
 		return 0;
