@@ -430,13 +430,17 @@ check_route(hc_ctx *c, const hc_route_policy *rt)
 {
 	const hc_request *req = c->req;
 	char q[HC_DETAIL_VALUE_MAX + 16], q2[HC_DETAIL_VALUE_MAX + 16];
+	char name[HC_DETAIL_VALUE_MAX + 32];
 
+	if (rt == c->pol->default_route)
+		(void)snprintf(name, sizeof(name), "the default route");
+	else
+		(void)snprintf(name, sizeof(name), "route %s %s", rt->method,
+		    rt->path);
 	for (size_t i = 0; i < rt->scopes.n; i++)
 		if (!hc_scope_has(c->res->scope, rt->scopes.v[i]))
-			return hc_fail(&c->res->detail, HC_SCOPE, "route %s %s "
-			    "requires scope %s; token grants %s",
-			    rt->method ? rt->method : "(default)",
-			    rt->path ? rt->path : "",
+			return hc_fail(&c->res->detail, HC_SCOPE, "%s requires "
+			    "scope %s; token grants %s", name,
 			    hc_quote(q, sizeof(q), rt->scopes.v[i]),
 			    c->res->scope ? hc_quote(q2, sizeof(q2), c->res->scope) :
 			    "no scopes");
