@@ -495,6 +495,15 @@ hc_claims_layer3(hc_ctx *c)
 		rt = hc_policy_route(c->pol, c->req->method, c->req->path);
 	else
 		rt = c->pol->default_route;
+	/* A service that lists every route may refuse the rest. */
+	if (rt != NULL && rt->deny) {
+		if (c->req == NULL || c->req->method == NULL)
+			return hc_fail(&c->res->detail, HC_POLICY, "the request "
+			    "names no route and default_route denies it");
+		return hc_fail(&c->res->detail, HC_POLICY, "%s %s matches no "
+		    "configured route and default_route denies it",
+		    c->req->method, hc_quote(q, sizeof(q), c->req->path));
+	}
 	if (rt != NULL && (st = check_route(c, rt)) != HC_OK)
 		return st;
 	/* Only a token that passed everything else may spend its jti. */

@@ -1368,7 +1368,7 @@ static const char *const route_keys[] = {
 	"method", "path", "scopes", "tenant_claim", "one_time_use", NULL
 };
 static const char *const default_route_keys[] = {
-	"scopes", "tenant_claim", "one_time_use", NULL
+	"scopes", "tenant_claim", "one_time_use", "deny", NULL
 };
 
 /* The members shared by routes[] and default_route. */
@@ -1423,6 +1423,7 @@ read_default_route(struct cfg *c, const hc_json *j)
 	r->method = cfg_strdup(c, "*");
 	r->path = cfg_strdup(c, "*");
 	read_route_rules(c, j, r);
+	(void)mem_bool(c, j, "deny", &r->deny);
 }
 
 /* ------------------------------------------------ replay, cache, fetch */
@@ -1818,6 +1819,20 @@ hc_pattern_match(const char *pattern, const char *value)
  * (methods are case-sensitive, RFC 9110 section 9.1) and whose path
  * pattern matches `path` up to any '?'.
  */
+/*
+ * Whether a route pattern "X/" + "*" names the path X itself: a request
+ * path arrives without its trailing slash (request.c), so "/v1/orders/"
+ * is "/v1/orders", and the collection must not escape its members' rule.
+ */
+static bool
+collection_of(const char *pattern, const char *path, size_t plen)
+{
+	size_t l = strlen(pattern);
+
+	return l >= 3 && pattern[l - 1] == '*' && pattern[l - 2] == '/' &&
+	    plen == l - 2 && memcmp(pattern, path, plen) == 0;
+}
+
 const hc_route_policy *
 hc_policy_route(const hc_policy *p, const char *method, const char *path)
 {
@@ -1832,7 +1847,8 @@ hc_policy_route(const hc_policy *p, const char *method, const char *path)
 			if (strcmp(r->method, "*") != 0 &&
 			    strcmp(r->method, method) != 0)
 				continue;
-			if (pattern_match_n(r->path, path, plen))
+			if (pattern_match_n(r->path, path, plen) ||
+			    collection_of(r->path, path, plen))
 				return r;
 		}
 	}

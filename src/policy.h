@@ -77,6 +77,7 @@ typedef struct hc_route_policy {
 	hc_strlist scopes;
 	char *tenant_claim;      /* NULL: no tenant rule */
 	bool one_time_use;
+	bool deny;               /* default_route only: refuse unmatched requests */
 } hc_route_policy;
 
 typedef struct hc_daemon_policy {

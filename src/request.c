@@ -67,37 +67,90 @@ method_ok(char *m)
 	return true;
 }
 
+/* RFC 3986 section 2.3: characters whose escaping means nothing. */
+static bool
+unreserved(int c)
+{
+	return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
+	    (c >= '0' && c <= '9') || c == '-' || c == '.' || c == '_' ||
+	    c == '~';
+}
+
+static int
+hexval(int c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
 /*
- * Route patterns match the path as a string, so a path must be in normal
- * form, or "/public/../admin" (or "/public/..;/admin") would match the pattern "/public/" + "*": it must start with
- * '/', and hold no empty, "." or ".." segment, no backslash, and no
- * percent-encoded '/', '.' or '%' that a server could decode into one.
+ * Route patterns match the path as a string, so the path is brought into
+ * one normal form first, in place, or a spelling the backend decodes to the
+ * same resource would match no route (and so need no scope):
+ *
+ *  - escapes of unreserved characters are decoded ("/v1/%70ayments" is
+ *    "/v1/payments", RFC 3986 section 6.2.2.2), other escapes keep their
+ *    meaning and are written in upper case;
+ *  - escapes of '/', '\', '%' and control characters, raw backslashes,
+ *    control characters, spaces, non-ASCII bytes and ';' (matrix
+ *    parameters, which make "/..;/" a ".." segment to some servers) are
+ *    refused, and so is a '%' not followed by two hex digits;
+ *  - then, on the decoded path, empty, "." and ".." segments are refused,
+ *    and one trailing '/' is dropped ("/v1/payments/" is "/v1/payments").
+ *
+ * Case is kept: paths are case-sensitive (RFC 3986 section 6.2.2.1).  A
+ * backend that is not should be fronted with a denying default route.
  */
 static bool
-path_ok(const char *p)
+path_normalize(char *p)
 {
+	static const char hex[] = "0123456789ABCDEF";
+	size_t i = 0, o = 0;
+
 	if (p[0] != '/')
 		return false;
-	for (const char *s = p; *s != '\0'; s++) {
-		if (*s == '\\' || (unsigned char)*s < 0x21 || *s == 0x7f)
+	while (p[i] != '\0') {
+		unsigned char c = (unsigned char)p[i];
+		if (c == '%') {
+			int h = hexval((unsigned char)p[i + 1]), l;
+			if (h < 0 || (l = hexval((unsigned char)p[i + 2])) < 0)
+				return false;
+			c = (unsigned char)(h * 16 + l);
+			i += 3;
+			if (unreserved(c)) {
+				p[o++] = (char)c;
+			} else if (c < 0x20 || c == 0x7f || c == '/' ||
+			    c == '\\' || c == '%') {
+				return false;
+			} else {
+				p[o++] = '%';
+				p[o++] = hex[c >> 4];
+				p[o++] = hex[c & 15];
+			}
+			continue;
+		}
+		if (c < 0x21 || c >= 0x7f || c == '\\' || c == ';')
 			return false;
-		if (*s == '%' && s[1] != '\0' && s[2] != '\0') {
-			char a = s[1], b = (char)(s[2] | 0x20);
-			if ((a == '2' && (b == 'e' || b == 'f')) ||
-			    (a == '5' && b == 'c') || (a == '2' && b == '5'))
-				return false;
-		}
-		if (*s == '/') {
-			/*
-			 * A segment's name ends at ';' for servers that take
-			 * matrix parameters ("/..;/" is ".." to them).
-			 */
-			const char *n = s + 1;
-			size_t l = strcspn(n, "/;");
-			if (*n == '/' || (l == 1 && n[0] == '.') ||
-			    (l == 2 && n[0] == '.' && n[1] == '.'))
-				return false;
-		}
+		p[o++] = (char)c;
+		i++;
+	}
+	p[o] = '\0';
+	if (strstr(p, "//") != NULL)
+		return false;
+	if (o > 1 && p[o - 1] == '/')
+		p[--o] = '\0';
+	for (const char *s = p; *s != '\0'; s++) {
+		if (*s != '/')
+			continue;
+		size_t l = strcspn(s + 1, "/");
+		if ((l == 1 && s[1] == '.') ||
+		    (l == 2 && s[1] == '.' && s[2] == '.'))
+			return false;
 	}
 	return true;
 }
@@ -121,7 +174,7 @@ hc_request_set_route(hc_request *req, const char *method, const char *path)
 		*q = '\0';
 	if ((q = strchr(p, '#')) != NULL)
 		*q = '\0';
-	if (!method_ok(m) || !path_ok(p)) {
+	if (!method_ok(m) || !path_normalize(p)) {
 		free(m);
 		free(p);
 		return HC_MALFORMED;

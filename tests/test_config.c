@@ -1102,12 +1102,17 @@ test_route_match(void)
 	    &p->routes[0]);
 	CU_ASSERT_PTR_EQUAL(hc_policy_route(p, "POST", "/v1/payments?x=1"),
 	    &p->routes[0]);
-	/* The prefix pattern needs the slash; the exact path is not in it. */
+	/*
+	 * "X/" + "*" covers the collection X too: request paths arrive without
+	 * a trailing slash, and "/v1/payments/" must not escape the rule.
+	 */
 	CU_ASSERT_PTR_EQUAL(hc_policy_route(p, "GET", "/v1/payments"),
-	    p->default_route);
+	    &p->routes[1]);
 	CU_ASSERT_PTR_EQUAL(hc_policy_route(p, "GET", "/v1/payments/42?a=/b"),
 	    &p->routes[1]);
 	CU_ASSERT_PTR_EQUAL(hc_policy_route(p, "GET", "/v1/payments?/x"),
+	    &p->routes[1]);
+	CU_ASSERT_PTR_EQUAL(hc_policy_route(p, "GET", "/v1/paymentsx"),
 	    p->default_route);
 	/* Methods compare exactly: the stored "GET" is not "get". */
 	CU_ASSERT_PTR_EQUAL(hc_policy_route(p, "get", "/v1/payments/1"),

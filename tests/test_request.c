@@ -141,24 +141,38 @@ test_paths_accepted(void)
 {
 	PATH_OK("/", "/");
 	PATH_OK("/v1/payments", "/v1/payments");
-	PATH_OK("/v1/payments/", "/v1/payments/");
+	/* One trailing slash names the same resource. */
+	PATH_OK("/v1/payments/", "/v1/payments");
 	PATH_OK("/a/b.c", "/a/b.c");
 	PATH_OK("/a/.well-known/x", "/a/.well-known/x");
 	PATH_OK("/a/..b", "/a/..b");
 	PATH_OK("/a/b..", "/a/b..");
 	PATH_OK("/a/...", "/a/...");
 	PATH_OK("/a.", "/a.");
-	PATH_OK("/~user/%41%20b", "/~user/%41%20b");
-	PATH_OK("/a/%2", "/a/%2");
-	PATH_OK("/a/%", "/a/%");
-	PATH_OK("/a/%3f", "/a/%3f");
+	/* Escapes of unreserved characters decode; others keep, in upper case. */
+	PATH_OK("/~user/%41%20b", "/~user/A%20b");
+	PATH_OK("/v1/%70ayments", "/v1/payments");
+	PATH_OK("/a/%3f", "/a/%3F");
+	PATH_OK("/a/caf%c3%a9", "/a/caf%C3%A9");
 	PATH_OK("/Case/Kept", "/Case/Kept");
+	/* A decoded "." or ".." segment is still one. */
+	PATH_BAD("/a/%2e%2e/admin");
+	PATH_BAD("/a/%2E/b");
+	PATH_BAD("/a/.%2e");
+	/* Broken escapes. */
+	PATH_BAD("/a/%2");
+	PATH_BAD("/a/%");
+	PATH_BAD("/a/%zz");
+	PATH_BAD("/a/%00");
+	PATH_BAD("/a/%0a");
 	/* Matrix parameters: "..;" is ".." to servers that take them. */
 	PATH_BAD("/public/..;/admin");
 	PATH_BAD("/public/.;x/admin");
 	PATH_BAD("/public/..;");
-	PATH_OK("/a;v=1/b", "/a;v=1/b");
-	PATH_OK("/a/..x;y", "/a/..x;y");
+	PATH_BAD("/a;v=1/b");
+	PATH_BAD("/v1/payments;x=1");
+	/* Raw bytes a request line does not carry. */
+	PATH_BAD("/a/caf\xc3\xa9");
 }
 
 /* The query and fragment are not part of the route. */

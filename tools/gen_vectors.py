@@ -1375,9 +1375,9 @@ def make_routes(K):
         "no default_route: no scope needed", es(), "ok", R("GET /v1/health"))
     add("ok-method-differs", "GET /v1/payments: the method differs from the "
         "POST route, so no route matches", es(), "ok", R("GET /v1/payments"))
-    add("ok-prefix-not-matching", "GET /v1/orders does not match "
-        "/v1/orders/* (the pattern's prefix is \"/v1/orders/\")", es(), "ok",
-        R("GET /v1/orders"))
+    add("scope-prefix-route-collection", "GET /v1/orders is the collection "
+        "that /v1/orders/* covers (paths arrive without a trailing slash), "
+        "so its scope applies", es(), "scope", R("GET /v1/orders"))
     add("ok-no-request", "no route in the request: layer 3 has no route to "
         "check", es(), "ok")
     add("ok-two-scopes-and-tenant", "GET /v1/reports needs reports:read and "

@@ -196,7 +196,11 @@ cmd_validate(int argc, char **argv)
 		memcpy(method, route, (size_t)(sp - route));
 		method[sp - route] = '\0';
 		if (hc_request_set_route(req, method, sp + 1) != HC_OK) {
-			fprintf(stderr, "hopcheck: invalid --route\n");
+			/* Not judged, so not accepted: fail closed. */
+			puts("{\"status\":\"malformed\",\"detail\":\"the request's "
+			    "method or path is not in normal form (see "
+			    "hopcheck(1))\"}");
+			rc = EXIT_REJECT;
 			goto out;
 		}
 	}
