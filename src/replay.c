@@ -28,7 +28,9 @@
  *    jti) pairs apart.  The TTL is computed from the validator's clock
  *    (exp + skew - now) rather than sent as an absolute EXAT, so that a
  *    Redis host whose clock is off, or a request with a fixed time, gets
- *    the same lifetime the memory store would give.  Any failure to reach
+ *    the same lifetime the memory store would give (both age by the earlier
+ *    of the request's and the system's clock, see hc_replay_check()).  Any
+ *    failure to reach
  *    the server, or an error reply, is HC_UNAVAILABLE.
  *
  * Both stores are safe to call from any number of threads: the table and
@@ -761,7 +763,7 @@ hc_replay_check(hc_ctx *c, const hc_route_policy *rt)
 	const char *jti, *auth;
 	unsigned char *key;
 	size_t jlen, alen = 0, klen;
-	int64_t expires, skew = c->pol->clock_skew_s;
+	int64_t expires, clock, skew = c->pol->clock_skew_s;
 	hc_status st;
 
 	if (j == NULL)
@@ -788,13 +790,26 @@ hc_replay_check(hc_ctx *c, const hc_route_policy *rt)
 	key[alen] = '\0';
 	memcpy(key + alen + 1, jti, jlen);
 
-	/* Past exp + skew, layer 2 rejects the token anyway. */
+	/*
+	 * Past exp + skew, layer 2 rejects the token anyway.  The store is
+	 * shared by every request, so it ages by a clock no request can push
+	 * forward: the earlier of the request's time and the system's (a
+	 * request with a future `now` must not purge other tokens' jtis), and
+	 * a TTL no longer than the issuer's maximum lifetime allows (a request
+	 * with a past `now` must not pin entries for ever).
+	 */
 	expires = c->res->exp > INT64_MAX - skew ? INT64_MAX : c->res->exp + skew;
+	clock = (int64_t)time(NULL);
+	if (c->now < clock)
+		clock = c->now;
 	if (c->v->replay->kind == STORE_MEMORY) {
-		st = mem_check(c->v->replay->mem, key, klen, c->now, expires,
+		st = mem_check(c->v->replay->mem, key, klen, clock, expires,
 		    &c->res->detail);
 	} else {
-		int64_t ttl = expires - c->now;
+		int64_t ttl = expires - clock;
+		int64_t cap = c->ipol->max_lifetime_s + 2 * skew;
+		if (ttl > cap)
+			ttl = cap;
 		st = redis_check(c->v->replay->redis, key, klen, ttl < 1 ? 1 : ttl,
 		    &c->res->detail);
 	}

@@ -34,6 +34,7 @@
 #include <hiredis/hiredis.h>
 
 #include "replay.h"
+#include "validator.h"
 #include "testutil.h"
 
 #define DATA "tests/data/replay/"
@@ -272,6 +273,58 @@ test_expired_entries_evicted(void)
 	/* c and d live until NOW + 1030. */
 	PAY(v, "e", NOW + 1029, HC_UNAVAILABLE);
 	CU_ASSERT_EQUAL(entries(v), 2);
+	hc_validator_free(v);
+}
+
+/*
+ * Calls the replay check directly, as layer 3 would for a token of issuer
+ * one with this jti and exp, at the request time `now`.
+ */
+static hc_status
+spend(hc_validator *v, const char *jti, int64_t exp, int64_t now)
+{
+	char text[128];
+	hc_json *payload = NULL;
+	hc_result res;
+	hc_ctx c;
+	hc_status st;
+
+	(void)snprintf(text, sizeof(text), "{\"jti\":\"%s\"}", jti);
+	CU_ASSERT_EQUAL_FATAL(hc_json_parse(text, strlen(text), &payload, NULL),
+	    HC_OK);
+	memset(&res, 0, sizeof(res));
+	memset(&c, 0, sizeof(c));
+	res.issuer = "https://one.example";
+	res.exp = exp;
+	c.v = v;
+	c.pol = v->policy;
+	c.ipol = &v->policy->issuers[0];
+	c.payload = payload;
+	c.res = &res;
+	c.now = now;
+	st = hc_replay_check(&c, &v->policy->routes[0]);
+	hc_json_free(payload);
+	return st;
+}
+
+/*
+ * The store is shared, so no request's clock may age it: a request that
+ * claims a time far ahead (POST /v1/validate takes "now") must not purge
+ * the jtis other requests spent, or a captured one-time token could be
+ * used again at the real time.
+ */
+static void
+test_future_clock_does_not_purge(void)
+{
+	hc_validator *v = validator("memory", 100);
+	int64_t real = (int64_t)time(NULL);
+
+	HC_ASSERT_STATUS(spend(v, "victim", real + 300, real), HC_OK);
+	HC_ASSERT_STATUS(spend(v, "victim", real + 300, real), HC_REPLAY);
+	/* Another token, at a request time long after the victim's exp. */
+	HC_ASSERT_STATUS(spend(v, "other", real + 100000, real + 50000), HC_OK);
+	CU_ASSERT_EQUAL(entries(v), 2);
+	HC_ASSERT_STATUS(spend(v, "victim", real + 300, real), HC_REPLAY);
 	hc_validator_free(v);
 }
 
@@ -609,6 +662,8 @@ static const hc_test memory_tests[] = {
 	{ "a rejected token keeps its jti", test_rejection_does_not_spend },
 	{ "full store fails closed", test_full_store_fails_closed },
 	{ "expired entries are evicted", test_expired_entries_evicted },
+	{ "a future request clock purges nothing",
+	    test_future_clock_does_not_purge },
 	{ "concurrent presentations admit one", test_concurrent_use_admits_one },
 	{ "reload hands the table over", test_reload_keeps_memory },
 	{ NULL, NULL }
