@@ -183,6 +183,13 @@ read_chain(hc_ctx *c)
 	hc_result *r = c->res;
 	size_t depth = 0;
 
+	if (a != NULL && hc_ctx_is_svid(c)) {
+		hc_fail(&c->chain_detail, HC_CHAIN, "a JWT-SVID carries act; "
+		    "delegation is granted by issuers, not by trust domains");
+		c->chain_status = HC_CHAIN;
+		return HC_OK;
+	}
+
 	for (; a != NULL; a = hc_json_get(a, "act")) {
 		const hc_json *sub, *iss;
 		char **n;
@@ -239,7 +246,9 @@ hc_claims_fill_result(hc_ctx *c)
 		r->client = r->subject;
 	if (hc_json_number(hc_json_get(c->payload, "exp"), &exp))
 		r->exp = (int64_t)floor(exp);
-	if ((j = hc_json_get(c->payload, "scope")) != NULL) {
+	if (hc_ctx_is_svid(c)) {
+		/* The trust domain's authority grants no scope here. */
+	} else if ((j = hc_json_get(c->payload, "scope")) != NULL) {
 		if ((r->scope = strdup(hc_json_string(j))) == NULL)
 			return hc_fail(&r->detail, HC_INTERNAL, "out of memory");
 	} else if ((j = hc_json_get(c->payload, "scp")) != NULL) {

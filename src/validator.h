@@ -122,6 +122,17 @@ typedef struct hc_ctx {
 hc_status hc_verify_token(const hc_validator *v, const char *token,
     size_t len, hc_json **claims, hc_detail *d);
 
+/*
+ * Whether the token is a JWT-SVID (verified with a trust domain's bundle):
+ * its policy is the only one without an issuer.  A JWT-SVID proves a
+ * workload's identity; it grants no scope and carries no delegation.
+ */
+static inline bool
+hc_ctx_is_svid(const hc_ctx *c)
+{
+	return c->ipol != NULL && c->ipol->issuer == NULL;
+}
+
 /* claims.c: type checks of registered claims (HC_MALFORMED). */
 hc_status hc_claims_types(hc_ctx *c);
 /* claims.c: layer 2, applicability (typ, aud, times, required claims). */

@@ -55,9 +55,12 @@ def svid(key=k_org, alg="ES256", hdr=None, drop=(), **claims):
 cases = []
 
 
-def case(name, desc, token, expect):
-    cases.append({"name": name, "description": desc, "token": token,
-                  "now": NOW, "expect": expect})
+def case(name, desc, token, expect, route=None):
+    c = {"name": name, "description": desc, "token": token, "now": NOW,
+         "expect": expect}
+    if route:
+        c["request"] = {"route": route}
+    cases.append(c)
 
 
 case("ok-es256", "JWT-SVID, ES256, aud names this service's SPIFFE ID "
@@ -103,6 +106,14 @@ case("sub-invalid", "sub is no valid SPIFFE ID (uppercase trust domain): "
      "not routed to a bundle, no iss", svid(sub="spiffe://Example.org/x"),
      "issuer")
 
+case("act", "a JWT-SVID carrying act: trust domains grant no delegation",
+     svid(act={"sub": "spiffe://example.org/ns/prod/sa/gateway"}), "chain")
+case("scope-not-granted", "a JWT-SVID carrying scope \"pay\" on a route "
+     "that needs it: the trust domain's authority grants no scope",
+     svid(scope="pay"), "scope", "POST /v1/pay")
+case("route-without-scope", "a JWT-SVID on a route that needs no scope",
+     svid(), "ok", "GET /v1/status")
+
 doc = {
     "description": "JWT-SVIDs validated against SPIFFE bundles of two trust "
                    "domains (example.org, other.org), signed by "
@@ -113,6 +124,7 @@ doc = {
     "files": {"other.bundle.json": {"keys": [entry(k_other, "jwt-svid")]}},
     "config": {
         "service": {"spiffe_id": ME},
+        "routes": [{"method": "POST", "path": "/v1/pay", "scopes": ["pay"]}],
         "spiffe": {"trust_domains": [
             {"trust_domain": "example.org", "bundle_file": "keys.json"},
             {"trust_domain": "other.org", "bundle_file": "other.bundle.json"},
