@@ -327,19 +327,20 @@ check_spiffe_id(const char *id, const char *what, hc_detail *d)
 	return HC_OK;
 }
 
-char *
-hc_peer_spiffe_id(const hc_request *req)
+hc_status
+hc_peer_spiffe_id(const hc_request *req, char **out, hc_detail *d)
 {
 	hc_x509_identity ident;
 	const char *id = NULL, *none = NULL;
-	hc_detail d;
-	char *r = NULL;
+	hc_status st;
 
+	*out = NULL;
 	memset(&ident, 0, sizeof(ident));
-	if (svid_identity(req, &ident, &id, &none, &d) == HC_OK && id != NULL)
-		r = strdup(id);
+	st = svid_identity(req, &ident, &id, &none, d);
+	if (st == HC_OK && id != NULL && (*out = strdup(id)) == NULL)
+		st = hc_fail(d, HC_INTERNAL, "out of memory");
 	hc_x509_identity_clear(&ident);
-	return r;
+	return st;
 }
 
 /*

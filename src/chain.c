@@ -40,13 +40,11 @@
  * `how` names the source for the detail.  NULL when there is none.
  */
 static const char *
-caller_identity(hc_ctx *c, const char **how)
+caller_identity(const hc_ctx *c, const char **how)
 {
 	const char *client = c->res->client;
 	size_t td_len;
 
-	if (c->req != NULL && c->req->has_peer && c->peer_id == NULL)
-		c->peer_id = hc_peer_spiffe_id(c->req);
 	if (c->peer_id != NULL) {
 		*how = "the peer's SPIFFE ID";
 		return c->peer_id;
@@ -74,9 +72,15 @@ direct_call(hc_ctx *c)
 	const hc_strlist *dc = &c->pol->direct_callers;
 	char q[QBUF];
 	const char *id, *how;
+	hc_status st;
 
 	if (!c->pol->has_direct_callers)
 		return HC_OK;
+	/* A peer that claims an identity must have a valid one. */
+	if (c->req != NULL && c->req->has_peer && c->peer_id == NULL &&
+	    (st = hc_peer_spiffe_id(c->req, &c->peer_id, &c->res->detail)) !=
+	    HC_OK)
+		return st;
 	if ((id = caller_identity(c, &how)) == NULL)
 		return hc_fail(&c->res->detail, HC_POLICY, "direct caller has no "
 		    "identity (no peer SPIFFE ID, no client_id, no sub) and "

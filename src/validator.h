@@ -160,10 +160,11 @@ hc_status hc_binding_check(hc_ctx *c);
 
 /*
  * binding.c: the peer's SPIFFE ID as the request gives it, or as its leaf
- * certificate carries it when that is a valid X.509-SVID; NULL otherwise.
- * Heap (free()).
+ * certificate carries it, in *out (heap, free()); NULL when the request
+ * has no peer or the peer claims no SPIFFE identity.  HC_PEER with a
+ * reason when it claims one that is no valid X.509-SVID.
  */
-char *hc_peer_spiffe_id(const hc_request *req);
+hc_status hc_peer_spiffe_id(const hc_request *req, char **out, hc_detail *d);
 
 /*
  * replay.c: the jti replay store of one-time-use routes.  hc_replay_new()

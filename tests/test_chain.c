@@ -457,6 +457,65 @@ test_direct_peer(void)
 	dv_close(&d);
 }
 
+/*
+ * A peer that claims an identity must have a valid one, even where binding
+ * is off: a CA certificate, or one with two URI SANs, is refused (peer)
+ * rather than passed over for the token's client.
+ */
+static void
+test_direct_peer_invalid(void)
+{
+	static const char *const certs[] = { "tests/data/certs/ca-true.pem",
+	    "tests/data/certs/many-sans.pem" };
+	cJSON *patch = cJSON_Parse("{\"binding\": {\"mtls\": \"off\", "
+	    "\"peer_identity\": \"off\", \"identities\": {\"billing-client\": "
+	    "\"spiffe://example.org/ns/prod/sa/billing\"}}}");
+	const cJSON *c, *tok;
+	hc_validator *v;
+	dv d;
+
+	if (dv_open(&d) != 0)
+		return;
+	c = dv_find(&d, "cases", "direct-mapped-client-listed");
+	v = dv_validator(&d, patch, NULL);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(v);
+	tok = cJSON_GetObjectItemCaseSensitive(c, "token");
+	for (size_t i = 0; i < sizeof(certs) / sizeof(certs[0]); i++) {
+		hc_request *req = dv_request(c);
+		hc_result *r = NULL;
+		size_t n;
+		char *pem = hc_test_read(certs[i], &n);
+
+		HC_ASSERT_STATUS(hc_request_set_peer_cert(req,
+		    (const unsigned char *)pem, n), HC_OK);
+		(void)hc_validate(v, tok->valuestring, strlen(tok->valuestring),
+		    req, &r);
+		HC_ASSERT_RESULT(r, HC_PEER);
+		hc_result_free(r);
+		hc_request_free(req);
+		free(pem);
+	}
+	/* A certificate with no URI SAN claims nothing: the client decides. */
+	{
+		hc_request *req = dv_request(c);
+		hc_result *r = NULL;
+		size_t n;
+		char *pem = hc_test_read("tests/data/certs/no-uri.pem", &n);
+
+		HC_ASSERT_STATUS(hc_request_set_peer_cert(req,
+		    (const unsigned char *)pem, n), HC_OK);
+		(void)hc_validate(v, tok->valuestring, strlen(tok->valuestring),
+		    req, &r);
+		HC_ASSERT_RESULT(r, HC_OK);
+		hc_result_free(r);
+		hc_request_free(req);
+		free(pem);
+	}
+	hc_validator_free(v);
+	cJSON_Delete(patch);
+	dv_close(&d);
+}
+
 static void
 test_direct_callers_config(void)
 {
@@ -788,6 +847,8 @@ static const hc_test vector_tests[] = {
 static const hc_test policy_tests[] = {
 	{ "direct_callers: client, mapping, patterns", test_direct_callers },
 	{ "direct_callers: the peer's SPIFFE ID first", test_direct_peer },
+	{ "direct_callers: an invalid peer identity is refused",
+	    test_direct_peer_invalid },
 	{ "direct_callers and delegation absent or empty",
 	    test_direct_callers_config },
 	{ "current actor: delegate, subject, scopes", test_current_actor },
