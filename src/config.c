@@ -1786,6 +1786,9 @@ hc_policy_free(hc_policy *p)
 	if (p->default_route != NULL)
 		route_clear(p->default_route);
 	free(p->default_route);
+	/* A redis:// URL may carry a password. */
+	if (p->replay_store != NULL)
+		hc_wipe(p->replay_store, strlen(p->replay_store));
 	free(p->replay_store);
 	free(p->daemon.listen);
 	free(p->daemon.unix_socket);

@@ -238,10 +238,13 @@ hc_validator_new_from_json(const char *json, size_t len, const char *base_dir,
 	}
 	if (st != HC_OK)
 		goto fail;
+	hc_wipe(text, len);         /* it may hold a Redis password */
 	free(text);
 	*out = v;
 	return HC_OK;
 fail:
+	if (text != NULL)
+		hc_wipe(text, len);
 	free(text);
 	if (v != NULL) {
 		if (v->policy != NULL)
@@ -281,6 +284,7 @@ hc_validator_new_from_file(const char *path, hc_validator **out,
 	}
 	st = hc_validator_new_from_json(buf, len, dirname(dircopy), out, errors);
 	free(dircopy);
+	hc_wipe(buf, len);
 	free(buf);
 	return st;
 }

@@ -153,32 +153,18 @@ header_value(const char *s)
 
 /*
  * WWW-Authenticate for an error (RFC 6750 section 3).  The description
- * keeps only the characters section 3 allows in it (%x20-21 / %x23-5B /
- * %x5D-7E: printable ASCII without '"' and '\'), cut to a bound.
+ * names the stable status only: it reaches the client through the proxy,
+ * and the detail would tell it this service's audiences, algorithms,
+ * delegates and tenants.  The detail goes to the log (and, for trusted
+ * callers, to POST /v1/validate).
  */
 static void
-challenge(hcd_response *rs, const char *error, const char *status,
-    const char *detail)
+challenge(hcd_response *rs, const char *error, const char *status)
 {
-	char desc[HCD_ERROR_DESCRIPTION_MAX];
-	size_t o = 0;
 	hcd_buf b = { 0 };
 
-	for (const char *s = status; *s != '\0' && o + 1 < sizeof(desc); s++)
-		desc[o++] = *s;
-	if (o + 3 < sizeof(desc)) {
-		desc[o++] = ':';
-		desc[o++] = ' ';
-	}
-	for (const char *s = detail; s != NULL && *s != '\0' &&
-	    o + 1 < sizeof(desc); s++) {
-		unsigned char c = (unsigned char)*s;
-		if (c >= 0x20 && c <= 0x7e && c != '"' && c != '\\')
-			desc[o++] = (char)c;
-	}
-	desc[o] = '\0';
-	hcd_buf_printf(&b, "Bearer error=\"%s\", error_description=\"%s\"",
-	    error, desc);
+	hcd_buf_printf(&b, "Bearer error=\"%s\", error_description=\"token "
+	    "rejected: %s\"", error, status);
 	add_header_owned(rs, "WWW-Authenticate", hcd_buf_take(&b, NULL));
 }
 
@@ -629,12 +615,31 @@ identity_headers(hcd_response *rs, const hc_result *res)
 	}
 }
 
-/* Answers a request fault: 401 or 400 with error="invalid_request". */
+/*
+ * Answers a request fault: 401 or 400 with error="invalid_request".  The
+ * detail describes the request itself (a missing header, a path not in
+ * normal form), nothing of the configuration, so the client may see it;
+ * it keeps only the characters RFC 6750 section 3 allows in the
+ * description (printable ASCII without '"' and '\\'), cut to a bound.
+ */
 static void
 invalid_request(hcd_response *rs, unsigned code, const char *detail)
 {
+	char desc[HCD_ERROR_DESCRIPTION_MAX];
+	size_t o = 0;
+	hcd_buf b = { 0 };
+
+	for (const char *s = detail; s != NULL && *s != '\0' &&
+	    o + 1 < sizeof(desc); s++) {
+		unsigned char c = (unsigned char)*s;
+		if (c >= 0x20 && c <= 0x7e && c != '"' && c != '\\')
+			desc[o++] = (char)c;
+	}
+	desc[o] = '\0';
 	rs->code = code;
-	challenge(rs, "invalid_request", hc_status_name(HC_MALFORMED), detail);
+	hcd_buf_printf(&b, "Bearer error=\"invalid_request\", "
+	    "error_description=\"malformed: %s\"", desc);
+	add_header_owned(rs, "WWW-Authenticate", hcd_buf_take(&b, NULL));
 }
 
 static void
@@ -720,7 +725,7 @@ ep_authz(const hcd_request *rq, hcd_response *rs)
 	if (verdict != HC_OK) {
 		dec.status = verdict;
 		rs->code = 401;
-		challenge(rs, "invalid_token", hc_status_name(verdict), d.text);
+		challenge(rs, "invalid_token", hc_status_name(verdict));
 		goto done;
 	}
 
@@ -741,8 +746,7 @@ ep_authz(const hcd_request *rq, hcd_response *rs)
 	case HC_TENANT:
 	case HC_POLICY:
 		rs->code = 403;
-		challenge(rs, "insufficient_scope", hc_status_name(dec.status),
-		    d.text);
+		challenge(rs, "insufficient_scope", hc_status_name(dec.status));
 		break;
 	case HC_UNAVAILABLE:
 		rs->code = 503;
@@ -753,7 +757,7 @@ ep_authz(const hcd_request *rq, hcd_response *rs)
 		break;
 	default:
 		rs->code = 401;
-		challenge(rs, "invalid_token", hc_status_name(dec.status), d.text);
+		challenge(rs, "invalid_token", hc_status_name(dec.status));
 		break;
 	}
 done:

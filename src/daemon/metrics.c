@@ -50,9 +50,13 @@ hcd_metrics_validation(double seconds)
 		seconds = 0;
 	for (i = 0; i < NBUCKETS && seconds > buckets[i]; i++)
 		;
+	/*
+	 * The count first: a scrape reads the buckets before the count, so
+	 * a cumulative bucket can never exceed le="+Inf".
+	 */
+	atomic_fetch_add(&hist_count, 1);
 	if (i < NBUCKETS)
 		atomic_fetch_add(&hist[i], 1);
-	atomic_fetch_add(&hist_count, 1);
 	atomic_fetch_add(&hist_sum_ns, (uint_fast64_t)(seconds * 1e9));
 }
 

@@ -111,7 +111,7 @@ reject() {
 	expect "$1: HTTP $3" "$CODE" "$3"
 	expect "$1: X-Hopcheck-Status" "$(hdr X-Hopcheck-Status)" "$4"
 	expect_match "$1: WWW-Authenticate" "$(hdr WWW-Authenticate)" \
-	    "^Bearer error=\"$5\", error_description=\"$4: [^\"\\\\]+\"\$"
+	    "^Bearer error=\"$5\", error_description=\"token rejected: $4\"\$"
 }
 reject "expired" "$TOK_EXPIRED" 401 expired invalid_token
 reject "bad signature" "$TOK_SIGNATURE" 401 signature invalid_token
