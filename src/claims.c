@@ -284,8 +284,8 @@ hc_scope_has(const char *scopes, const char *s)
  * case-insensitively and with the "application/" prefix optional (RFC 7515
  * section 4.1.9).
  */
-static hc_status
-check_type(hc_ctx *c)
+hc_status
+hc_claims_check_type(hc_ctx *c)
 {
 	const hc_json *j = hc_json_get(c->header, "typ");
 	const hc_strlist *tl = &c->ipol->token_types;
@@ -370,8 +370,8 @@ check_audience(hc_ctx *c)
 }
 
 /* exp, nbf, iat and lifetime (RFC 7519 sections 4.1.4-4.1.6). */
-static hc_status
-check_times(hc_ctx *c)
+hc_status
+hc_claims_check_times(hc_ctx *c)
 {
 	const double now = (double)c->now, skew = (double)c->pol->clock_skew_s;
 	const double maxlife = (double)c->ipol->max_lifetime_s;
@@ -425,8 +425,8 @@ hc_claims_layer2(hc_ctx *c)
 {
 	hc_status st;
 
-	if ((st = check_type(c)) != HC_OK || (st = check_audience(c)) != HC_OK ||
-	    (st = check_times(c)) != HC_OK)
+	if ((st = hc_claims_check_type(c)) != HC_OK || (st = check_audience(c)) != HC_OK ||
+	    (st = hc_claims_check_times(c)) != HC_OK)
 		return st;
 	return check_required(c);
 }

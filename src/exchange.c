@@ -62,17 +62,19 @@ same_opt(const char *a, const char *b)
 }
 
 /*
- * Verifies one token; a failure's detail is prefixed with which token it
- * was.  The claims (owned) in *claims on HC_OK.
+ * Verifies one token (with `applicable`, also its typ and time rules at
+ * `now`); a failure's detail is prefixed with which token it was.  The
+ * claims (owned) in *claims on HC_OK.
  */
 static hc_status
 verify_one(const hc_validator *v, const char *which, const char *token,
-    size_t len, hc_json **claims, hc_detail *d)
+    size_t len, bool applicable, int64_t now, hc_json **claims, hc_detail *d)
 {
 	hc_detail vd = { "" };
 	hc_status st;
 
-	if ((st = hc_verify_token(v, token, len, claims, &vd)) != HC_OK)
+	if ((st = hc_verify_token(v, token, len, applicable, now, claims,
+	    &vd)) != HC_OK)
 		return hc_fail(d, st, "%s token: %s", which,
 		    vd.text[0] != '\0' ? vd.text : hc_status_name(st));
 	return HC_OK;
@@ -361,11 +363,12 @@ check_act(const hc_json *sj, const hc_json *ij, const char *self,
  * `may_act` naming no `sub` authorises no one this check can recognise.
  */
 static hc_status
-check_may_act(const hc_json *sj, const char *self, hc_detail *d)
+check_may_act(const hc_json *sj, const hc_json *ij, const char *self,
+    hc_detail *d)
 {
 	const hc_json *m = hc_json_get(sj, "may_act");
-	const char *who;
-	char q[QBUF], q2[QBUF];
+	const char *who, *miss, *aiss;
+	char q[QBUF], q2[QBUF], q3[QBUF];
 
 	if (m == NULL)
 		return HC_OK;
@@ -377,6 +380,18 @@ check_may_act(const hc_json *sj, const char *self, hc_detail *d)
 		return hc_fail(d, HC_NARROWING, "self %s is not the party may_act "
 		    "names (%s)", hc_quote(q, sizeof(q), self),
 		    hc_quote(q2, sizeof(q2), who));
+	/*
+	 * A may_act that qualifies its sub with an iss (RFC 8693 section 4.4:
+	 * identity claims, as in act) names a party of that issuer: the
+	 * issued token's act must say the same.
+	 */
+	miss = hc_json_string(hc_json_get(m, "iss"));
+	aiss = hc_json_string(hc_json_get(hc_json_get(ij, "act"), "iss"));
+	if (miss != NULL && (aiss == NULL || strcmp(miss, aiss) != 0))
+		return hc_fail(d, HC_NARROWING, "may_act names %s of issuer %s; the "
+		    "issued act names %s", hc_quote(q, sizeof(q), who),
+		    hc_quote(q2, sizeof(q2), miss), aiss != NULL ?
+		    hc_quote(q3, sizeof(q3), aiss) : "no issuer");
 	return HC_OK;
 }
 
@@ -418,7 +433,7 @@ compare(const hc_json *sj, const hc_json *ij, const char *audience,
 	if (iexp > sexp)
 		return hc_fail(d, HC_NARROWING, "issued exp %.17g is later than the "
 		    "subject's exp %.17g", iexp, sexp);
-	if ((st = check_may_act(sj, self, d)) != HC_OK)
+	if ((st = check_may_act(sj, ij, self, d)) != HC_OK)
 		return st;
 	return check_act(sj, ij, self, d);
 }
@@ -444,9 +459,14 @@ hc_check_exchange(const hc_validator *v, const char *subject,
 	}
 	if (now == 0)
 		now = (int64_t)time(NULL);
-	if ((st = verify_one(v, "subject", subject, subject_len, &sj, &d)) !=
-	    HC_OK ||
-	    (st = verify_one(v, "issued", issued, issued_len, &ij, &d)) != HC_OK)
+	/*
+	 * The issued token is about to be used: it must also be of an accepted
+	 * type and within its time rules (not before nbf, iat not ahead).
+	 */
+	if ((st = verify_one(v, "subject", subject, subject_len, false, now,
+	    &sj, &d)) != HC_OK ||
+	    (st = verify_one(v, "issued", issued, issued_len, true, now, &ij,
+	    &d)) != HC_OK)
 		goto out;
 	st = compare(sj, ij, audience, self, now, &d);
 out:

@@ -539,7 +539,7 @@ layer1(hc_ctx *c, const char *token, size_t len, hc_jws *jws, hc_detail *d)
 
 hc_status
 hc_verify_token(const hc_validator *v, const char *token, size_t len,
-    hc_json **claims, hc_detail *d)
+    bool applicable, int64_t now, hc_json **claims, hc_detail *d)
 {
 	hc_result res;
 	hc_jws jws;
@@ -553,10 +553,14 @@ hc_verify_token(const hc_validator *v, const char *token, size_t len,
 	c.v = v;
 	c.pol = v->policy;
 	c.res = &res;
+	c.now = now;
 	st = layer1(&c, token, len, &jws, d);
 	if (st == HC_OK) {
 		c.payload = jws.payload;
 		st = hc_claims_types(&c);
+		if (st == HC_OK && applicable &&
+		    (st = hc_claims_check_type(&c)) == HC_OK)
+			st = hc_claims_check_times(&c);
 		if (st != HC_OK && d != NULL)
 			*d = res.detail;
 	}

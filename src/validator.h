@@ -114,13 +114,16 @@ typedef struct hc_ctx {
 } hc_ctx;
 
 /*
- * validator.c: layer 1 and the claim types only: the token is a compact JWS
- * signed by a key of the configured issuer its `iss` names.  No audience,
- * time or policy check.  For hc_check_exchange(), which compares two tokens
- * that are not addressed to this service.  The claims (owned) in *claims.
+ * validator.c: layer 1 and the claim types: the token is a compact JWS
+ * signed by a key of the configured issuer its `iss` names.  With
+ * `applicable`, also the typ and time rules of layer 2 at `now`; never the
+ * audience or any policy.  For hc_check_exchange(), which compares two
+ * tokens that are not addressed to this service.  The claims (owned) in
+ * *claims.
  */
 hc_status hc_verify_token(const hc_validator *v, const char *token,
-    size_t len, hc_json **claims, hc_detail *d);
+    size_t len, bool applicable, int64_t now, hc_json **claims,
+    hc_detail *d);
 
 /*
  * Whether the token is a JWT-SVID (verified with a trust domain's bundle):
@@ -135,6 +138,9 @@ hc_ctx_is_svid(const hc_ctx *c)
 
 /* claims.c: type checks of registered claims (HC_MALFORMED). */
 hc_status hc_claims_types(hc_ctx *c);
+/* claims.c: the typ rule, and exp/nbf/iat/lifetime, of layer 2. */
+hc_status hc_claims_check_type(hc_ctx *c);
+hc_status hc_claims_check_times(hc_ctx *c);
 /* claims.c: layer 2, applicability (typ, aud, times, required claims). */
 hc_status hc_claims_layer2(hc_ctx *c);
 /* claims.c: layer 3, authorisation context (chain, routes, tenant). */

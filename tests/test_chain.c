@@ -728,7 +728,7 @@ test_exchange_broadening(void)
 	    "issued exp 1767226500 is later than the subject's exp 1767226200");
 	expect_x(&d, "xchg-issued-expired", HC_EXPIRED, "exp 1767225599");
 	expect_x(&d, "xchg-issued-expires-now", HC_EXPIRED, NULL);
-	expect_x(&d, "xchg-issued-no-exp", HC_CLAIM, "issued token has no exp");
+	expect_x(&d, "xchg-issued-no-exp", HC_CLAIM, "issued token: required claim exp is missing");
 	expect_x(&d, "xchg-sub-differs", HC_NARROWING,
 	    "issued sub \"user:bob\" differs from the subject token's sub "
 	    "\"user:alice\"");

@@ -548,6 +548,25 @@ def make_exchange(K, V):
         "4.1.4)", S, issued(exp=NOW), "expired")
     add("xchg-issued-no-exp", "issued token has no exp",
         S, issued(exp=DEL), "claim")
+    add("xchg-issued-typ-wrong",
+        "issued token of typ JWT where the issuer's tokens are at+jwt: the "
+        "typ rule of layer 2 holds for the token about to be used",
+        S, mint(K.sts, iss_claims, typ="JWT"), "type")
+    add("xchg-issued-nbf-future",
+        "issued token not valid before ten minutes from now",
+        S, issued(nbf=NOW + 600), "not_yet_valid")
+    add("xchg-issued-iat-future",
+        "issued token issued ten minutes from now", S, issued(iat=NOW + 600),
+        "lifetime")
+    add("xchg-may-act-iss-matches",
+        "may_act names gateway of the STS, and the issued act says so",
+        subj(may_act={"sub": GATEWAY, "iss": ISS}),
+        issued(act=chain({"sub": GATEWAY, "iss": ISS}, FRONTEND)), "ok")
+    add("xchg-may-act-iss-differs",
+        "may_act names gateway of another issuer; the issued act names "
+        "gateway with no issuer (RFC 8693 section 4.4: identity claims)",
+        subj(may_act={"sub": GATEWAY, "iss": "https://other.example.org"}),
+        issued(), "narrowing")
     add("xchg-sub-differs", "issued sub is user:bob",
         S, issued(sub="user:bob"), "narrowing")
     add("xchg-iss-differs",
