@@ -662,13 +662,11 @@ hc_refresh_free(hc_validator *v)
  * critical section that wakes the refresher.
  */
 void
-hc_refresh_note_kid_miss(hc_issuer_state *is, int64_t now)
+hc_refresh_note_kid_miss(hc_remote *r)
 {
-	struct hc_remote *r = is != NULL ? is->remote : NULL;
 	struct hc_refresher *rf;
 	int64_t t, last, cool;
 
-	(void)now;
 	if (r == NULL)
 		return;
 	rf = r->rf;

@@ -326,7 +326,8 @@ alg_list(unsigned mask, char *buf, size_t n)
  */
 static hc_status
 verify_with_set(hc_ctx *c, const hc_jws *jws, hc_alg alg, const char *kid,
-    pthread_mutex_t *lock, hc_keyset **slot, const char *owner, hc_detail *d)
+    pthread_mutex_t *lock, hc_keyset **slot, hc_remote *remote,
+    const char *owner, hc_detail *d)
 {
 	char q[HC_DETAIL_VALUE_MAX + 16];
 	const hc_key *key;
@@ -341,6 +342,8 @@ verify_with_set(hc_ctx *c, const hc_jws *jws, hc_alg alg, const char *kid,
 		return hc_fail(d, HC_UNAVAILABLE, "keys of %s are not loaded yet",
 		    hc_quote(q, sizeof(q), owner));
 	st = hc_keyset_find(ks, kid, alg, &key, d);
+	if (st == HC_KEY)
+		hc_refresh_note_kid_miss(remote);   /* a rotation, perhaps */
 	if (st == HC_OK)
 		st = hc_key_verify(key, alg, (const unsigned char *)
 		    jws->signing_input, jws->signing_input_len, jws->sig,
@@ -439,7 +442,7 @@ layer1_svid(hc_ctx *c, const hc_jws *jws, hc_alg alg, hc_td_state *ts,
 	c->ipol = &svid_policy;
 	(void)snprintf(owner, sizeof(owner), "spiffe://%s", ts->pol->trust_domain);
 	return finish_layer1(c, alg, kid, verify_with_set(c, jws, alg, kid,
-	    &ts->lock, &ts->keys, owner, d), d);
+	    &ts->lock, &ts->keys, ts->remote, owner, d), d);
 }
 
 /*
@@ -527,10 +530,8 @@ layer1(hc_ctx *c, const char *token, size_t len, hc_jws *jws, hc_detail *d)
 		    jws->signing_input, jws->signing_input_len, jws->sig,
 		    jws->sig_len, d);
 	} else {
-		st = verify_with_set(c, jws, alg, kid, &is->lock, &is->keys, iss,
-		    d);
-		if (st == HC_KEY && is->remote != NULL)
-			hc_refresh_note_kid_miss(is, c->now);
+		st = verify_with_set(c, jws, alg, kid, &is->lock, &is->keys,
+		    is->remote, iss, d);
 	}
 	return finish_layer1(c, alg, kid, st, d);
 }

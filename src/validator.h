@@ -87,13 +87,14 @@ void hc_td_swap_keys(hc_td_state *ts, hc_keyset *ks);
  * refresh.c: the refresher of remote key sets.  hc_refresh_init() is called
  * once a validator's policy and local keys are in place and sets up the
  * state of every remote source; hc_refresh_free() undoes it (stopping any
- * thread first).  hc_refresh_note_kid_miss() is called by layer 1 when a
- * remote issuer's set has no key for a token's kid: it asks for one early
- * refresh, at most once per cool-down, never blocking the caller.
+ * thread first).  hc_refresh_note_kid_miss() is called by layer 1 when the
+ * set of a remote source (an issuer's, or a trust domain's bundle) has no
+ * key for a token's kid: it asks for one early refresh, at most once per
+ * cool-down, never blocking the caller.  NULL is a no-op.
  */
 hc_status hc_refresh_init(hc_validator *v, hc_detail *d);
 void hc_refresh_free(hc_validator *v);
-void hc_refresh_note_kid_miss(hc_issuer_state *is, int64_t now);
+void hc_refresh_note_kid_miss(hc_remote *r);
 
 /* The validation context handed from layer to layer. */
 typedef struct hc_ctx {

@@ -1266,6 +1266,22 @@ test_bundle_endpoint(void)
 	EXPECT(v, "svid-b1.jwt", HC_KEY);
 	hc_validator_free(v);
 
+	/*
+	 * A trust domain rotates: a JWT-SVID under a kid the bundle lacks asks
+	 * for one early fetch of the bundle, as for an issuer.
+	 */
+	ROUTE("/b/rot", "\"file\": \"bundle-empty.json\"");
+	v = v_bundle("/b/rot");
+	if (v == NULL)
+		return;
+	REFRESH(v, HC_OK);
+	ROUTE("/b/rot", "\"file\": \"bundle-mixed.json\"");
+	REFRESH(v, HC_OK);                      /* not due: nothing fetched */
+	EXPECT(v, "svid-b1.jwt", HC_KEY);       /* asks for an early fetch */
+	REFRESH(v, HC_OK);
+	EXPECT(v, "svid-b1.jwt", HC_OK);
+	hc_validator_free(v);
+
 	/* A bundle with a repeated kid is refused; nothing is loaded. */
 	ROUTE("/b/dup", "\"file\": \"bundle-dupkid.json\"");
 	v = v_bundle("/b/dup");
