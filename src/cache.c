@@ -47,51 +47,9 @@ struct hc_cache {
 	entry **buckets;
 	entry **ring;            /* max slots, oldest at head */
 	size_t head;
-	uint64_t k0, k1;         /* SipHash key */
+	unsigned char key[16];   /* SipHash key */
 	uint64_t hits, misses;
 };
-
-/* --------------------------------------------------------------- SipHash */
-
-#define ROTL(x, b) (uint64_t)(((x) << (b)) | ((x) >> (64 - (b))))
-#define SIPROUND do { \
-	v0 += v1; v1 = ROTL(v1, 13); v1 ^= v0; v0 = ROTL(v0, 32); \
-	v2 += v3; v3 = ROTL(v3, 16); v3 ^= v2; \
-	v0 += v3; v3 = ROTL(v3, 21); v3 ^= v0; \
-	v2 += v1; v1 = ROTL(v1, 17); v1 ^= v2; v2 = ROTL(v2, 32); \
-} while (0)
-
-/* SipHash-2-4 (Aumasson and Bernstein) of n bytes under (k0, k1). */
-static uint64_t
-siphash(uint64_t k0, uint64_t k1, const unsigned char *p, size_t n)
-{
-	uint64_t v0 = k0 ^ 0x736f6d6570736575ULL, v1 = k1 ^ 0x646f72616e646f6dULL;
-	uint64_t v2 = k0 ^ 0x6c7967656e657261ULL, v3 = k1 ^ 0x7465646279746573ULL;
-	uint64_t b = (uint64_t)n << 56, m;
-	size_t i;
-
-	for (i = 0; i + 8 <= n; i += 8) {
-		m = 0;
-		for (int k = 7; k >= 0; k--)
-			m = m << 8 | p[i + (size_t)k];
-		v3 ^= m;
-		SIPROUND;
-		SIPROUND;
-		v0 ^= m;
-	}
-	for (size_t k = 0; i + k < n; k++)
-		b |= (uint64_t)p[i + k] << (8 * k);
-	v3 ^= b;
-	SIPROUND;
-	SIPROUND;
-	v0 ^= b;
-	v2 ^= 0xff;
-	SIPROUND;
-	SIPROUND;
-	SIPROUND;
-	SIPROUND;
-	return v0 ^ v1 ^ v2 ^ v3;
-}
 
 /* ------------------------------------------------------------- entries */
 
@@ -165,8 +123,7 @@ hc_cache_new(size_t max, hc_cache **out, hc_detail *d)
 		hc_cache_free(ca);
 		return hc_fail(d, HC_INTERNAL, "no randomness for the cache key");
 	}
-	memcpy(&ca->k0, seed, 8);
-	memcpy(&ca->k1, seed + 8, 8);
+	memcpy(ca->key, seed, sizeof(ca->key));
 	hc_wipe(seed, sizeof(seed));
 	*out = ca;
 	return HC_OK;
@@ -196,7 +153,7 @@ hc_cache_lookup(hc_cache *ca, const char *token, size_t len, hc_ctx *c,
 
 	if (ca == NULL)
 		return false;
-	h = siphash(ca->k0, ca->k1, (const unsigned char *)token, len);
+	h = hc_siphash24(ca->key, (const unsigned char *)token, len);
 	pthread_mutex_lock(&ca->lock);
 	for (e = ca->buckets[h & (ca->nbuckets - 1)]; e != NULL; e = e->next)
 		if (e->hash == h && e->len == len &&
@@ -243,7 +200,7 @@ hc_cache_insert(hc_cache *ca, const char *token, size_t len, const hc_ctx *c,
 		return;
 	if ((e = calloc(1, sizeof(*e))) == NULL)
 		return;
-	e->hash = siphash(ca->k0, ca->k1, (const unsigned char *)token, len);
+	e->hash = hc_siphash24(ca->key, (const unsigned char *)token, len);
 	e->len = len;
 	e->token = malloc(len + 1);
 	e->header = hc_json_dup(header);

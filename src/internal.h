@@ -49,6 +49,14 @@ void hc_wipe(void *p, size_t n);
 /* Constant-time equality of two equal-length buffers (0 when equal). */
 int hc_ct_memcmp(const void *a, const void *b, size_t n);
 
+/*
+ * SipHash-2-4 of n bytes under a 16-byte key: the keyed hash of the tables
+ * that attacker-chosen strings index (replay store, token cache), so that
+ * collisions cannot be planned.
+ */
+uint64_t hc_siphash24(const unsigned char k[16], const unsigned char *in,
+    size_t n);
+
 /* strdup that returns NULL for NULL. */
 char *hc_strdup(const char *s);
 

@@ -107,61 +107,6 @@ struct hc_replay {
 	struct redis_store *redis;
 };
 
-/* ---------------------------------------------------------- SipHash-2-4 */
-
-#define ROTL64(x, b) (uint64_t)(((x) << (b)) | ((x) >> (64 - (b))))
-
-#define SIPROUND(v0, v1, v2, v3) do {					\
-	v0 += v1; v1 = ROTL64(v1, 13); v1 ^= v0; v0 = ROTL64(v0, 32);	\
-	v2 += v3; v3 = ROTL64(v3, 16); v3 ^= v2;			\
-	v0 += v3; v3 = ROTL64(v3, 21); v3 ^= v0;			\
-	v2 += v1; v1 = ROTL64(v1, 17); v1 ^= v2; v2 = ROTL64(v2, 32);	\
-} while (0)
-
-static uint64_t
-load_le64(const unsigned char *p)
-{
-	uint64_t v = 0;
-
-	for (int i = 7; i >= 0; i--)
-		v = (v << 8) | p[i];
-	return v;
-}
-
-/*
- * SipHash-2-4 (Aumasson and Bernstein, "SipHash: a fast short-input PRF",
- * 2012) of the n bytes at `in` under the 16-byte key `k`.
- */
-static uint64_t
-siphash24(const unsigned char k[16], const unsigned char *in, size_t n)
-{
-	uint64_t k0 = load_le64(k), k1 = load_le64(k + 8);
-	uint64_t v0 = 0x736f6d6570736575ULL ^ k0;
-	uint64_t v1 = 0x646f72616e646f6dULL ^ k1;
-	uint64_t v2 = 0x6c7967656e657261ULL ^ k0;
-	uint64_t v3 = 0x7465646279746573ULL ^ k1;
-	uint64_t b = (uint64_t)n << 56, m;
-	size_t i, left = n & 7;
-
-	for (i = 0; i + 8 <= n; i += 8) {
-		m = load_le64(in + i);
-		v3 ^= m;
-		SIPROUND(v0, v1, v2, v3);
-		SIPROUND(v0, v1, v2, v3);
-		v0 ^= m;
-	}
-	for (size_t j = 0; j < left; j++)
-		b |= (uint64_t)in[i + j] << (8 * j);
-	v3 ^= b;
-	SIPROUND(v0, v1, v2, v3);
-	SIPROUND(v0, v1, v2, v3);
-	v0 ^= b;
-	v2 ^= 0xff;
-	for (int r = 0; r < 4; r++)
-		SIPROUND(v0, v1, v2, v3);
-	return v0 ^ v1 ^ v2 ^ v3;
-}
-
 /* --------------------------------------------------------- memory store */
 
 static void
@@ -361,7 +306,7 @@ static hc_status
 mem_check(struct mem_table *t, const unsigned char *key, size_t klen,
     int64_t now, int64_t expires, hc_detail *d)
 {
-	uint64_t hash = siphash24(t->sipkey, key, klen);
+	uint64_t hash = hc_siphash24(t->sipkey, key, klen);
 	hc_status st;
 
 	pthread_mutex_lock(&t->lock);
@@ -886,7 +831,7 @@ hc_replay_inherit(hc_validator *to, const hc_validator *from,
 	pthread_mutex_lock(&dst->lock);
 	for (size_t i = 0; i < src->count; i++) {
 		const struct mem_entry *e = src->heap[i];
-		uint64_t h = siphash24(dst->sipkey, e->key, e->klen);
+		uint64_t h = hc_siphash24(dst->sipkey, e->key, e->klen);
 		if (dst->count >= dst->max) {
 			lost++;
 			continue;

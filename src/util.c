@@ -49,7 +49,7 @@ hc_quote(char *buf, size_t n, const char *s)
 		return buf;
 	}
 	buf[o++] = '"';
-	for (i = 0; s[i] != '\0' && i < HC_DETAIL_VALUE_MAX; i++) {
+	for (i = 0; i < HC_DETAIL_VALUE_MAX && s[i] != '\0'; i++) {
 		unsigned char c = (unsigned char)s[i];
 		/* Room for the longest escape, the closing quote, "..." and NUL. */
 		if (o + 4 + 1 + 3 + 1 > n)
@@ -101,10 +101,20 @@ hc_strdup(const char *s)
 	return s == NULL ? NULL : strdup(s);
 }
 
+/* strerror(), thread-safe (the XSI strerror_r of POSIX). */
+static const char *
+errtext(int e, char *buf, size_t n)
+{
+	if (strerror_r(e, buf, n) != 0)
+		(void)snprintf(buf, n, "error %d", e);
+	return buf;
+}
+
 int
 hc_read_file(const char *path, size_t max, char **out, size_t *outlen,
     hc_detail *d)
 {
+	char err[128];
 	struct stat st;
 	char *buf = NULL;
 	size_t n = 0;
@@ -115,7 +125,8 @@ hc_read_file(const char *path, size_t max, char **out, size_t *outlen,
 		*outlen = 0;
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0) {
-		hc_fail(d, HC_CONFIG, "cannot open %s: %s", path, strerror(errno));
+		hc_fail(d, HC_CONFIG, "cannot open %s: %s", path, errtext(errno,
+		    err, sizeof(err)));
 		return -1;
 	}
 	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
@@ -138,7 +149,8 @@ hc_read_file(const char *path, size_t max, char **out, size_t *outlen,
 			continue;
 		if (r <= 0) {
 			hc_fail(d, HC_CONFIG, "cannot read %s: %s", path,
-			    r < 0 ? strerror(errno) : "file shrank");
+			    r < 0 ? errtext(errno, err, sizeof(err)) :
+			    "file shrank");
 			goto fail;
 		}
 		n += (size_t)r;
@@ -174,6 +186,59 @@ hc_path_join(const char *dir, const char *path)
 	r[dl] = '/';
 	memcpy(r + dl + 1, path, pl + 1);
 	return r;
+}
+
+#define ROTL64(x, b) (uint64_t)(((x) << (b)) | ((x) >> (64 - (b))))
+
+#define SIPROUND(v0, v1, v2, v3) do {					\
+	v0 += v1; v1 = ROTL64(v1, 13); v1 ^= v0; v0 = ROTL64(v0, 32);	\
+	v2 += v3; v3 = ROTL64(v3, 16); v3 ^= v2;			\
+	v0 += v3; v3 = ROTL64(v3, 21); v3 ^= v0;			\
+	v2 += v1; v1 = ROTL64(v1, 17); v1 ^= v2; v2 = ROTL64(v2, 32);	\
+} while (0)
+
+static uint64_t
+load_le64(const unsigned char *p)
+{
+	uint64_t v = 0;
+
+	for (int i = 7; i >= 0; i--)
+		v = (v << 8) | p[i];
+	return v;
+}
+
+/*
+ * SipHash-2-4 (Aumasson and Bernstein, "SipHash: a fast short-input PRF",
+ * 2012) of the n bytes at `in` under the 16-byte key `k`.
+ */
+uint64_t
+hc_siphash24(const unsigned char k[16], const unsigned char *in, size_t n)
+{
+	uint64_t k0 = load_le64(k), k1 = load_le64(k + 8);
+	uint64_t v0 = 0x736f6d6570736575ULL ^ k0;
+	uint64_t v1 = 0x646f72616e646f6dULL ^ k1;
+	uint64_t v2 = 0x6c7967656e657261ULL ^ k0;
+	uint64_t v3 = 0x7465646279746573ULL ^ k1;
+	uint64_t b = (uint64_t)n << 56, m;
+	size_t i, left = n & 7;
+
+	for (i = 0; i + 8 <= n; i += 8) {
+		m = load_le64(in + i);
+		v3 ^= m;
+		SIPROUND(v0, v1, v2, v3);
+		SIPROUND(v0, v1, v2, v3);
+		v0 ^= m;
+	}
+	for (size_t j = 0; j < left; j++)
+		b |= (uint64_t)in[i + j] << (8 * j);
+	v3 ^= b;
+	SIPROUND(v0, v1, v2, v3);
+	SIPROUND(v0, v1, v2, v3);
+	v0 ^= b;
+	v2 ^= 0xff;
+	for (int r = 0; r < 4; r++)
+		SIPROUND(v0, v1, v2, v3);
+	return v0 ^ v1 ^ v2 ^ v3;
 }
 
 HC_EXPORT void
