@@ -76,7 +76,7 @@ $(BUILD)/hopcheckd: $(DAEMON_SRCS) $(wildcard src/daemon/*.h) $(BUILD)/libhopche
 	$(CC) $(ALL_CFLAGS) -Isrc/daemon -o $@ $(DAEMON_SRCS) $(BUILD)/libhopcheck.a \
 	    $(LDFLAGS) $(LIBS) $(DAEMON_LIBS)
 
-$(BUILD)/tests/%: tests/%.c $(TEST_UTIL) tests/testutil.h $(BUILD)/libhopcheck.a
+$(BUILD)/tests/%: tests/%.c $(TEST_UTIL) $(wildcard tests/*.h) $(BUILD)/libhopcheck.a
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -Wno-missing-prototypes -o $@ $< $(TEST_UTIL) \
 	    $(BUILD)/libhopcheck.a $(LDFLAGS) $(LIBS) $(TEST_LIBS)

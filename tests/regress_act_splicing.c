@@ -42,15 +42,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include <cjson/cJSON.h>
 
+#include "dv.h"
 #include "testutil.h"
-
-#define DV_FILE       "testvectors/delegation.json"
-#define DV_MAX_FILES  8
-#define DV_PATH_MAX   1024
 
 /* One attack case and what must come of it. */
 typedef struct record {
@@ -60,142 +56,8 @@ typedef struct record {
 	const char *detail;      /* a fragment of the detail, or NULL */
 } record;
 
-/* ---------------------------------------------------------------- loader */
-
-typedef struct dv {
-	cJSON *doc;
-	char dir[DV_PATH_MAX];
-	char *names[DV_MAX_FILES];
-	size_t nnames;
-	hc_validator *v;
-} dv;
-
-static dv vec;               /* opened by the suite's first test */
-
-static int
-dv_write(dv *d, const char *name, const cJSON *val)
-{
-	char path[DV_PATH_MAX], *text = NULL;
-	const char *data;
-	FILE *f;
-	int ok;
-
-	if (name == NULL || name[0] == '\0' || name[0] == '.' ||
-	    strchr(name, '/') != NULL || d->nnames >= DV_MAX_FILES ||
-	    snprintf(path, sizeof(path), "%s/%s", d->dir, name) >=
-	    (int)sizeof(path))
-		return -1;
-	if (cJSON_IsString(val))
-		data = val->valuestring;
-	else if ((data = text = cJSON_PrintUnformatted(val)) == NULL)
-		return -1;
-	if ((d->names[d->nnames] = strdup(name)) == NULL) {
-		cJSON_free(text);
-		return -1;
-	}
-	d->nnames++;
-	if ((f = fopen(path, "wb")) == NULL) {
-		cJSON_free(text);
-		return -1;
-	}
-	ok = fputs(data, f) >= 0;
-	ok = fclose(f) == 0 && ok;
-	cJSON_free(text);
-	return ok ? 0 : -1;
-}
-
-/* A validator of the file's configuration, with `patch` applied. */
-static hc_validator *
-dv_validator(const dv *d, const cJSON *patch)
-{
-	cJSON *conf = cJSON_Duplicate(cJSON_GetObjectItemCaseSensitive(d->doc,
-	    "config"), 1);
-	hc_validator *v = NULL;
-	char *text, *errors = NULL;
-	const cJSON *m;
-
-	if (conf == NULL)
-		return NULL;
-	cJSON_ArrayForEach(m, patch) {
-		cJSON_DeleteItemFromObjectCaseSensitive(conf, m->string);
-		cJSON_AddItemToObject(conf, m->string, cJSON_Duplicate(m, 1));
-	}
-	if ((text = cJSON_PrintUnformatted(conf)) != NULL &&
-	    hc_validator_new_from_json(text, strlen(text), d->dir, &v,
-	    &errors) != HC_OK)
-		fprintf(stderr, "\n%s: configuration refused: %s\n", DV_FILE,
-		    errors ? errors : "?");
-	hc_string_free(errors);
-	cJSON_free(text);
-	cJSON_Delete(conf);
-	return v;
-}
-
-static void
-dv_close(dv *d)
-{
-	char path[DV_PATH_MAX];
-
-	hc_validator_free(d->v);
-	for (size_t i = 0; i < d->nnames; i++) {
-		if (snprintf(path, sizeof(path), "%s/%s", d->dir, d->names[i]) <
-		    (int)sizeof(path))
-			(void)unlink(path);
-		free(d->names[i]);
-	}
-	if (d->dir[0] != '\0')
-		(void)rmdir(d->dir);
-	cJSON_Delete(d->doc);
-	memset(d, 0, sizeof(*d));
-}
-
-static int
-dv_open(dv *d)
-{
-	const char *base = getenv("TMPDIR");
-	const cJSON *f;
-	char *buf;
-	size_t len;
-
-	memset(d, 0, sizeof(*d));
-	if ((buf = hc_test_read(DV_FILE, &len)) == NULL)
-		return -1;
-	d->doc = cJSON_ParseWithLength(buf, len);
-	free(buf);
-	if (base == NULL || base[0] == '\0')
-		base = P_tmpdir;
-	if (d->doc == NULL ||
-	    snprintf(d->dir, sizeof(d->dir), "%s/hc-splice-XXXXXX", base) >=
-	    (int)sizeof(d->dir) || mkdtemp(d->dir) == NULL) {
-		d->dir[0] = '\0';
-		goto fail;
-	}
-	if (dv_write(d, "keys.json", cJSON_GetObjectItemCaseSensitive(d->doc,
-	    "keys")) != 0)
-		goto fail;
-	cJSON_ArrayForEach(f, cJSON_GetObjectItemCaseSensitive(d->doc, "files"))
-		if (dv_write(d, f->string, f) != 0)
-			goto fail;
-	if ((d->v = dv_validator(d, NULL)) != NULL)
-		return 0;
-fail:
-	CU_FAIL("cannot set up delegation.json");
-	dv_close(d);
-	return -1;
-}
-
-static const cJSON *
-dv_find(const dv *d, const char *list, const char *name)
-{
-	const cJSON *c;
-
-	cJSON_ArrayForEach(c, cJSON_GetObjectItemCaseSensitive(d->doc, list)) {
-		const cJSON *n = cJSON_GetObjectItemCaseSensitive(c, "name");
-		if (cJSON_IsString(n) && strcmp(n->valuestring, name) == 0)
-			return c;
-	}
-	return NULL;
-}
+/* The delegation vectors (tests/dv.h), opened by the suite's first test. */
+static dv vec;
 
 static const char *
 str(const cJSON *c, const char *member)
@@ -215,7 +77,7 @@ run_token(const dv *d, const cJSON *c, char *buf, size_t n)
 	    "config_patch");
 	const char *tok = str(c, "token"), *route = str(rq, "route");
 	const char *peer = str(rq, "peer_spiffe_id");
-	hc_validator *pv = patch ? dv_validator(d, patch) : NULL;
+	hc_validator *pv = patch ? dv_validator(d, patch, NULL) : NULL;
 	hc_request *req = hc_request_new();
 	hc_result *res = NULL;
 	hc_status st;
