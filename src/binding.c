@@ -43,9 +43,6 @@
 #define X5T_BYTES 32
 #define X5T_LEN HC_B64URL_ENCODED_LEN(X5T_BYTES)
 
-/* Room for one quoted value in a detail (see hc_quote()). */
-#define QBUF (HC_DETAIL_VALUE_MAX + 16)
-
 /*
  * cnf members (RFC 7800 section 3; RFC 9449 section 6.1) that confirm a
  * key other than a certificate: each demands a proof of possession that
@@ -199,7 +196,7 @@ static hc_status
 peer_thumbprint(const hc_request *req, char *out, bool *have, hc_detail *d)
 {
 	unsigned char digest[X5T_BYTES];
-	char q[QBUF];
+	char q[HC_QBUF];
 
 	*have = false;
 	out[0] = '\0';
@@ -245,7 +242,7 @@ check_mtls(hc_ctx *c)
 {
 	const hc_json *cnf = hc_json_get(c->payload, "cnf"), *j = NULL;
 	const char *other = NULL, *x5t;
-	char peer[X5T_LEN + 1], q[QBUF], q2[QBUF];
+	char peer[X5T_LEN + 1], q[HC_QBUF], q2[HC_QBUF];
 	hc_detail *d = &c->res->detail;
 	bool have = false;
 	hc_status st;
@@ -311,7 +308,7 @@ check_mtls(hc_ctx *c)
 static hc_status
 check_spiffe_id(const char *id, const char *what, hc_detail *d)
 {
-	char q[QBUF];
+	char q[HC_QBUF];
 	size_t len = strlen(id), td_len = 0;
 	hc_detail why;
 
@@ -408,7 +405,7 @@ expected_identity(hc_ctx *c, const char **want, const char **raw,
 {
 	const hc_result *r = c->res;
 	hc_detail *d = &c->res->detail;
-	char q[QBUF];
+	char q[HC_QBUF];
 	hc_detail why;
 	size_t td_len;
 
@@ -452,7 +449,7 @@ check_peer(hc_ctx *c)
 	hc_detail *d = &c->res->detail;
 	hc_x509_identity ident;
 	const char *id, *none, *want, *raw = NULL, *what = NULL;
-	char q[QBUF], q2[QBUF], q3[QBUF];
+	char q[HC_QBUF], q2[HC_QBUF], q3[HC_QBUF];
 	hc_status st;
 
 	memset(&ident, 0, sizeof(ident));
@@ -762,7 +759,7 @@ xfcc_from_cert(const struct xfcc_elem *e, const unsigned char *hash,
 {
 	unsigned char digest[X5T_BYTES];
 	hc_x509_identity ident;
-	char q[QBUF], q2[QBUF], uri[HC_MAX_SPIFFE_ID_BYTES + 1];
+	char q[HC_QBUF], q2[HC_QBUF], uri[HC_MAX_SPIFFE_ID_BYTES + 1];
 	hc_detail why;
 	hc_status st;
 

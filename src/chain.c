@@ -25,9 +25,6 @@
 
 #include "validator.h"
 
-/* Room for one value quoted by hc_quote(), escapes and "..." included. */
-#define QBUF (HC_DETAIL_VALUE_MAX + 16)
-
 /* ---------------------------------------------------------- direct calls */
 
 /*
@@ -70,7 +67,7 @@ static hc_status
 direct_call(hc_ctx *c)
 {
 	const hc_strlist *dc = &c->pol->direct_callers;
-	char q[QBUF];
+	char q[HC_QBUF];
 	const char *id, *how;
 	hc_status st;
 
@@ -155,7 +152,7 @@ static hc_status
 current_actor(hc_ctx *c)
 {
 	const char *actor = c->res->actors[0], *sub = c->res->subject;
-	char missing[HC_DETAIL_VALUE_MAX + 2], q[QBUF], q2[QBUF];
+	char missing[HC_DETAIL_VALUE_MAX + 2], q[HC_QBUF], q2[HC_QBUF];
 	bool matched = false, subject_ok = false;
 
 	if (sub == NULL)
@@ -213,7 +210,7 @@ prior_actors(hc_ctx *c)
 {
 	char *const *a = c->res->actors;
 	const size_t n = c->res->nactors;
-	char q[QBUF];
+	char q[HC_QBUF];
 
 	for (size_t i = 1; i < n; i++) {
 		if (!configured_actor(c->pol, a[i]))

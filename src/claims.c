@@ -289,7 +289,8 @@ hc_claims_check_type(hc_ctx *c)
 {
 	const hc_json *j = hc_json_get(c->header, "typ");
 	const hc_strlist *tl = &c->ipol->token_types;
-	char q[HC_DETAIL_VALUE_MAX + 16];
+	static const char app[] = "application/";
+	char q[HC_QBUF];
 	const char *t;
 
 	if (j == NULL) {
@@ -302,8 +303,8 @@ hc_claims_check_type(hc_ctx *c)
 	if ((t = hc_json_string(j)) == NULL)
 		return hc_fail(&c->res->detail, HC_MALFORMED, "header typ is a %s, "
 		    "not a string", hc_json_type_name(hc_json_type_of(j)));
-	if (strncasecmp(t, "application/", 12) == 0)
-		t += 12;
+	if (strncasecmp(t, app, sizeof(app) - 1) == 0)
+		t += sizeof(app) - 1;
 	for (size_t i = 0; i < tl->n; i++)
 		if (strcasecmp(t, tl->v[i]) == 0)
 			return HC_OK;
@@ -332,7 +333,7 @@ static hc_status
 check_audience(hc_ctx *c)
 {
 	const hc_json *j = hc_json_get(c->payload, "aud");
-	char q[HC_DETAIL_VALUE_MAX + 16];
+	char q[HC_QBUF];
 	size_t n, max;
 	bool mine = false, delegated;
 	const char *first;
@@ -438,7 +439,7 @@ static hc_status
 check_route(hc_ctx *c, const hc_route_policy *rt)
 {
 	const hc_request *req = c->req;
-	char q[HC_DETAIL_VALUE_MAX + 16], q2[HC_DETAIL_VALUE_MAX + 16];
+	char q[HC_QBUF], q2[HC_QBUF];
 	char name[HC_DETAIL_VALUE_MAX + 32];
 
 	if (rt == c->pol->default_route)
@@ -479,7 +480,7 @@ hc_status
 hc_claims_layer3(hc_ctx *c)
 {
 	const hc_route_policy *rt;
-	char q[HC_DETAIL_VALUE_MAX + 16];
+	char q[HC_QBUF];
 	hc_status st;
 
 	if (c->chain_status != HC_OK) {

@@ -195,12 +195,17 @@ path_key(struct cfg *c, const char *name)
 	return path_push(c, ".%s", name);
 }
 
+/*
+ * Enters element i of an array: "[i]".  Returns the length that path_pop()
+ * restores.
+ */
 static size_t
 path_index(struct cfg *c, size_t i)
 {
 	return path_push(c, "[%zu]", i);
 }
 
+/* Leaves whatever the path_push() that returned `saved` entered. */
 static void
 path_pop(struct cfg *c, size_t saved)
 {
@@ -210,6 +215,11 @@ path_pop(struct cfg *c, size_t saved)
 
 /* ----------------------------------------------------------- allocation */
 
+/*
+ * calloc() that marks the parse out of memory instead of stopping it: the
+ * readers go on and hc_policy_parse() turns the mark into HC_INTERNAL.  A
+ * count of 0 still allocates, so NULL means only out of memory.
+ */
 static void *
 cfg_calloc(struct cfg *c, size_t n, size_t size)
 {
@@ -222,6 +232,7 @@ cfg_calloc(struct cfg *c, size_t n, size_t size)
 	return v;
 }
 
+/* strdup() that marks the parse out of memory, as cfg_calloc() does. */
 static char *
 cfg_strdup(struct cfg *c, const char *s)
 {
@@ -232,6 +243,10 @@ cfg_strdup(struct cfg *c, const char *s)
 	return r;
 }
 
+/*
+ * Frees the strings and the array of a list and leaves it empty, so that a
+ * default can be dropped before a read value replaces it.
+ */
 static void
 strlist_free(hc_strlist *l)
 {
@@ -244,6 +259,10 @@ strlist_free(hc_strlist *l)
 
 /* ------------------------------------------------------- small helpers */
 
+/*
+ * ASCII classes and case mappings that ignore the locale: configuration syntax
+ * must not change with setlocale(), as <ctype.h> would.
+ */
 static bool
 is_digit(unsigned char ch)
 {
@@ -288,12 +307,17 @@ ascii_ieq(const char *s, size_t n, const char *lower)
 	return i == n && lower[i] == '\0';
 }
 
+/* The name of j's JSON type, for error lines. */
 static const char *
 json_type(const hc_json *j)
 {
 	return hc_json_type_name(hc_json_type_of(j));
 }
 
+/*
+ * Reports that the value at the current path is not `want`, naming the type
+ * found instead.
+ */
 static void
 type_error(struct cfg *c, const char *want, const hc_json *j)
 {
@@ -960,6 +984,10 @@ check_workload_id(struct cfg *c, const char *s, const void *arg)
 	return true;
 }
 
+/*
+ * A SPIFFE trust domain name (SPIFFE-ID section 2.1), with the reason from
+ * hc_spiffe_td_check() when it is not one.  Returns false after reporting.
+ */
 static bool
 check_trust_domain(struct cfg *c, const char *s, const void *arg)
 {
@@ -976,6 +1004,11 @@ check_trust_domain(struct cfg *c, const char *s, const void *arg)
 
 /* ------------------------------------------------------------- service */
 
+/*
+ * service: the audiences and SPIFFE ID by which tokens name this service (the
+ * values `aud` must hold).  One of the two is required, but that is reported
+ * only when neither member was invalid, so one mistake gives one line.
+ */
 static void
 read_service(struct cfg *c, const hc_json *j)
 {
@@ -1135,6 +1168,13 @@ read_token_types(struct cfg *c, const hc_json *j, hc_issuer_policy *ip)
 	ip->token_types = l;
 }
 
+/*
+ * One issuers[] entry, filled in place (an item_reader for mem_objarray()).
+ * Starts from the defaults (typ at+jwt, HC_DEFAULT_MAX_LIFETIME_S), refuses an
+ * issuer repeated from an earlier entry, and requires exactly one key source;
+ * allow_insecure_http is read first because the URL check of a remote source
+ * depends on it.
+ */
 static void
 read_issuer(struct cfg *c, const hc_json *j, void *arr, size_t i)
 {
@@ -1190,6 +1230,12 @@ static const char *const bundle_names[] = {
 	"bundle_file", "bundle_uri", NULL
 };
 
+/*
+ * One spiffe.trust_domains[] entry, filled in place (an item_reader for
+ * mem_objarray()): a trust domain not repeated from an earlier entry and
+ * exactly one bundle source, whose URL is checked under the entry's own
+ * allow_insecure_http.
+ */
 static void
 read_trust_domain(struct cfg *c, const hc_json *j, void *arr, size_t i)
 {
@@ -1221,6 +1267,10 @@ read_trust_domain(struct cfg *c, const hc_json *j, void *arr, size_t i)
 		    &t->allow_insecure_http, &t->bundle_uri);
 }
 
+/*
+ * spiffe: a present section must configure at least one trust domain; an
+ * absent section leaves the service without JWT-SVID support.
+ */
 static void
 read_spiffe(struct cfg *c, const hc_json *j)
 {
@@ -1239,6 +1289,10 @@ read_spiffe(struct cfg *c, const hc_json *j)
 
 /* ------------------------------------------------- audience and binding */
 
+/*
+ * audience: how many values `aud` may hold in a direct and in a delegated
+ * token (0 for any number).
+ */
 static void
 read_audience(struct cfg *c, const hc_json *j)
 {
@@ -1302,6 +1356,11 @@ out:
 	path_pop(c, saved);
 }
 
+/*
+ * binding: the mtls and peer_identity modes (required, if_present, off) and
+ * the client identity map.  A mode keeps its default unless the member is
+ * valid.
+ */
 static void
 read_binding(struct cfg *c, const hc_json *j)
 {
@@ -1322,6 +1381,12 @@ static const char *const actor_keys[] = {
 	"actor", "subjects", "scopes", NULL
 };
 
+/*
+ * One delegation.actors[] entry, filled in place (an item_reader for
+ * mem_objarray()).  An actor repeated from an earlier entry is refused: the
+ * first match would hide the second, whose rules would then silently never
+ * apply.
+ */
 static void
 read_actor(struct cfg *c, const hc_json *j, void *arr, size_t i)
 {
@@ -1344,6 +1409,11 @@ read_actor(struct cfg *c, const hc_json *j, void *arr, size_t i)
 	(void)mem_strlist(c, j, "scopes", true, check_scope, NULL, &a->scopes);
 }
 
+/*
+ * delegation: the presence of the section turns delegation on.  direct_callers
+ * is recorded as configured even when empty (or invalid), because an empty
+ * allowlist admits no direct caller while an absent one admits every caller.
+ */
 static void
 read_delegation(struct cfg *c, const hc_json *j)
 {
@@ -1381,6 +1451,12 @@ read_route_rules(struct cfg *c, const hc_json *j, hc_route_policy *r)
 	(void)mem_bool(c, j, "one_time_use", &r->one_time_use);
 }
 
+/*
+ * One routes[] entry, filled in place (an item_reader for mem_objarray()).
+ * The method defaults to "*" and is kept in upper case; a method and path
+ * repeated from an earlier entry are refused, since first match wins and the
+ * repeat could never apply.
+ */
 static void
 read_route(struct cfg *c, const hc_json *j, void *arr, size_t i)
 {
@@ -1411,6 +1487,11 @@ read_route(struct cfg *c, const hc_json *j, void *arr, size_t i)
 	}
 }
 
+/*
+ * default_route: the rule for every request no route matches.  Its method and
+ * path are "*" so that no code reading a route meets NULL; `deny` makes it
+ * refuse the unmatched requests instead.
+ */
 static void
 read_default_route(struct cfg *c, const hc_json *j)
 {
@@ -1428,6 +1509,11 @@ read_default_route(struct cfg *c, const hc_json *j)
 
 /* ------------------------------------------------ replay, cache, fetch */
 
+/*
+ * replay.store: "memory", or a redis:// URL with something after the scheme.
+ * The value is never quoted in the error, as a Redis URL may carry a password.
+ * Returns false after reporting.
+ */
 static bool
 check_replay_store(struct cfg *c, const char *s, const void *arg)
 {
@@ -1441,6 +1527,10 @@ check_replay_store(struct cfg *c, const char *s, const void *arg)
 	return false;
 }
 
+/*
+ * replay: the store replaces the "memory" default (freed here) only when
+ * valid, so the policy always owns exactly one store string.
+ */
 static void
 read_replay(struct cfg *c, const hc_json *j)
 {
@@ -1455,6 +1545,7 @@ read_replay(struct cfg *c, const hc_json *j)
 	    &c->p->replay_max_entries);
 }
 
+/* cache: the number of validated tokens remembered (0 turns the cache off). */
 static void
 read_cache(struct cfg *c, const hc_json *j)
 {
@@ -1462,6 +1553,11 @@ read_cache(struct cfg *c, const hc_json *j)
 	    &c->p->cache_max_entries);
 }
 
+/*
+ * fetch: the timing and size limits of remote key fetches.  min_refresh_s
+ * above max_refresh_s is refused, but only when both read cleanly, so that one
+ * bad value is not reported twice.
+ */
 static void
 read_fetch(struct cfg *c, const hc_json *j)
 {
@@ -1521,6 +1617,11 @@ check_listen(struct cfg *c, const char *s, const void *arg)
 	return true;
 }
 
+/*
+ * Reads an HTTP field name member into *out in lower case: field names are
+ * case-insensitive (RFC 9110 section 5.1), and one stored form spares every
+ * lookup a case-insensitive compare.
+ */
 static void
 read_header_name(struct cfg *c, const hc_json *j, const char *name,
     char **out)
@@ -1530,6 +1631,11 @@ read_header_name(struct cfg *c, const hc_json *j, const char *name,
 			*u = to_lower(*u);
 }
 
+/*
+ * daemon: the settings only hopcheckd reads.  unix_socket is measured after
+ * resolution against base_dir, because it is the resolved path that must fit
+ * in sun_path.
+ */
 static void
 read_daemon(struct cfg *c, const hc_json *j)
 {
@@ -1567,6 +1673,11 @@ static const char *const top_keys[] = {
 	"replay", "cache", "fetch", "daemon", NULL
 };
 
+/*
+ * Sets every documented default before the document is read, so that an
+ * omitted member keeps its default and every string the policy holds is owned
+ * (hc_policy_free() can free them all).
+ */
 static void
 set_defaults(struct cfg *c)
 {
@@ -1732,6 +1843,10 @@ hc_policy_parse(char *text, size_t len, const char *base_dir, hc_policy **out,
 	return HC_OK;
 }
 
+/*
+ * Frees what a route owns but not the route itself, which lives in an array
+ * (or is default_route, freed by the caller).
+ */
 static void
 route_clear(hc_route_policy *r)
 {
@@ -1818,11 +1933,6 @@ hc_pattern_match(const char *pattern, const char *value)
 }
 
 /*
- * First route, in file order, whose method is "*" or equal to `method`
- * (methods are case-sensitive, RFC 9110 section 9.1) and whose path
- * pattern matches `path` up to any '?'.
- */
-/*
  * Whether a route pattern "X/" + "*" names the path X itself: a request
  * path arrives without its trailing slash (request.c), so "/v1/orders/"
  * is "/v1/orders", and the collection must not escape its members' rule.
@@ -1836,6 +1946,12 @@ collection_of(const char *pattern, const char *path, size_t plen)
 	    plen == l - 2 && memcmp(pattern, path, plen) == 0;
 }
 
+/*
+ * First route, in file order, whose method is "*" or equal to `method`
+ * (methods are case-sensitive, RFC 9110 section 9.1) and whose path
+ * pattern matches `path` up to any '?'; else default_route, which is NULL
+ * when none is configured.
+ */
 const hc_route_policy *
 hc_policy_route(const hc_policy *p, const char *method, const char *path)
 {

@@ -71,6 +71,11 @@ struct alg_params {
 
 /* --------------------------------------------------------- private */
 
+/*
+ * Looks up the family, hash and curve of `alg` into *p.  Returns 0, or -1 for
+ * an algorithm this backend does not know (which its callers turn into a
+ * failed verification, never a skipped one).
+ */
 static int
 alg_params(hc_alg alg, struct alg_params *p)
 {
@@ -139,6 +144,10 @@ mbed_status(int err, hc_status status)
  */
 #define ROCA_MAX_PRIME 701
 
+/*
+ * Whether an odd n >= 3 is prime, by trial division; only ever asked about
+ * numbers up to ROCA_MAX_PRIME.
+ */
 static bool
 small_prime(unsigned n)
 {
@@ -373,6 +382,10 @@ mbed_import_secret(const unsigned char *s, size_t slen, hc_backend_key **out,
 	return HC_OK;
 }
 
+/*
+ * Frees a backend key of any type, wiping an HMAC secret first.  NULL is a
+ * no-op.
+ */
 static void
 mbed_key_free(hc_backend_key *k)
 {
@@ -395,6 +408,12 @@ mbed_key_free(hc_backend_key *k)
 
 /* ----------------------------------------------------------- verify */
 
+/*
+ * Verifies an RS* (RSASSA-PKCS1-v1_5) or PS* (RSASSA-PSS) signature over an
+ * already computed hash.  PSS is held to RFC 7518 section 3.5: MGF1 with the
+ * same hash and a salt exactly as long as the hash.  Returns HC_OK,
+ * HC_SIGNATURE, or HC_INTERNAL when mbedTLS ran out of memory.
+ */
 static hc_status
 verify_rsa(const struct alg_params *p, const hc_backend_key *k,
     const unsigned char *hash, size_t hlen, const unsigned char *sig,
@@ -418,6 +437,12 @@ verify_rsa(const struct alg_params *p, const hc_backend_key *k,
 	return mbed_status(ret, HC_SIGNATURE);
 }
 
+/*
+ * Verifies an ES* signature over an already computed hash.  The key must be on
+ * the curve the algorithm names (RFC 7518 section 3.4), and the signature must
+ * be the fixed-width R || S of JWS, never DER.  Returns HC_OK, HC_SIGNATURE,
+ * or HC_INTERNAL when mbedTLS ran out of memory.
+ */
 static hc_status
 verify_ec(const struct alg_params *p, const hc_backend_key *k,
     const unsigned char *hash, size_t hlen, const unsigned char *sig,
@@ -456,6 +481,11 @@ out:
 	return st;
 }
 
+/*
+ * Verifies an HS* tag over the signing input itself: recomputes the HMAC and
+ * compares it in constant time, so that timing reveals nothing of the expected
+ * tag; the computed tag is wiped either way.
+ */
 static hc_status
 verify_hmac(const mbedtls_md_info_t *md, const hc_backend_key *k,
     const unsigned char *msg, size_t msglen, const unsigned char *sig,
@@ -530,6 +560,11 @@ mbed_verify(hc_alg alg, const hc_backend_key *k, const unsigned char *msg,
 
 /* ------------------------------------------------------ hash, random */
 
+/*
+ * SHA-256 of msg into out (certificate thumbprints, replay keys).  It has
+ * no failure to report: on that impossible error out is zeroed rather than
+ * left undefined.
+ */
 static void
 mbed_sha256(const unsigned char *msg, size_t len, unsigned char out[32])
 {
@@ -602,6 +637,7 @@ const hc_crypto_backend hc_crypto_mbedtls = {
 	.random = mbed_random,
 };
 
+/* The one backend this build has, mbedTLS; never NULL. */
 const hc_crypto_backend *
 hc_crypto(void)
 {

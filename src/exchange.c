@@ -34,8 +34,6 @@
 
 #include "validator.h"
 
-/* Room for one value quoted by hc_quote(), escapes and "..." included. */
-#define QBUF (HC_DETAIL_VALUE_MAX + 16)
 /* How many `aud` values a detail lists before it says "..." instead. */
 #define AUD_SHOWN 3
 
@@ -90,7 +88,7 @@ static hc_status
 check_audience(const hc_json *ij, const char *audience, hc_detail *d)
 {
 	const hc_json *a = hc_json_get(ij, "aud");
-	char q[QBUF], list[HC_DETAIL_MAX];
+	char q[HC_QBUF], list[HC_DETAIL_MAX];
 	size_t n, o, shown = 0;
 
 	if (a == NULL)
@@ -172,7 +170,7 @@ subject_grants(const hc_json *sj, const char *tok, size_t len)
 static hc_status
 scope_refused(const char *claim, const char *tok, size_t len, hc_detail *d)
 {
-	char cut[HC_DETAIL_VALUE_MAX + 2], q[QBUF];
+	char cut[HC_DETAIL_VALUE_MAX + 2], q[HC_QBUF];
 	size_t n = len < sizeof(cut) - 1 ? len : sizeof(cut) - 1;
 
 	memcpy(cut, tok, n);
@@ -238,7 +236,7 @@ static const char *
 identity(char *buf, size_t n, const hc_json *a)
 {
 	const char *iss = hc_json_string(hc_json_get(a, "iss"));
-	char q[QBUF], q2[QBUF];
+	char q[HC_QBUF], q2[HC_QBUF];
 
 	hc_quote(q, sizeof(q), hc_json_string(hc_json_get(a, "sub")));
 	if (iss == NULL)
@@ -276,7 +274,7 @@ static hc_status
 act_mismatch(const hc_json *sa, const hc_json *ia, size_t k, hc_detail *d)
 {
 	const hc_json *sn = hc_json_get(sa, "act"), *in = hc_json_get(ia, "act");
-	char id1[2 * QBUF + 16], id2[2 * QBUF + 16];
+	char id1[2 * HC_QBUF + 16], id2[2 * HC_QBUF + 16];
 
 	identity(id1, sizeof(id1), ia);
 	identity(id2, sizeof(id2), sa);
@@ -309,7 +307,7 @@ check_act(const hc_json *sj, const hc_json *ij, const char *self,
     hc_detail *d)
 {
 	const hc_json *ia = hc_json_get(ij, "act"), *sa;
-	char q[QBUF], q2[QBUF], id[2 * QBUF + 16];
+	char q[HC_QBUF], q2[HC_QBUF], id[2 * HC_QBUF + 16];
 	hc_status st;
 
 	if (ia == NULL)
@@ -368,7 +366,7 @@ check_may_act(const hc_json *sj, const hc_json *ij, const char *self,
 {
 	const hc_json *m = hc_json_get(sj, "may_act");
 	const char *who, *miss, *aiss;
-	char q[QBUF], q2[QBUF], q3[QBUF];
+	char q[HC_QBUF], q2[HC_QBUF], q3[HC_QBUF];
 
 	if (m == NULL)
 		return HC_OK;
@@ -401,7 +399,7 @@ compare(const hc_json *sj, const hc_json *ij, const char *audience,
     const char *self, int64_t now, hc_detail *d)
 {
 	const char *s, *i;
-	char q[QBUF], q2[QBUF];
+	char q[HC_QBUF], q2[HC_QBUF];
 	double sexp, iexp;
 	hc_status st;
 

@@ -43,6 +43,13 @@ hc_status hc_fail(hc_detail *d, hc_status status, const char *fmt, ...)
  */
 const char *hc_quote(char *buf, size_t n, const char *s);
 
+/*
+ * Room for one value quoted by hc_quote(): HC_DETAIL_VALUE_MAX plain bytes,
+ * the two quotes, "..." and the NUL.  A value full of escapes is cut sooner,
+ * never overflowed, so this is the size of every quote buffer.
+ */
+#define HC_QBUF (HC_DETAIL_VALUE_MAX + 16)
+
 /* Overwrites n bytes of p in a way the compiler may not elide. */
 void hc_wipe(void *p, size_t n);
 

@@ -36,6 +36,10 @@ typedef struct scan {
 
 static hc_status scan_value(scan *sc, unsigned depth);
 
+/*
+ * Fails the scan with HC_MALFORMED, naming the byte offset but never the bytes
+ * (the document may be a token payload).
+ */
 static hc_status
 scan_err(scan *sc, const char *msg)
 {
@@ -43,6 +47,7 @@ scan_err(scan *sc, const char *msg)
 	    sc->i);
 }
 
+/* Skips the four whitespace bytes of RFC 8259 section 2, and no others. */
 static void
 skip_ws(scan *sc)
 {
@@ -51,6 +56,7 @@ skip_ws(scan *sc)
 		sc->i++;
 }
 
+/* The value of one hex digit, or -1. */
 static int
 hexval(unsigned char c)
 {
@@ -119,6 +125,13 @@ scan_utf8(scan *sc)
 	return HC_OK;
 }
 
+/*
+ * Scans the string whose opening quote is at sc->i and leaves sc->i past its
+ * closing quote.  Refuses what cJSON would let through (RFC 8259 sections 7
+ * and 8.2): raw control bytes, ill-formed UTF-8, unknown escapes, an unpaired
+ * surrogate escape, and an escaped U+0000, at which cJSON would silently cut
+ * the string.
+ */
 static hc_status
 scan_string(scan *sc)
 {
@@ -169,6 +182,12 @@ scan_string(scan *sc)
 	}
 }
 
+/*
+ * Scans the number at sc->i by the RFC 8259 section 6 grammar (no leading
+ * zero, no '+', digits on both sides of '.' and after 'e'), and refuses one
+ * longer than HC_JSON_MAX_NUMBER_CHARS, so that cJSON never meets a number it
+ * would read differently.
+ */
 static hc_status
 scan_number(scan *sc)
 {
@@ -207,6 +226,10 @@ scan_number(scan *sc)
 	return HC_OK;
 }
 
+/*
+ * Scans the literal `lit` (true, false or null) at sc->i, exactly and
+ * case-sensitively.
+ */
 static hc_status
 scan_literal(scan *sc, const char *lit)
 {
@@ -263,6 +286,10 @@ scan_container(scan *sc, unsigned depth)
 	}
 }
 
+/*
+ * Scans one value of any type at sc->i, after any whitespace.  `depth` counts
+ * the containers around it and bounds the recursion through scan_container().
+ */
 static hc_status
 scan_value(scan *sc, unsigned depth)
 {
@@ -291,7 +318,13 @@ scan_value(scan *sc, unsigned depth)
 
 /* ------------------------------------------------------------ duplicates */
 
-/* Depth is already bounded by the scanner. */
+/*
+ * Whether any object at any depth of j holds two members of the same name;
+ * *dup then points at the name (borrowed from the tree).  Names are compared
+ * as cJSON unescaped them, so "\u0061lg" repeats "alg"; the scanner refused
+ * escaped U+0000, so strcmp() sees whole names.  The recursion is bounded
+ * by the scanner's HC_JSON_MAX_DEPTH.
+ */
 static bool
 has_duplicate(const cJSON *j, const char **dup)
 {
@@ -314,12 +347,18 @@ has_duplicate(const cJSON *j, const char **dup)
 
 /* ------------------------------------------------------------------ API */
 
+/*
+ * Parses exactly one JSON value filling buf[0..len) into a new tree in *out
+ * (NULL on failure).  cJSON only builds what the scanner has accepted, so its
+ * failure means out of memory (HC_INTERNAL); every rejection of the text is
+ * HC_MALFORMED, with a detail naming the offset or the duplicate member.
+ */
 static hc_status
 parse_common(const char *buf, size_t len, hc_json **out, hc_detail *d)
 {
 	scan sc = { (const unsigned char *)buf, len, 0, d, "JSON" };
 	const char *dup = NULL;
-	char q[HC_DETAIL_VALUE_MAX + 16];
+	char q[HC_QBUF];
 	cJSON *j;
 	hc_status st;
 

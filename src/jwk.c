@@ -129,7 +129,7 @@ kty_name(hc_kty kty)
 static const char *
 jwk_label(char *buf, size_t n, const char *kid)
 {
-	char q[HC_DETAIL_VALUE_MAX + 16];
+	char q[HC_QBUF];
 
 	if (kid == NULL)
 		(void)snprintf(buf, n, "JWK without kid");
@@ -146,7 +146,7 @@ jwk_label(char *buf, size_t n, const char *kid)
 static const char *
 key_desc(const hc_key *key, char *buf, size_t n)
 {
-	char q[HC_DETAIL_VALUE_MAX + 16], kid[HC_DETAIL_VALUE_MAX + 24];
+	char q[HC_QBUF], kid[HC_DETAIL_VALUE_MAX + 24];
 	char size[32], alg[24];
 
 	if (key->kty == HC_KTY_EC)
@@ -233,7 +233,7 @@ get_b64(const hc_json *jwk, const char *name, size_t max, bool minimal,
 static hc_status
 check_usage(const hc_json *jwk, const char *label, hc_detail *d)
 {
-	char q[HC_DETAIL_VALUE_MAX + 16];
+	char q[HC_QBUF];
 	const hc_json *use, *ops;
 	bool verify = false;
 
@@ -329,7 +329,7 @@ out:
 static hc_status
 import_ec(const hc_json *jwk, const char *label, hc_key *key, hc_detail *d)
 {
-	char q[HC_DETAIL_VALUE_MAX + 16];
+	char q[HC_QBUF];
 	const hc_json *crv = hc_json_get(jwk, "crv");
 	const char *c = hc_json_string(crv);
 	unsigned char *x = NULL, *y = NULL;
@@ -415,7 +415,7 @@ hc_status
 hc_key_from_jwk(const hc_json *jwk, bool allow_secret, hc_key **out,
     hc_detail *d)
 {
-	char q[HC_DETAIL_VALUE_MAX + 16], label[HC_DETAIL_VALUE_MAX + 32];
+	char q[HC_QBUF], label[HC_DETAIL_VALUE_MAX + 32];
 	const hc_json *kidj, *ktyj, *algj;
 	const char *kid = NULL, *kty;
 	hc_key *key = NULL;

@@ -39,7 +39,7 @@ static void
 note_skip(char *notes, size_t n, size_t idx, const char *why,
     const char *value)
 {
-	char q[HC_DETAIL_VALUE_MAX + 16];
+	char q[HC_QBUF];
 	size_t used = strlen(notes);
 
 	if (used + 1 >= n)
@@ -203,7 +203,7 @@ static hc_status
 parse_set(enum set_kind kind, const char *json, size_t len,
     bool allow_secret, const char *what, hc_keyset **out, hc_detail *d)
 {
-	char notes[HC_DETAIL_MAX], q[HC_DETAIL_VALUE_MAX + 16];
+	char notes[HC_DETAIL_MAX], q[HC_QBUF];
 	const hc_json *keys;
 	hc_json *root = NULL;
 	hc_keyset *ks = NULL;
@@ -327,7 +327,7 @@ hc_status
 hc_bundle_parse(const char *json, size_t len, const char *trust_domain,
     hc_keyset **out, hc_detail *d)
 {
-	char q[HC_DETAIL_VALUE_MAX + 16], what[HC_DETAIL_VALUE_MAX + 64];
+	char q[HC_QBUF], what[HC_DETAIL_VALUE_MAX + 64];
 
 	(void)snprintf(what, sizeof(what), "SPIFFE bundle of %s",
 	    hc_quote(q, sizeof(q), trust_domain != NULL ? trust_domain :
@@ -385,7 +385,7 @@ hc_status
 hc_keyset_find(const hc_keyset *ks, const char *kid, hc_alg alg,
     const hc_key **out, hc_detail *d)
 {
-	char q[HC_DETAIL_VALUE_MAX + 16];
+	char q[HC_QBUF];
 	const hc_key *found = NULL;
 	size_t matches = 0;
 

@@ -119,6 +119,10 @@ struct hc_refresher {
 
 /* ------------------------------------------------ private: helpers */
 
+/*
+ * Milliseconds on the monotonic clock: every refresh deadline is kept on it,
+ * so that a step of the wall clock neither stalls nor floods the fetches.
+ */
 static int64_t
 mono_ms(void)
 {
@@ -128,12 +132,14 @@ mono_ms(void)
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
+/* v limited to [lo, hi]; lo <= hi is the caller's business. */
 static int64_t
 clamp64(int64_t v, int64_t lo, int64_t hi)
 {
 	return v < lo ? lo : v > hi ? hi : v;
 }
 
+/* The fetch limits of the policy a remote belongs to. */
 static const hc_fetch_policy *
 limits_of(const struct hc_remote *r)
 {
@@ -186,6 +192,11 @@ note_outcome(struct hc_remote *r, uint64_t *counter, const hc_detail *err)
 	pthread_mutex_unlock(&r->rf->lock);
 }
 
+/*
+ * Hands a freshly parsed key set to the issuer or trust domain the remote
+ * serves, taking over the caller's reference; the swap (validator.c) frees the
+ * old set once no verification holds it.
+ */
 static void
 install(struct hc_remote *r, hc_keyset *ks)
 {
@@ -274,8 +285,8 @@ static hc_status
 fetch_metadata(struct hc_remote *r, const char *url, long *http_status,
     hc_detail *d)
 {
-	char label[HC_FETCH_URL_LABEL_MAX], q1[HC_DETAIL_VALUE_MAX + 16];
-	char q2[HC_DETAIL_VALUE_MAX + 16];
+	char label[HC_FETCH_URL_LABEL_MAX], q1[HC_QBUF];
+	char q2[HC_QBUF];
 	const char *iss, *jwks;
 	hc_fetch_resp resp;
 	hc_json *root = NULL;
@@ -524,6 +535,11 @@ refresher_destroy(hc_validator *v, struct hc_refresher *rf)
 	free(rf);
 }
 
+/*
+ * Creates the refresher's mutexes and its condition variable, the latter on
+ * CLOCK_MONOTONIC to match mono_ms().  rf->inits counts what exists, so that
+ * refresher_destroy() undoes exactly that after a failure here (HC_INTERNAL).
+ */
 static hc_status
 refresher_sync_init(struct hc_refresher *rf)
 {

@@ -50,9 +50,6 @@
 #define REDIS_KEY_PREFIX "hopcheck:jti:"
 #define REDIS_DEFAULT_PORT 6379
 
-/* Room for one value quoted by hc_quote(), escapes and "..." included. */
-#define QBUF (HC_DETAIL_VALUE_MAX + 16)
-
 /* ------------------------------------------------------------------ types */
 
 /* One remembered jti. */
@@ -434,7 +431,7 @@ redis_free(struct redis_store *r)
 static hc_status
 redis_parse(const char *url, struct redis_store *r, hc_detail *d)
 {
-	char q[QBUF];
+	char q[HC_QBUF];
 	const char *s = url + 8, *at, *end, *hs, *he, *ps = NULL;
 	size_t hlen;
 	long v;
@@ -526,7 +523,7 @@ redis_connect(struct redis_store *r, hc_detail *d)
 {
 	redisReply *rep = NULL;
 	const char *what = "connect";
-	char q[QBUF];
+	char q[HC_QBUF];
 
 	if (r->ctx != NULL)
 		return HC_OK;
@@ -586,7 +583,7 @@ redis_check(struct redis_store *r, const unsigned char *key, size_t klen,
     int64_t ttl, hc_detail *d)
 {
 	static const char hex[] = "0123456789abcdef";
-	char rkey[sizeof(REDIS_KEY_PREFIX) + 64], q[QBUF];
+	char rkey[sizeof(REDIS_KEY_PREFIX) + 64], q[HC_QBUF];
 	unsigned char h[32];
 	redisReply *rep;
 	hc_status st;
@@ -703,7 +700,7 @@ jti_authority(const hc_result *res, size_t *n)
 hc_status
 hc_replay_check(hc_ctx *c, const hc_route_policy *rt)
 {
-	char q1[QBUF], q2[QBUF];
+	char q1[HC_QBUF], q2[HC_QBUF];
 	const hc_json *j = hc_json_get(c->payload, "jti");
 	const char *jti, *auth;
 	unsigned char *key;

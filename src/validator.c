@@ -25,6 +25,12 @@
 
 #include "validator.h"
 
+/* Decimal digits of the largest size_t (2^64 - 1), for a "%zu" index. */
+#define ZU_DIGITS 20
+
+/* Room for every algorithm name alg_list() can write, each with its space. */
+#define ALG_LIST_MAX (HC_ALG_COUNT * sizeof("ES256 "))
+
 /* --------------------------------------------------------- construction */
 
 /* Appends "prefix: line" to a growing error text; keeps going on OOM. */
@@ -200,7 +206,7 @@ hc_validator_new_from_json(const char *json, size_t len, const char *base_dir,
 		is->pol = &v->policy->issuers[i];
 		pthread_mutex_init(&is->lock, NULL);
 		if (load_issuer_keys(is, &d) != HC_OK) {
-			char path[32];
+			char path[sizeof("issuers[]") + ZU_DIGITS];
 			(void)snprintf(path, sizeof(path), "issuers[%zu]", i);
 			add_error(&errs, path, d.text);
 			st = HC_CONFIG;
@@ -213,7 +219,7 @@ hc_validator_new_from_json(const char *json, size_t len, const char *base_dir,
 		ts->pol = &v->policy->trust_domains[i];
 		pthread_mutex_init(&ts->lock, NULL);
 		if (load_bundle_keys(ts, &d) != HC_OK) {
-			char path[48];
+			char path[sizeof("spiffe.trust_domains[]") + ZU_DIGITS];
 			(void)snprintf(path, sizeof(path), "spiffe.trust_domains[%zu]",
 			    i);
 			add_error(&errs, path, d.text);
@@ -329,7 +335,7 @@ verify_with_set(hc_ctx *c, const hc_jws *jws, hc_alg alg, const char *kid,
     pthread_mutex_t *lock, hc_keyset **slot, hc_remote *remote,
     const char *owner, hc_detail *d)
 {
-	char q[HC_DETAIL_VALUE_MAX + 16];
+	char q[HC_QBUF];
 	const hc_key *key;
 	hc_keyset *ks;
 	hc_status st;
@@ -420,7 +426,7 @@ static hc_status
 layer1_svid(hc_ctx *c, const hc_jws *jws, hc_alg alg, hc_td_state *ts,
     hc_detail *d)
 {
-	char q[HC_DETAIL_VALUE_MAX + 16], owner[HC_MAX_TRUST_DOMAIN_BYTES + 16];
+	char q[HC_QBUF], owner[HC_MAX_TRUST_DOMAIN_BYTES + 16];
 	const char *kid = NULL;
 	const hc_json *j;
 
@@ -455,7 +461,7 @@ layer1(hc_ctx *c, const char *token, size_t len, hc_jws *jws, hc_detail *d)
 {
 	const hc_json *j;
 	const char *alg_s, *iss = NULL, *kid = NULL;
-	char q[HC_DETAIL_VALUE_MAX + 16], algs[128];
+	char q[HC_QBUF], algs[ALG_LIST_MAX];
 	hc_issuer_state *is;
 	size_t idx;
 	hc_alg alg;

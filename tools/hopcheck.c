@@ -33,6 +33,10 @@ int hc_cli_check_exchange(int argc, char **argv);
 #define EXIT_USAGE 2
 #define MAX_INPUT_BYTES (HC_MAX_TOKEN_BYTES_CAP + 1)
 
+/*
+ * Prints the synopsis of every command to f: standard output for --help,
+ * standard error next to a usage error.
+ */
 static void
 usage(FILE *f)
 {
@@ -95,6 +99,10 @@ read_stdin(size_t *len, bool trim)
 	return buf;
 }
 
+/*
+ * A whole decimal string as an int64_t, refusing trailing bytes and
+ * out-of-range values instead of clamping them.  Returns 0, or -1.
+ */
 static int
 parse_int64(const char *s, int64_t *out)
 {
@@ -127,6 +135,13 @@ config_failure(hc_status st, char *errors)
 	return EXIT_USAGE;
 }
 
+/*
+ * hopcheck validate: builds the request from the options, reads the
+ * configuration and runs one hc_validate(), printing the result JSON.  Exits 0
+ * when accepted, 1 for any refusal (a route or XFCC value the library refuses
+ * is a refusal, printed as JSON), 2 for usage, configuration and system
+ * errors; the token is wiped before exit.
+ */
 static int
 cmd_validate(int argc, char **argv)
 {
@@ -280,7 +295,7 @@ static void
 print_chain(const hc_json *claims)
 {
 	const hc_json *a = hc_json_get(claims, "act");
-	char q[HC_DETAIL_VALUE_MAX + 16];
+	char q[HC_QBUF];
 	int depth = 0;
 
 	if (a == NULL)
@@ -299,6 +314,11 @@ print_chain(const hc_json *claims)
 		    HC_MAX_ACT_DEPTH);
 }
 
+/*
+ * hopcheck inspect: prints the header, claims and actor chain of a token
+ * without verifying anything, under an UNVERIFIED banner; a debugging aid,
+ * never a verdict.  Exits 1 when the token is not a compact JWS.
+ */
 static int
 cmd_inspect(int argc, char **argv)
 {
@@ -338,6 +358,11 @@ cmd_inspect(int argc, char **argv)
 	return 0;
 }
 
+/*
+ * hopcheck check-config: builds a validator from FILE as hopcheckd would
+ * (local key files included) and prints "configuration OK", or every error
+ * found and exits 1, so that a reload can be checked before it is sent.
+ */
 static int
 cmd_check_config(int argc, char **argv)
 {
@@ -400,6 +425,11 @@ cmd_thumbprint(int argc, char **argv)
 	return 0;
 }
 
+/*
+ * hopcheck spiffe-id: parses one SPIFFE ID (from standard input byte for byte,
+ * so that a stray newline is judged, not trimmed) and prints its trust domain
+ * and path, or why it is invalid with exit 1.
+ */
 static int
 cmd_spiffe_id(int argc, char **argv)
 {
@@ -440,6 +470,7 @@ cmd_spiffe_id(int argc, char **argv)
 	return st == HC_OK ? 0 : EXIT_REJECT;
 }
 
+/* Dispatches on the command word; each command parses its own options. */
 int
 main(int argc, char **argv)
 {

@@ -52,16 +52,17 @@
 
 /* /v1/authz, and the prefix of Envoy's /v1/authz/<original path>. */
 #define HCD_AUTHZ_PREFIX "/v1/authz"
-#define HCD_AUTHZ_PREFIX_LEN 9
+#define HCD_AUTHZ_PREFIX_LEN (sizeof(HCD_AUTHZ_PREFIX) - 1)
 
 /* An error_description is cut here (RFC 6750 section 3 sets no bound). */
 #define HCD_ERROR_DESCRIPTION_MAX 256
 
-/* Room for one value quoted by hc_quote(), escapes and "..." included. */
-#define QBUF (HC_DETAIL_VALUE_MAX + 16)
-
 /* ---------------------------------------------------------------- helpers */
 
+/*
+ * Monotonic, so that a step of the wall clock cannot make a latency negative
+ * (see endpoints.h).
+ */
 double
 hcd_now(void)
 {
@@ -71,6 +72,10 @@ hcd_now(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
+/*
+ * Frees the body and the header values a response owns and zeroes it; header
+ * names are static strings, never freed.
+ */
 void
 hcd_response_clear(hcd_response *rs)
 {
@@ -95,6 +100,7 @@ add_header_owned(hcd_response *rs, const char *name, char *value)
 	rs->nheaders++;
 }
 
+/* Adds a header with a copy of `value`; out of memory drops the header. */
 static void
 add_header(hcd_response *rs, const char *name, const char *value)
 {
@@ -177,6 +183,10 @@ struct decided {
 	const char *method, *path;
 };
 
+/*
+ * Counts one decision in the metrics and writes its log line; called
+ * once for each request that came to a decision.
+ */
 static void
 record(const hcd_request *rq, const hcd_response *rs, const struct decided *d)
 {
@@ -250,7 +260,7 @@ struct validate_in {
 static int
 read_members(const hc_json *obj, struct validate_in *in, hc_detail *d)
 {
-	char q[QBUF];
+	char q[HC_QBUF];
 
 	if (hc_json_type_of(obj) != HC_JSON_OBJECT) {
 		hc_fail(d, HC_MALFORMED, "the body is a JSON %s, not an object",
@@ -361,6 +371,12 @@ build_request(const struct validate_in *in, hc_request *req, hc_detail *d)
 	return 0;
 }
 
+/*
+ * POST /v1/validate: one token and its request context in a strict JSON body,
+ * one hc_result as JSON back (see the file header for the codes).  Only a
+ * request that reaches hc_validate() or fails for memory is counted and
+ * logged; a malformed body is answered 400 with its reason and not recorded.
+ */
 static void
 ep_validate(const hcd_request *rq, hcd_response *rs)
 {
@@ -642,6 +658,13 @@ invalid_request(hcd_response *rs, unsigned code, const char *detail)
 	add_header_owned(rs, "WWW-Authenticate", hcd_buf_take(&b, NULL));
 }
 
+/*
+ * GET /v1/authz and /v1/authz/PATH for a front proxy: the bearer token, the
+ * original route, the tenant and the peer come from headers only, and the
+ * verdict goes back as an RFC 6750 status and challenge (see the file header).
+ * Every answer, refusals of the request included, is recorded once, so that
+ * the proxy's denials all show in logs and metrics.
+ */
 static void
 ep_authz(const hcd_request *rq, hcd_response *rs)
 {
@@ -771,6 +794,10 @@ done:
 
 /* ------------------------------------------------------ the small ones */
 
+/*
+ * Whether the request is a GET or HEAD; otherwise answers 405 with Allow
+ * itself, so the caller just returns.
+ */
 static bool
 is_get(const hcd_request *rq, hcd_response *rs)
 {
@@ -782,6 +809,7 @@ is_get(const hcd_request *rq, hcd_response *rs)
 	return false;
 }
 
+/* GET /metrics: the counters in the Prometheus text format 0.0.4. */
 static void
 ep_metrics(const hcd_request *rq, hcd_response *rs)
 {
@@ -796,6 +824,7 @@ ep_metrics(const hcd_request *rq, hcd_response *rs)
 	rs->content_type = "text/plain; version=0.0.4; charset=utf-8";
 }
 
+/* GET /healthz: liveness only; 200 whenever the daemon can answer at all. */
 static void
 ep_healthz(const hcd_request *rq, hcd_response *rs)
 {
@@ -805,6 +834,11 @@ ep_healthz(const hcd_request *rq, hcd_response *rs)
 	text_body(rs, "ok\n");
 }
 
+/*
+ * GET /readyz: 200 once every issuer and trust domain has a key set, else 503,
+ * so that an orchestrator sends no traffic that could only be answered
+ * HC_UNAVAILABLE.
+ */
 static void
 ep_readyz(const hcd_request *rq, hcd_response *rs)
 {
@@ -834,6 +868,11 @@ static const struct endpoint {
 	{ NULL, NULL }
 };
 
+/*
+ * Only /v1/validate carries a token in its body, so only it gets room for
+ * max_token_bytes plus the JSON around it (HCD_BODY_SLACK); every other path
+ * gets HCD_OTHER_BODY_MAX.
+ */
 size_t
 hcd_body_limit(const hc_validator *v, const char *path)
 {
@@ -845,6 +884,11 @@ hcd_body_limit(const hc_validator *v, const char *path)
 	return set.max_token_bytes + HCD_BODY_SLACK;
 }
 
+/*
+ * Dispatches by exact path, then /v1/authz/PATH (Envoy) to ep_authz();
+ * anything else is 404.  Every endpoint fills *rs completely; the caller sends
+ * and then clears it.
+ */
 void
 hcd_handle(const hcd_request *rq, hcd_response *rs)
 {

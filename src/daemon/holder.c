@@ -21,6 +21,10 @@ struct hcd_holder {
 	hcd_gen *cur;
 };
 
+/*
+ * A generation of v whose one reference is the holder's own (see the invariant
+ * above); NULL when out of memory, v then still the caller's.
+ */
 static hcd_gen *
 gen_new(hc_validator *v)
 {
@@ -33,6 +37,10 @@ gen_new(hc_validator *v)
 	return g;
 }
 
+/*
+ * Frees a generation whose count reached zero, with its validator.  Called
+ * outside the lock: freeing the validator joins its refresher thread.
+ */
 static void
 gen_free(hcd_gen *g)
 {
@@ -40,6 +48,10 @@ gen_free(hcd_gen *g)
 	free(g);
 }
 
+/*
+ * The holder takes v only on success: when out of memory it returns NULL and v
+ * stays the caller's to free.
+ */
 hcd_holder *
 hcd_holder_new(hc_validator *v)
 {
@@ -55,6 +67,10 @@ hcd_holder_new(hc_validator *v)
 	return h;
 }
 
+/*
+ * Drops the holder's reference to the current generation, which frees it since
+ * no request may hold one by now (the daemon stops serving first).
+ */
 void
 hcd_holder_free(hcd_holder *h)
 {
@@ -65,6 +81,10 @@ hcd_holder_free(hcd_holder *h)
 	free(h);
 }
 
+/*
+ * Takes a request's reference under the lock, so that a concurrent swap cannot
+ * free the generation between reading cur and counting.
+ */
 hcd_gen *
 hcd_holder_acquire(hcd_holder *h)
 {
@@ -77,6 +97,10 @@ hcd_holder_acquire(hcd_holder *h)
 	return g;
 }
 
+/*
+ * Drops one reference under the lock and frees the generation outside it when
+ * that was the last one.  NULL is a no-op.
+ */
 void
 hcd_holder_release(hcd_holder *h, hcd_gen *g)
 {
@@ -91,12 +115,21 @@ hcd_holder_release(hcd_holder *h, hcd_gen *g)
 		gen_free(g);
 }
 
+/*
+ * The validator of g, borrowed for as long as the caller holds its reference.
+ */
 hc_validator *
 hcd_gen_validator(const hcd_gen *g)
 {
 	return g->v;
 }
 
+/*
+ * Makes v the current generation for every request that starts from now on;
+ * requests already running keep the old one, which the last of them frees.
+ * The generation is allocated before the lock is taken, so a failure (-1, v
+ * left to the caller) changes nothing.
+ */
 int
 hcd_holder_swap(hcd_holder *h, hc_validator *v)
 {
