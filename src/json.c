@@ -318,6 +318,46 @@ scan_value(scan *sc, unsigned depth)
 
 /* ------------------------------------------------------------ duplicates */
 
+static int
+cmp_names(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/*
+ * Whether the object j holds two members of the same name, *dup then
+ * pointing at it.  Small objects compare every pair; larger ones sort the
+ * names (at most HC_JSON_MAX_MEMBERS, the scanner's bound) and compare
+ * neighbours, so that a hostile object of a thousand members costs
+ * n log n comparisons, not n squared.
+ */
+static bool
+object_has_duplicate(const cJSON *j, const char **dup)
+{
+	const char *names[HC_JSON_MAX_MEMBERS];
+	size_t n = 0;
+
+	for (const cJSON *c = j->child; c != NULL && n < HC_JSON_MAX_MEMBERS;
+	    c = c->next)
+		names[n++] = c->string;
+	if (n <= 16) {
+		for (size_t i = 1; i < n; i++)
+			for (size_t k = 0; k < i; k++)
+				if (strcmp(names[k], names[i]) == 0) {
+					*dup = names[i];
+					return true;
+				}
+		return false;
+	}
+	qsort(names, n, sizeof(names[0]), cmp_names);
+	for (size_t i = 1; i < n; i++)
+		if (strcmp(names[i - 1], names[i]) == 0) {
+			*dup = names[i];
+			return true;
+		}
+	return false;
+}
+
 /*
  * Whether any object at any depth of j holds two members of the same name;
  * *dup then points at the name (borrowed from the tree).  Names are compared
@@ -330,18 +370,11 @@ has_duplicate(const cJSON *j, const char **dup)
 {
 	if (!cJSON_IsObject(j) && !cJSON_IsArray(j))
 		return false;
-	for (const cJSON *c = j->child; c != NULL; c = c->next) {
-		if (cJSON_IsObject(j)) {
-			for (const cJSON *p = j->child; p != c; p = p->next) {
-				if (strcmp(p->string, c->string) == 0) {
-					*dup = c->string;
-					return true;
-				}
-			}
-		}
+	if (cJSON_IsObject(j) && object_has_duplicate(j, dup))
+		return true;
+	for (const cJSON *c = j->child; c != NULL; c = c->next)
 		if (has_duplicate(c, dup))
 			return true;
-	}
 	return false;
 }
 

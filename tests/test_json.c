@@ -562,6 +562,26 @@ test_members(void)
 	s = wide(HC_JSON_MAX_MEMBERS + 1, 1);
 	BAD(s);
 	free(s);
+	/*
+	 * A duplicate among many members (the sorted path of the duplicate
+	 * check), at the start, the end, and as neighbours after sorting.
+	 */
+	{
+		static const char *const dups[] = { "m0", "m999", "m99", "m5000" };
+		for (size_t i = 0; i < sizeof(dups) / sizeof(dups[0]); i++) {
+			char *w = wide(HC_JSON_MAX_MEMBERS - 1, 1);
+			size_t l = strlen(w);
+			char *t = malloc(l + 32);
+			memcpy(t, w, l - 1);
+			(void)sprintf(t + l - 1, ",\"%s\":1}", dups[i]);
+			if (strcmp(dups[i], "m5000") == 0)
+				OK(t);          /* m0..m1021 hold no m5000 */
+			else
+				BAD(t);
+			free(t);
+			free(w);
+		}
+	}
 	/* json.c bounds every container, arrays included. */
 	s = wide(HC_JSON_MAX_MEMBERS, 0);
 	OK(s);
