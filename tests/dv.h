@@ -77,32 +77,8 @@ dv_write(dv *d, const char *name, const cJSON *val)
 static inline hc_validator *
 dv_validator(const dv *d, const cJSON *patch1, const cJSON *patch2)
 {
-	const cJSON *patches[2] = { patch1, patch2 }, *m;
-	cJSON *conf;
-	hc_validator *v = NULL;
-	char *text, *errors = NULL;
-
-	conf = cJSON_Duplicate(cJSON_GetObjectItemCaseSensitive(d->doc,
-	    "config"), 1);
-	if (conf == NULL)
-		return NULL;
-	for (size_t i = 0; i < 2; i++) {
-		cJSON_ArrayForEach(m, patches[i]) {
-			cJSON_DeleteItemFromObjectCaseSensitive(conf, m->string);
-			if (!cJSON_IsNull(m))
-				cJSON_AddItemToObject(conf, m->string,
-				    cJSON_Duplicate(m, 1));
-		}
-	}
-	if ((text = cJSON_PrintUnformatted(conf)) != NULL &&
-	    hc_validator_new_from_json(text, strlen(text), d->dir, &v,
-	    &errors) != HC_OK)
-		fprintf(stderr, "\n%s: configuration refused: %s\n", DV_FILE,
-		    errors ? errors : "?");
-	hc_string_free(errors);
-	cJSON_free(text);
-	cJSON_Delete(conf);
-	return v;
+	return hc_test_validator(cJSON_GetObjectItemCaseSensitive(d->doc,
+	    "config"), patch1, patch2, d->dir);
 }
 
 static inline void

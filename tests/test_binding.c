@@ -1021,26 +1021,7 @@ write_keys(const char *dir, const cJSON *keys, char *path, size_t n)
 static hc_validator *
 vec_validator(const cJSON *config, const cJSON *patch, const char *dir)
 {
-	cJSON *conf = cJSON_Duplicate(config, 1);
-	hc_validator *v = NULL;
-	char *text, *errors = NULL;
-	const cJSON *m;
-
-	CU_ASSERT_PTR_NOT_NULL_FATAL(conf);
-	cJSON_ArrayForEach(m, patch) {
-		cJSON_DeleteItemFromObjectCaseSensitive(conf, m->string);
-		cJSON_AddItemToObject(conf, m->string, cJSON_Duplicate(m, 1));
-	}
-	text = cJSON_PrintUnformatted(conf);
-	CU_ASSERT_PTR_NOT_NULL_FATAL(text);
-	if (hc_validator_new_from_json(text, strlen(text), dir, &v, &errors) !=
-	    HC_OK)
-		fprintf(stderr, "\n" VEC_FILE ": configuration refused: %s\n",
-		    errors ? errors : "");
-	hc_string_free(errors);
-	cJSON_free(text);
-	cJSON_Delete(conf);
-	return v;
+	return hc_test_validator(config, patch, NULL, dir);
 }
 
 /*

@@ -129,32 +129,10 @@ static hc_validator *
 vec_validator(const char *file, const cJSON *config, const cJSON *patch,
     const char *dir)
 {
-	cJSON *conf = cJSON_Duplicate(config, 1);
-	hc_validator *v = NULL;
-	char *text = NULL, *errors = NULL;
-	const cJSON *m;
-	hc_status st;
+	hc_validator *v = hc_test_validator(config, patch, NULL, dir);
 
-	if (conf == NULL)
-		return NULL;
-	cJSON_ArrayForEach(m, patch) {
-		cJSON *copy = cJSON_Duplicate(m, 1);
-
-		if (copy == NULL)
-			goto out;
-		cJSON_DeleteItemFromObjectCaseSensitive(conf, m->string);
-		cJSON_AddItemToObject(conf, m->string, copy);
-	}
-	if ((text = cJSON_PrintUnformatted(conf)) == NULL)
-		goto out;
-	st = hc_validator_new_from_json(text, strlen(text), dir, &v, &errors);
-	if (st != HC_OK)
-		fprintf(stderr, "\n%s: configuration refused (%s): %s\n", file,
-		    hc_status_name(st), errors ? errors : "");
-out:
-	hc_string_free(errors);
-	cJSON_free(text);
-	cJSON_Delete(conf);
+	if (v == NULL)
+		fprintf(stderr, "%s: its configuration was refused\n", file);
 	return v;
 }
 

@@ -78,6 +78,36 @@ hc_test_assert_status(hc_status got, hc_status want, const char *detail,
 	    "status matches", file, "", CU_FALSE);
 }
 
+hc_validator *
+hc_test_validator(const cJSON *config, const cJSON *patch1,
+    const cJSON *patch2, const char *dir)
+{
+	const cJSON *patches[2] = { patch1, patch2 }, *m;
+	cJSON *conf = cJSON_Duplicate(config, 1);
+	hc_validator *v = NULL;
+	char *text = NULL, *errors = NULL;
+
+	if (conf == NULL)
+		return NULL;
+	for (size_t i = 0; i < 2; i++) {
+		cJSON_ArrayForEach(m, patches[i]) {
+			cJSON_DeleteItemFromObjectCaseSensitive(conf, m->string);
+			if (!cJSON_IsNull(m))
+				cJSON_AddItemToObject(conf, m->string,
+				    cJSON_Duplicate(m, 1));
+		}
+	}
+	if ((text = cJSON_PrintUnformatted(conf)) != NULL &&
+	    hc_validator_new_from_json(text, strlen(text), dir, &v,
+	    &errors) != HC_OK)
+		fprintf(stderr, "\nconfiguration refused: %s\n",
+		    errors != NULL ? errors : "?");
+	hc_string_free(errors);
+	cJSON_free(text);
+	cJSON_Delete(conf);
+	return v;
+}
+
 /* Writes a string, or a JSON value as text, to dir/name. */
 static void
 write_data(const char *dir, const char *name, const cJSON *val)
@@ -170,7 +200,7 @@ hc_test_vectors(const char *file, const char *prefix)
 {
 	const char *tmp = getenv("TMPDIR");
 	char dir[256];
-	char *text, *conf, *errors = NULL;
+	char *text;
 	const cJSON *cases, *c, *files;
 	hc_validator *v = NULL;
 	size_t run = 0;
@@ -190,15 +220,12 @@ hc_test_vectors(const char *file, const char *prefix)
 	files = cJSON_GetObjectItemCaseSensitive(root, "files");
 	cJSON_ArrayForEach(c, files)
 		write_data(dir, c->string, c);
-	conf = cJSON_PrintUnformatted(cJSON_GetObjectItemCaseSensitive(root,
-	    "config"));
-	if (hc_validator_new_from_json(conf, strlen(conf), dir, &v, &errors) !=
-	    HC_OK) {
-		fprintf(stderr, "\n%s: config: %s\n", file, errors);
+	v = hc_test_validator(cJSON_GetObjectItemCaseSensitive(root, "config"),
+	    NULL, NULL, dir);
+	if (v == NULL) {
+		fprintf(stderr, "%s: its configuration was refused\n", file);
 		CU_FAIL("vector configuration refused");
 	}
-	free(conf);
-	hc_string_free(errors);
 	cases = cJSON_GetObjectItemCaseSensitive(root, "cases");
 	cJSON_ArrayForEach(c, cases) {
 		const cJSON *name = cJSON_GetObjectItemCaseSensitive(c, "name");

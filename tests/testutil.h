@@ -43,6 +43,17 @@ char *hc_test_read(const char *path, size_t *len);
 void hc_test_assert_status(hc_status got, hc_status want, const char *detail,
     const char *file, int line);
 
+struct cJSON;
+
+/*
+ * A validator of a vector file's `config`, with the top-level members of
+ * each patch (either may be NULL) replacing their namesakes (a null member
+ * removes its namesake); relative key paths resolve in `dir`.  NULL, after
+ * saying why on stderr, when the configuration is refused.
+ */
+hc_validator *hc_test_validator(const struct cJSON *config,
+    const struct cJSON *patch1, const struct cJSON *patch2, const char *dir);
+
 /*
  * Runs the cases of a test vector file (DESIGN.md "Test vectors" format)
  * whose name starts with `prefix` ("" for all) through hc_validate(), each
