@@ -1,9 +1,15 @@
+# SPDX-License-Identifier: Apache-2.0
 # hopcheck - build, test, install.
 #
-#   make            library (static and shared) and the CLI, in build/
-#   make test       everything: unit suites, vectors, integration, sanitizers, fuzz smoke
-#   make deps       install the Debian packages the build and tests need (as root)
-#   make install    PREFIX=/usr/local DESTDIR=
+#   make                 library (static and shared), the CLI and hopcheckd
+#   make CRYPTO=openssl  the same on the OpenSSL 3 backend (in build-openssl/)
+#   make test            every test stage (may install the test stack as root)
+#   make deps            install the Debian build dependencies (as root)
+#   make test-deps       install the test stack: servers, clang, jwcrypto (root)
+#   make install         PREFIX=/usr/local DESTDIR=   (make uninstall undoes it)
+#
+# Plain `make`, `make install` and the library targets only build: they never
+# install a package and never start, stop or reconfigure a service.
 
 PREFIX   ?= /usr/local
 BINDIR   ?= $(PREFIX)/bin
@@ -11,75 +17,117 @@ SBINDIR  ?= $(PREFIX)/sbin
 LIBDIR   ?= $(PREFIX)/lib
 INCDIR   ?= $(PREFIX)/include
 MANDIR   ?= $(PREFIX)/share/man
+DOCDIR   ?= $(PREFIX)/share/doc/hopcheck
+
+# The crypto backend (DESIGN "Crypto backends"): mbedtls (default) or openssl.
+CRYPTO   ?= mbedtls
+ifeq ($(filter $(CRYPTO),mbedtls openssl),)
+$(error CRYPTO must be mbedtls or openssl, not '$(CRYPTO)')
+endif
+BUILD_mbedtls = build
+BUILD_openssl = build-openssl
+BUILD    ?= $(BUILD_$(CRYPTO))
 
 CC       ?= cc
-BUILD    ?= build
 SONAME    = libhopcheck.so.0
 CFLAGS   ?= -O2 -g
 
 WARN      = -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wmissing-prototypes \
-            -Wstrict-prototypes -Wvla -Wpointer-arith -Wcast-qual
-ALL_CFLAGS = -std=c11 -D_DEFAULT_SOURCE -D_POSIX_C_SOURCE=200809L \
-            $(WARN) $(CFLAGS) $(EXTRA_CFLAGS) -fPIC -fvisibility=hidden \
-            -Iinclude -Isrc -pthread
-LIBS      = -lmbedx509 -lmbedcrypto -lcjson -lcurl -lhiredis -lpthread -lm
+            -Wstrict-prototypes -Wvla -Wpointer-arith -Wcast-qual \
+            -Wconversion
+BASE_CFLAGS = -std=c11 -D_DEFAULT_SOURCE -D_POSIX_C_SOURCE=200809L \
+            -DHC_CRYPTO_$(CRYPTO) $(WARN) -Iinclude -Isrc -pthread
+ALL_CFLAGS = $(BASE_CFLAGS) $(CFLAGS) $(EXTRA_CFLAGS) -fPIC -fvisibility=hidden
+DEPFLAGS  = -MMD -MP
+
+# Programs (CLI, daemon) are hardened; the sanitizer builds turn it off.
+HARDEN   ?= 1
+ifeq ($(HARDEN),1)
+PROG_CFLAGS  = -D_FORTIFY_SOURCE=2 -fstack-protector-strong -fPIE
+PROG_LDFLAGS = -pie -Wl,-z,relro,-z,now
+endif
+
+CRYPTO_LIBS_mbedtls = -lmbedx509 -lmbedcrypto
+CRYPTO_LIBS_openssl = -lcrypto
+CRYPTO_PC_mbedtls   = -lmbedx509 -lmbedcrypto
+CRYPTO_PC_openssl   = -lcrypto
+LIBS      = $(CRYPTO_LIBS_$(CRYPTO)) -lcjson -lcurl -lhiredis -lpthread -lm
 TEST_LIBS = -lcunit
 
-LIB_SRCS  = src/util.c src/status.c src/b64url.c src/json.c src/jws.c \
-            src/crypto_mbedtls.c src/jwk.c src/keyset.c src/config.c \
-            src/claims.c src/validator.c src/request.c src/result.c \
-            src/spiffe.c src/x509.c src/binding.c src/chain.c src/exchange.c \
-            src/replay.c src/cache.c src/bundle.c src/fetch.c src/refresh.c
+# Every src/*.c is the library, except the backends not selected.
+LIB_SRCS  = $(filter-out $(wildcard src/crypto_*.c) $(wildcard src/x509_*.c), \
+              $(sort $(wildcard src/*.c))) \
+            $(wildcard src/crypto_$(CRYPTO).c src/x509_$(CRYPTO).c)
 LIB_OBJS  = $(LIB_SRCS:src/%.c=$(BUILD)/obj/%.o)
 
-CLI_SRCS  = tools/hopcheck.c tools/cmd_exchange.c
+CLI_SRCS  = $(sort $(wildcard tools/*.c))
+CLI_OBJS  = $(CLI_SRCS:tools/%.c=$(BUILD)/obj/cli/%.o)
 DAEMON_SRCS = $(sort $(wildcard src/daemon/*.c))
+DAEMON_OBJS = $(DAEMON_SRCS:src/daemon/%.c=$(BUILD)/obj/daemon/%.o)
 DAEMON_LIBS = -lmicrohttpd
 TEST_SRCS = $(sort $(wildcard tests/test_*.c tests/regress_*.c))
 TEST_BINS = $(TEST_SRCS:tests/%.c=$(BUILD)/tests/%)
-TEST_UTIL = tests/testutil.c
+TEST_UTIL_OBJ = $(BUILD)/obj/tests/testutil.o
+VERSION   = $(shell sed -n 's/^\#define HC_VERSION "\(.*\)"/\1/p' include/hopcheck.h)
 
-DEPS_STAMP = $(BUILD)/.deps
 UNIT_LABEL ?= unit
 
-.PHONY: all deps test unit vectors integration asan fuzz fuzz-smoke clean install demo bench
+.SECONDARY:
+
+.PHONY: all deps test-deps test unit vectors integration asan tsan fuzz \
+        fuzz-smoke clean install uninstall demo bench format format-check \
+        both-backends
 
 all: $(BUILD)/libhopcheck.a $(BUILD)/libhopcheck.so $(BUILD)/hopcheck \
      $(BUILD)/hopcheckd
 
 deps:
-	@sh tools/install-deps.sh
+	@sh tools/install-deps.sh build
 
-$(DEPS_STAMP): tools/install-deps.sh
-	@mkdir -p $(BUILD)
-	@sh tools/install-deps.sh
-	@touch $@
+test-deps:
+	@sh tools/install-deps.sh test
 
-$(BUILD)/obj/%.o: src/%.c $(wildcard src/*.h) include/hopcheck.h | $(DEPS_STAMP)
+$(BUILD)/obj/%.o: src/%.c
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -c $< -o $@
+	$(CC) $(ALL_CFLAGS) $(DEPFLAGS) -c $< -o $@
+
+$(BUILD)/obj/cli/%.o: tools/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(PROG_CFLAGS) $(DEPFLAGS) -c $< -o $@
+
+$(BUILD)/obj/daemon/%.o: src/daemon/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(PROG_CFLAGS) $(DEPFLAGS) -Isrc/daemon -c $< -o $@
+
+$(BUILD)/obj/tests/%.o: tests/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(DEPFLAGS) -Wno-missing-prototypes -c $< -o $@
 
 $(BUILD)/libhopcheck.a: $(LIB_OBJS)
 	rm -f $@
 	ar rcs $@ $(LIB_OBJS)
 
 $(BUILD)/$(SONAME): $(LIB_OBJS)
-	$(CC) -shared -Wl,-soname,$(SONAME) -o $@ $(LIB_OBJS) $(LDFLAGS) $(LIBS)
+	$(CC) -shared -Wl,-soname,$(SONAME) -Wl,-z,relro,-z,now -o $@ \
+	    $(LIB_OBJS) $(LDFLAGS) $(LIBS)
 
 $(BUILD)/libhopcheck.so: $(BUILD)/$(SONAME)
 	ln -sf $(SONAME) $@
 
-$(BUILD)/hopcheck: $(CLI_SRCS) $(BUILD)/libhopcheck.a
-	$(CC) $(ALL_CFLAGS) -o $@ $(CLI_SRCS) $(BUILD)/libhopcheck.a $(LDFLAGS) $(LIBS)
+$(BUILD)/hopcheck: $(CLI_OBJS) $(BUILD)/libhopcheck.a
+	$(CC) $(ALL_CFLAGS) $(PROG_CFLAGS) -o $@ $(CLI_OBJS) \
+	    $(BUILD)/libhopcheck.a $(PROG_LDFLAGS) $(LDFLAGS) $(LIBS)
 
-$(BUILD)/hopcheckd: $(DAEMON_SRCS) $(wildcard src/daemon/*.h) $(BUILD)/libhopcheck.a
-	$(CC) $(ALL_CFLAGS) -Isrc/daemon -o $@ $(DAEMON_SRCS) $(BUILD)/libhopcheck.a \
-	    $(LDFLAGS) $(LIBS) $(DAEMON_LIBS)
+$(BUILD)/hopcheckd: $(DAEMON_OBJS) $(BUILD)/libhopcheck.a
+	$(CC) $(ALL_CFLAGS) $(PROG_CFLAGS) -o $@ $(DAEMON_OBJS) \
+	    $(BUILD)/libhopcheck.a $(PROG_LDFLAGS) $(LDFLAGS) $(LIBS) $(DAEMON_LIBS)
 
-$(BUILD)/tests/%: tests/%.c $(TEST_UTIL) $(wildcard tests/*.h) $(BUILD)/libhopcheck.a
+$(BUILD)/tests/%: $(BUILD)/obj/tests/%.o $(TEST_UTIL_OBJ) $(BUILD)/libhopcheck.a
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -Wno-missing-prototypes -o $@ $< $(TEST_UTIL) \
+	$(CC) $(ALL_CFLAGS) -o $@ $< $(TEST_UTIL_OBJ) \
 	    $(BUILD)/libhopcheck.a $(LDFLAGS) $(LIBS) $(TEST_LIBS)
+
+-include $(wildcard $(BUILD)/obj/*.d $(BUILD)/obj/*/*.d)
 
 # ---------------------------------------------------------------- tests
 
@@ -89,26 +137,42 @@ unit: all $(TEST_BINS)
 	@sh tests/run-unit.sh $(BUILD) $(UNIT_LABEL)
 
 vectors: all
-	@python3 tools/run_vectors.py --hopcheck $(BUILD)/hopcheck testvectors/*.json
+	@python3 tools/run_vectors.py --hopcheck $(BUILD)/hopcheck \
+	    --label vectors-$(CRYPTO) testvectors/*.json
 
 # The same unit suites under AddressSanitizer + UndefinedBehaviorSanitizer.
+SAN_FLAGS = -O1 -g -fno-omit-frame-pointer
 asan:
-	@$(MAKE) --no-print-directory BUILD=build-asan CC=clang \
-	    CFLAGS="-O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all" \
+	@$(MAKE) --no-print-directory BUILD=build-asan CC=clang HARDEN=0 \
+	    CFLAGS="$(SAN_FLAGS) -fsanitize=address,undefined -fno-sanitize-recover=all" \
 	    LDFLAGS="-fsanitize=address,undefined" UNIT_LABEL=asan unit
 
-# libFuzzer targets (clang), linked against an instrumented library.
+# The threaded suites under ThreadSanitizer: validators shared by many
+# threads, the cache, the refresher and key fetches, the replay stores.
+TSAN_TESTS ?= test_validator test_cache test_crypto test_replay test_fetch
+tsan:
+	@$(MAKE) --no-print-directory BUILD=build-tsan CC=clang HARDEN=0 \
+	    CFLAGS="$(SAN_FLAGS) -fsanitize=thread" LDFLAGS="-fsanitize=thread" \
+	    $(TSAN_TESTS:%=build-tsan/tests/%)
+	@TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1" \
+	    sh tests/run-unit.sh build-tsan tsan $(TSAN_TESTS)
+
+# libFuzzer targets (clang), linked against an instrumented library and
+# built with the same warnings as everything else.
 FUZZ_SRCS = $(sort $(wildcard tests/fuzz/fuzz_*.c))
 FUZZ_SAN  = -fsanitize=address,undefined -fno-sanitize-recover=all
+FUZZ_DAEMON = $(filter-out src/daemon/hopcheckd.c,$(DAEMON_SRCS))
 
-fuzz: $(DEPS_STAMP)
-	@$(MAKE) --no-print-directory BUILD=build-fuzz CC=clang \
-	    CFLAGS="-O1 -g -fno-omit-frame-pointer -fsanitize=fuzzer-no-link $(FUZZ_SAN)" \
+fuzz:
+	@$(MAKE) --no-print-directory BUILD=build-fuzz CC=clang HARDEN=0 \
+	    CFLAGS="$(SAN_FLAGS) -fsanitize=fuzzer-no-link $(FUZZ_SAN)" \
 	    build-fuzz/libhopcheck.a
 	@for f in $(FUZZ_SRCS); do \
 	    n=$$(basename $$f .c); \
-	    clang -std=c11 -D_DEFAULT_SOURCE -O1 -g -Iinclude -Isrc \
-	        -fsanitize=fuzzer $(FUZZ_SAN) -o build-fuzz/$$n $$f \
+	    extra=""; \
+	    case $$n in fuzz_daemon*) extra="-Isrc/daemon $(FUZZ_DAEMON) $(DAEMON_LIBS)";; esac; \
+	    clang $(BASE_CFLAGS) -Wno-missing-prototypes $(SAN_FLAGS) \
+	        -fsanitize=fuzzer $(FUZZ_SAN) -o build-fuzz/$$n $$f $$extra \
 	        build-fuzz/libhopcheck.a $(LIBS) || exit 1; \
 	done
 
@@ -120,25 +184,36 @@ integration: all
 	@sh tests/integration/run.sh $(BUILD)
 
 # The README's main job: hopcheckd on loopback, a call chain, verdicts.
-demo: all
-	@sh tools/demo/demo.sh
+demo: deps
+	@$(MAKE) --no-print-directory all
+	@BUILD=$(BUILD) sh tools/demo/demo.sh
 
 # Speed and memory, as ratios against raw crypto and peer libraries.
 bench: all
 	@sh bench/run.sh
 
-test:
-	@MAKE="$(MAKE)" sh tests/run-all.sh
+test: test-deps
+	@MAKE="$(MAKE)" CRYPTO=$(CRYPTO) sh tests/run-all.sh
+
+FORMAT_SRCS = $(sort $(wildcard include/*.h src/*.[ch] src/daemon/*.[ch] \
+              tools/*.c))
+format:
+	clang-format -i $(FORMAT_SRCS)
+
+format-check:
+	@sh tools/format-check.sh $(FORMAT_SRCS)
 
 clean:
-	rm -rf build build-asan build-fuzz bench/out
+	rm -rf build build-openssl build-asan build-tsan build-fuzz bench/out
 
-DOCDIR   ?= $(PREFIX)/share/doc/hopcheck
-VERSION   = $(shell sed -n 's/^#define HC_VERSION "\(.*\)"/\1/p' include/hopcheck.h)
+# ---------------------------------------------------------------- install
 
 $(BUILD)/hopcheck.pc: hopcheck.pc.in include/hopcheck.h
-	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LIBDIR@|$(LIBDIR)|' \
-	    -e 's|@INCDIR@|$(INCDIR)|' -e 's|@VERSION@|$(VERSION)|' $< > $@
+	sed -e 's|@PREFIX@|$(PREFIX)|' \
+	    -e 's|@LIBDIR@|$(patsubst $(PREFIX)%,$${prefix}%,$(LIBDIR))|' \
+	    -e 's|@INCDIR@|$(patsubst $(PREFIX)%,$${prefix}%,$(INCDIR))|' \
+	    -e 's|@VERSION@|$(VERSION)|' \
+	    -e 's|@CRYPTO_LIBS@|$(CRYPTO_PC_$(CRYPTO))|' $< > $@
 
 install: all $(BUILD)/hopcheck.pc
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(SBINDIR) $(DESTDIR)$(LIBDIR) \
@@ -156,4 +231,19 @@ install: all $(BUILD)/hopcheck.pc
 	install -m 0644 man/hopcheck.conf.5 $(DESTDIR)$(MANDIR)/man5/
 	install -m 0644 man/hopcheckd.8 $(DESTDIR)$(MANDIR)/man8/
 	cp -R conf/. $(DESTDIR)$(DOCDIR)/examples/
-	install -m 0644 README.md SECURITY.md $(DESTDIR)$(DOCDIR)/
+	install -m 0644 README.md SECURITY.md CHANGELOG.md LICENSE $(DESTDIR)$(DOCDIR)/
+	@if [ -z "$(DESTDIR)" ] && [ "$$(id -u)" -eq 0 ] && \
+	    command -v ldconfig >/dev/null 2>&1; then ldconfig; fi
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/hopcheck $(DESTDIR)$(SBINDIR)/hopcheckd \
+	    $(DESTDIR)$(LIBDIR)/libhopcheck.a $(DESTDIR)$(LIBDIR)/$(SONAME) \
+	    $(DESTDIR)$(LIBDIR)/libhopcheck.so \
+	    $(DESTDIR)$(LIBDIR)/pkgconfig/hopcheck.pc \
+	    $(DESTDIR)$(INCDIR)/hopcheck.h \
+	    $(DESTDIR)$(MANDIR)/man1/hopcheck.1 \
+	    $(DESTDIR)$(MANDIR)/man5/hopcheck.conf.5 \
+	    $(DESTDIR)$(MANDIR)/man8/hopcheckd.8
+	rm -rf $(DESTDIR)$(DOCDIR)
+	@if [ -z "$(DESTDIR)" ] && [ "$$(id -u)" -eq 0 ] && \
+	    command -v ldconfig >/dev/null 2>&1; then ldconfig; fi

@@ -75,12 +75,20 @@ extern "C" {
 #define HC_WARN_UNUSED
 #endif
 
-/** Library version, "MAJOR.MINOR.PATCH". */
-#define HC_VERSION "0.1.0"
+/**
+ * Library version, "MAJOR.MINOR.PATCH", and the same as one number,
+ * MAJOR * 10000 + MINOR * 100 + PATCH, for compile-time comparisons
+ * (`#if HC_VERSION_NUM >= 200`).  hc_version() gives the string of the
+ * library actually linked.
+ */
+#define HC_VERSION "0.2.0"
+#define HC_VERSION_NUM 200
 
 /*
  * The verdict.  Append-only: a value never changes meaning or position, and
- * new values are only added before HC_STATUS_COUNT.
+ * new values are only added before HC_STATUS_COUNT.  HC_STATUS_COUNT
+ * therefore grows when a status is appended: a caller that sizes a table by
+ * it must clamp what a newer library returns (hc_status_name() never fails).
  */
 typedef enum hc_status {
 	HC_OK = 0,        /* accepted */
@@ -231,8 +239,11 @@ HC_EXPORT void hc_validator_cache_stats(const hc_validator *v,
 
 typedef struct hc_request hc_request;
 
-/** Allocates an empty request (no route, no peer, the system clock). */
-HC_EXPORT hc_request *hc_request_new(void);
+/**
+ * Allocates an empty request (no route, no peer, the system clock).
+ * Returns NULL when out of memory.
+ */
+HC_EXPORT HC_WARN_UNUSED hc_request *hc_request_new(void);
 
 /** Releases a request.  NULL is a no-op. */
 HC_EXPORT void hc_request_free(hc_request *req);
@@ -243,11 +254,16 @@ HC_EXPORT void hc_request_free(hc_request *req);
  * Returns HC_OK, or HC_INTERNAL when out of memory, HC_MALFORMED when either
  * string is empty or over 4096 bytes.
  */
-HC_EXPORT hc_status hc_request_set_route(hc_request *req, const char *method,
+HC_EXPORT HC_WARN_UNUSED hc_status hc_request_set_route(hc_request *req, const char *method,
     const char *path);
 
-/** Sets the tenant of the request, compared with a route's tenant claim. */
-HC_EXPORT hc_status hc_request_set_tenant(hc_request *req, const char *tenant);
+/**
+ * Sets the tenant of the request, compared with a route's tenant claim.
+ * Returns HC_OK; HC_MALFORMED when `tenant` is NULL, empty or over 4096
+ * bytes; HC_INTERNAL when out of memory.  On failure the request keeps its
+ * earlier tenant, if any.
+ */
+HC_EXPORT HC_WARN_UNUSED hc_status hc_request_set_tenant(hc_request *req, const char *tenant);
 
 /**
  * Fixes the clock for this request at `now` seconds since the epoch
@@ -259,18 +275,25 @@ HC_EXPORT void hc_request_set_time(hc_request *req, int64_t now);
  * Sets the peer's leaf certificate, as authenticated by the TLS layer or a
  * trusted front proxy: DER bytes, or PEM text (the first certificate of the
  * PEM is the leaf).  Its SHA-256 thumbprint is what `cnf.x5t#S256` must
- * equal, and its URI SAN is the peer's SPIFFE ID.  Returns HC_MALFORMED
- * (with no change to the request) when the bytes are not one certificate.
+ * equal, and its URI SAN is the peer's SPIFFE ID.  Returns HC_OK;
+ * HC_MALFORMED (with no change to the request) when the bytes are not one
+ * certificate; HC_INTERNAL when out of memory.  Ignoring a failure here
+ * would validate the token as if no peer had presented it: the attribute
+ * makes the compiler say so.
  */
-HC_EXPORT hc_status hc_request_set_peer_cert(hc_request *req,
+HC_EXPORT HC_WARN_UNUSED hc_status hc_request_set_peer_cert(hc_request *req,
     const unsigned char *cert, size_t len);
 
 /**
  * Sets the peer's identity as computed by a trusted front proxy: the
  * base64url SHA-256 thumbprint of its certificate (43 characters, or NULL)
  * and its SPIFFE ID (or NULL).  Overrides any earlier peer setting.
+ * Returns HC_OK; HC_MALFORMED when both are NULL or either is empty, over
+ * 4096 bytes or cannot be copied (the values themselves are judged when a
+ * token is validated); HC_INTERNAL for a NULL `req`.  On failure the
+ * request is unchanged.
  */
-HC_EXPORT hc_status hc_request_set_peer_identity(hc_request *req,
+HC_EXPORT HC_WARN_UNUSED hc_status hc_request_set_peer_identity(hc_request *req,
     const char *x5t_s256, const char *spiffe_id);
 
 /**
@@ -290,7 +313,7 @@ HC_EXPORT hc_status hc_request_set_peer_identity(hc_request *req,
  * that is not the certificate's; HC_INTERNAL for a NULL `req` or out of
  * memory.  On failure the request is unchanged.
  */
-HC_EXPORT hc_status hc_request_set_xfcc(hc_request *req, const char *value,
+HC_EXPORT HC_WARN_UNUSED hc_status hc_request_set_xfcc(hc_request *req, const char *value,
     size_t len);
 
 /* ------------------------------------------------------------------------
@@ -383,7 +406,7 @@ HC_EXPORT char *hc_result_to_json(const hc_result *r);
  * broadened, or the status that rejected either token's verification.
  * *detail (when `detail` is not NULL) is released with hc_string_free().
  */
-HC_EXPORT hc_status hc_check_exchange(const hc_validator *v,
+HC_EXPORT HC_WARN_UNUSED hc_status hc_check_exchange(const hc_validator *v,
     const char *subject, size_t subject_len, const char *issued,
     size_t issued_len, const char *audience, const char *self, int64_t now,
     char **detail);

@@ -7,7 +7,7 @@ MAKE=${MAKE:-make}
 log=$(mktemp)
 rcf=$(mktemp)
 trap 'rm -f "$log" "$rcf"' EXIT
-for stage in unit vectors integration asan fuzz-smoke; do
+for stage in unit vectors integration asan tsan fuzz-smoke; do
 	echo "== $stage"
 	{ $MAKE --no-print-directory "$stage" 2>&1; echo $? > "$rcf"; } |
 	    tee -a "$log"

@@ -1,15 +1,21 @@
 #!/bin/sh
-# run-unit.sh BUILD [LABEL] - run every CUnit program in BUILD/tests, show each
-# summary, and close with one line over all of them: "N passed, N failed".
+# run-unit.sh BUILD [LABEL [TEST...]] - run every CUnit program in
+# BUILD/tests (or only the named ones), show each summary, and close with one
+# line over all of them: "LABEL: N passed, N failed".
 set -u
 build=${1:-build}
 label=${2:-unit}
+[ $# -ge 2 ] && shift 2 || shift $#
+only="$*"
 total_pass=0
 total_fail=0
 bad=""
 for t in "$build"/tests/*; do
 	[ -x "$t" ] || continue
 	name=$(basename "$t")
+	if [ -n "$only" ]; then
+		case " $only " in *" $name "*) ;; *) continue ;; esac
+	fi
 	out=$("$t" 2>&1)
 	rc=$?
 	echo "$out" | grep -E "^\s+(suites|tests|asserts)\s" | sed "s/^/[$name] /"

@@ -344,7 +344,11 @@ race_one(void *arg)
 		r->st = HC_INTERNAL;
 		return NULL;
 	}
-	(void)hc_request_set_route(req, "POST", "/pay");
+	if (hc_request_set_route(req, "POST", "/pay") != HC_OK) {
+		r->st = HC_INTERNAL;
+		hc_request_free(req);
+		return NULL;
+	}
 	hc_request_set_time(req, NOW);
 	r->st = hc_validate(r->v, r->tok, strlen(r->tok), req, NULL);
 	hc_request_free(req);

@@ -691,7 +691,7 @@ test_validate_edges(void)
 	HC_ASSERT_STATUS(hc_validate(v, tok, strlen(tok) - 2, req, &res),
 	    HC_SIGNATURE);
 	hc_result_free(res);
-	HC_ASSERT_STATUS(hc_validate(v, tok, strrchr(tok, '.') - tok, req,
+	HC_ASSERT_STATUS(hc_validate(v, tok, (size_t)(strrchr(tok, '.') - tok), req,
 	    &res), HC_MALFORMED);
 	hc_result_free(res);
 

@@ -325,6 +325,8 @@ def main():
                     help="command template for the SPIFFE ID table")
     ap.add_argument("--verbose", "-v", action="store_true",
                     help="also list the cases that pass")
+    ap.add_argument("--label", default="vectors",
+                    help="the word before the closing counts line")
     ap.add_argument("files", nargs="+", metavar="FILE")
     args = ap.parse_args()
     exchange, spiffe = args.exchange_cmd, args.spiffe_cmd
@@ -354,7 +356,7 @@ def main():
             p, f = 0, 1
         passed += p
         failed += f
-    print("vectors: %d passed, %d failed" % (passed, failed))
+    print("%s: %d passed, %d failed" % (args.label, passed, failed))
     return 1 if failed else 0
 
 
