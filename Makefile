@@ -200,8 +200,9 @@ FORMAT_SRCS = $(sort $(wildcard include/*.h src/*.[ch] src/daemon/*.[ch] \
 format:
 	clang-format -i $(FORMAT_SRCS)
 
+FORMAT_BASE ?= HEAD
 format-check:
-	@sh tools/format-check.sh $(FORMAT_SRCS)
+	@sh tools/format-check.sh $(FORMAT_BASE)
 
 clean:
 	rm -rf build build-openssl build-asan build-tsan build-fuzz bench/out

@@ -1,0 +1,10 @@
+build-tsan/obj/jwk.o: src/jwk.c src/crypto.h src/internal.h \
+  include/hopcheck.h src/hc_limits.h
+
+src/crypto.h:
+
+src/internal.h:
+
+include/hopcheck.h:
+
+src/hc_limits.h:
