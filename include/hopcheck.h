@@ -21,8 +21,9 @@
  *      the signature;
  *   2. applicability: `iss`, `typ`, `aud`, `exp`/`nbf`/`iat`, lifetime,
  *      claim types and required claims;
- *   3. authorisation context: route scopes, tenant, and (see DESIGN) the
- *      actor chain, certificate binding and peer identity.
+ *   3. authorisation context: the RFC 8693 actor chain and delegation
+ *      policy, certificate binding (RFC 8705) and peer identity, route
+ *      scopes, tenant, and last the jti replay check.
  *
  * The outcome is one hc_status from a stable, append-only list, whose names
  * (hc_status_name()) are used verbatim in logs, metrics, CLI output and the
@@ -45,7 +46,7 @@
  *    is always rejected because no extension is understood.
  *  - The clock is the caller's: hc_validate() uses time(NULL) unless the
  *    request sets a time.  A wrong system clock gives wrong time verdicts.
- *  - Claims that neither DESIGN nor the configuration names are not
+ *  - Claims that neither this header nor the configuration names are not
  *    interpreted.  A service that bases a decision on another claim must
  *    check it itself (hc_result_claim_json()).
  *  - Prior actors in a nested `act` are checked for structure only, as
@@ -120,8 +121,8 @@ typedef enum hc_status {
 } hc_status;
 
 /**
- * Returns the stable name of `status` ("ok", "malformed", ...), the exact
- * strings of DESIGN.md.  Never NULL: an out-of-range value gives "internal".
+ * Returns the stable name of `status` ("ok", "malformed", ...), the strings
+ * that logs, metrics, the CLI and the test vectors use.  Never NULL: an out-of-range value gives "internal".
  */
 HC_EXPORT const char *hc_status_name(hc_status status);
 
