@@ -122,7 +122,8 @@ typedef enum hc_status {
 
 /**
  * Returns the stable name of `status` ("ok", "malformed", ...), the strings
- * that logs, metrics, the CLI and the test vectors use.  Never NULL: an out-of-range value gives "internal".
+ * that logs, metrics, the CLI and the test vectors use.  Never NULL: an
+ * out-of-range value gives "internal".
  */
 HC_EXPORT const char *hc_status_name(hc_status status);
 
