@@ -9,8 +9,10 @@
  *     the request does not change the rules under it; find the body limit
  *     of the endpoint; a declared Content-Length over it is answered 413
  *     at once, before any of the body is read, and a body of undeclared
- *     length (chunked) 411: MHD lets only this first call answer before
- *     the body is in, so a body must be known to fit from the start;
+ *     length (chunked) 411, and a request whose framing is ambiguous
+ *     (two Content-Length values, or one with Transfer-Encoding) 400:
+ *     MHD lets only this first call answer before the body is in, so a
+ *     body must be known to fit, and where it ends, from the start;
  *  2. calls with body data: append (the declared length bounds it);
  *  3. last call: hcd_handle() and queue its response;
  *  4. completion callback: drop the reference and the body.
@@ -98,6 +100,53 @@ header_get(void *ctx, const char *name, size_t *count)
 	return f.value;
 }
 
+/* Every Content-Length field of a request: how many, and do they agree. */
+struct length_scan {
+	const char *first;
+	size_t count;
+	bool differ;
+};
+
+static enum MHD_Result
+length_iter(void *cls, enum MHD_ValueKind kind, const char *key,
+    const char *value)
+{
+	struct length_scan *ls = cls;
+
+	(void)kind;
+	if (key == NULL || strcasecmp(key, MHD_HTTP_HEADER_CONTENT_LENGTH) != 0)
+		return MHD_YES;
+	if (value == NULL)
+		value = "";
+	if (ls->count++ == 0)
+		ls->first = value;
+	else if (strcmp(ls->first, value) != 0)
+		ls->differ = true;
+	return MHD_YES;
+}
+
+/*
+ * The framing rules of RFC 9112 section 6.3 that libmicrohttpd 0.9.75 does
+ * not enforce itself.  A request whose body length two parties could read
+ * differently is the raw material of request smuggling: the proxy in
+ * front and this server must never disagree on where a request ends.
+ * Returns NULL when the framing is sound, else the reason for a 400.
+ */
+static const char *
+framing_error(struct MHD_Connection *conn)
+{
+	struct length_scan ls = { NULL, 0, false };
+
+	(void)MHD_get_connection_values(conn, MHD_HEADER_KIND, length_iter,
+	    &ls);
+	if (ls.differ)
+		return "two different Content-Length values\n";
+	if (ls.count > 0 && MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
+	    MHD_HTTP_HEADER_TRANSFER_ENCODING) != NULL)
+		return "Content-Length together with Transfer-Encoding\n";
+	return NULL;
+}
+
 /* True when a Content-Length value is over `limit` (or not a number). */
 static bool
 length_over(const char *cl, size_t limit)
@@ -166,7 +215,11 @@ respond(struct MHD_Connection *conn, struct conn_state *cs, const char *url,
 	return ret;
 }
 
-/* A fixed plain-text answer that does not go through the endpoints. */
+/*
+ * A fixed plain-text answer that does not go through the endpoints, given
+ * before the body is read: the connection is closed after it, since where
+ * the unread body ends is not known (or not agreed).  Answers at most once.
+ */
 static enum MHD_Result
 respond_plain(struct MHD_Connection *conn, struct conn_state *cs,
     unsigned code, const char *text)
@@ -174,6 +227,8 @@ respond_plain(struct MHD_Connection *conn, struct conn_state *cs,
 	struct MHD_Response *resp;
 	enum MHD_Result ret;
 
+	if (cs->responded)
+		return MHD_YES;
 	cs->responded = true;
 	resp = MHD_create_response_from_buffer(strlen(text),
 	    (void *)(uintptr_t)text, MHD_RESPMEM_PERSISTENT);
@@ -181,6 +236,8 @@ respond_plain(struct MHD_Connection *conn, struct conn_state *cs,
 		return MHD_NO;
 	(void)MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE,
 	    "text/plain; charset=utf-8");
+	(void)MHD_add_response_header(resp, MHD_HTTP_HEADER_CONNECTION,
+	    "close");
 	ret = MHD_queue_response(conn, code, resp);
 	MHD_destroy_response(resp);
 	return ret;
@@ -193,7 +250,7 @@ on_request(void *cls, struct MHD_Connection *conn, const char *url,
 {
 	struct hcd_http *h = cls;
 	struct conn_state *cs = *con_cls;
-	const char *cl;
+	const char *cl, *why;
 
 	(void)version;
 	if (cs == NULL) {
@@ -211,6 +268,8 @@ on_request(void *cls, struct MHD_Connection *conn, const char *url,
 		 * every body must declare its length: a chunked one could grow
 		 * past the limit where no answer can be given any more.
 		 */
+		if ((why = framing_error(conn)) != NULL)
+			return respond_plain(conn, cs, 400, why);
 		cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
 		    MHD_HTTP_HEADER_CONTENT_LENGTH);
 		if (cl == NULL && MHD_lookup_connection_value(conn,

@@ -12,8 +12,9 @@
 #     (RFC 6750 section 3); a missing or malformed Authorization; missing
 #     route headers; one-time use;
 #   - /v1/validate: verdicts in the JSON body, bad JSON, unknown or
-#     duplicate members, wrong types, oversize and chunked bodies, wrong
-#     content type and method;
+#     duplicate members, wrong types, oversize and chunked bodies,
+#     ambiguous framing (two Content-Length values, Content-Length with
+#     Transfer-Encoding), wrong content type and method;
 #   - /metrics: the counters move; every status is listed;
 #   - SIGHUP with a good file (a new issuer's token becomes ok, the replay
 #     store survives) and with a bad file (errors logged, old rules kept);
@@ -243,6 +244,22 @@ expect "oversize body: 413" "$CODE" "413"
 req -H "Content-Type: application/json" -H "Transfer-Encoding: chunked" \
     --data-binary '{"token":"a.b.c"}' "$URL/v1/validate"
 expect "chunked body: 411" "$CODE" "411"
+
+# Ambiguous framing (RFC 9112 section 6.3): refused with one 400 before the
+# body is read, and the connection closed, so that no proxy in front and
+# this server can disagree on where a request ends.
+raw() {
+	printf "$1" | python3 tests/integration/lib/rawhttp.py "$PORT" | tr '\n' ' '
+}
+body='{"token":"x"}'
+out=$(raw "POST /v1/validate HTTP/1.1\r\nHost: a\r\nContent-Type: application/json\r\nContent-Length: 13\r\nContent-Length: 5\r\n\r\n$body")
+expect "two Content-Length values: one 400, connection closed" "$out" "400 closed "
+out=$(raw "POST /v1/validate HTTP/1.1\r\nHost: a\r\nContent-Type: application/json\r\nContent-Length: 13\r\nTransfer-Encoding: chunked\r\n\r\nd\r\n$body\r\n0\r\n\r\n")
+expect "Content-Length with Transfer-Encoding: one 400, connection closed" "$out" "400 closed "
+out=$(raw "POST /v1/validate HTTP/1.1\r\nHost: a\r\nContent-Type: application/json\r\nContent-Length: 13\r\nContent-Length: 13\r\nConnection: close\r\n\r\n$body")
+expect "the same Content-Length twice is one length (RFC 9112 6.3)" "$out" "200 closed "
+out=$(raw "POST /v1/validate HTTP/1.1\r\nHost: a\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\nd\r\n$body\r\n0\r\n\r\n")
+expect "chunked alone: one 411, connection closed" "$out" "411 closed "
 req -H "Content-Type: text/plain" --data-binary '{"token":"a.b.c"}' \
     "$URL/v1/validate"
 expect "text/plain body: 415" "$CODE" "415"
