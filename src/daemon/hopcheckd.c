@@ -8,6 +8,9 @@
  * endpoints.c over HTTP until told to stop.  It never forks: it runs in
  * the foreground under systemd (Type=simple) or any other supervisor, and
  * logs JSON lines to stderr; -f is accepted for scripts that pass it.
+ * Under systemd (Type=notify) it reports readiness through notify.c:
+ * READY=1 once every key source has keys, RELOADING=1 / READY=1 around a
+ * reload, STOPPING=1 at shutdown.
  *
  * Signals are blocked in every thread (the mask is set before the first
  * thread starts, and threads inherit it) and taken synchronously by the
@@ -38,11 +41,14 @@
 #include "listen.h"
 #include "log.h"
 #include "metrics.h"
+#include "notify.h"
 #include "replay.h"
 #include "settings.h"
 
 /* Longest wait for requests in flight at shutdown. */
 #define HCD_DRAIN_MS 10000
+/* How often the signal loop looks whether the keys are in, until they are. */
+#define HCD_READY_POLL_MS 200
 /* Per-connection memory beyond the token: a URL-encoded certificate. */
 #define HCD_HEADER_SLACK (4 * HC_MAX_CERT_BYTES + 64 * 1024)
 
@@ -158,10 +164,13 @@ reload(struct app *a)
 	size_t dropped = 0;
 
 	hcd_log(HCD_LOG_INFO, "reload", "reloading %s", a->conf);
+	hcd_notify("RELOADING=1", "reloading %s", a->conf);
 	nv = load(a->conf, "reload", "configuration rejected; the running "
 	    "one stays");
 	if (nv == NULL) {
 		hcd_metrics_reload(false);
+		hcd_notify("READY=1", "reload refused (see the log); serving "
+		    "with the previous configuration");
 		return;
 	}
 	g = hcd_holder_acquire(a->holder);
@@ -171,6 +180,8 @@ reload(struct app *a)
 		hcd_log(HCD_LOG_ERROR, "reload", "out of memory handing the "
 		    "replay store over; the running configuration stays");
 		hcd_metrics_reload(false);
+		hcd_notify("READY=1", "reload failed (out of memory); serving "
+		    "with the previous configuration");
 		return;
 	}
 	hcd_holder_release(a->holder, g);
@@ -188,11 +199,14 @@ reload(struct app *a)
 		hcd_log(HCD_LOG_ERROR, "reload", "out of memory; the running "
 		    "configuration stays");
 		hcd_metrics_reload(false);
+		hcd_notify("READY=1", "reload failed (out of memory); serving "
+		    "with the previous configuration");
 		return;
 	}
 	hcd_log_set_level(set.log_level);
 	hcd_metrics_reload(true);
 	hcd_log(HCD_LOG_INFO, "reload", "configuration reloaded");
+	hcd_notify("READY=1", "serving; configuration reloaded");
 }
 
 /* Binds the sockets of the settings in use; the count, or -1. */
@@ -222,21 +236,51 @@ open_listeners(const hcd_settings *set, hcd_listener *ls)
 	return n;
 }
 
-/* Serves until SIGTERM or SIGINT; SIGHUP reloads. */
+/*
+ * True once every key source of the validator in use has keys; says so
+ * once, in the log and to systemd.
+ */
+static bool
+announce_ready(struct app *a)
+{
+	hcd_gen *g = hcd_holder_acquire(a->holder);
+	bool ready = hc_validator_ready(hcd_gen_validator(g)) != 0;
+
+	hcd_holder_release(a->holder, g);
+	if (ready) {
+		hcd_log(HCD_LOG_INFO, "ready", "every key source has keys");
+		hcd_notify("READY=1", "serving; every key source has keys");
+	}
+	return ready;
+}
+
+/*
+ * Serves until SIGTERM or SIGINT; SIGHUP reloads.  Until the keys are in,
+ * the wait for a signal wakes every HCD_READY_POLL_MS to look again.
+ */
 static void
 serve(struct app *a, const sigset_t *sigs)
 {
+	const struct timespec poll = { 0, HCD_READY_POLL_MS * 1000000L };
+	bool ready = false;
 	int sig;
 
 	for (;;) {
-		if (sigwait(sigs, &sig) != 0)
-			continue;
+		if (!ready)
+			ready = announce_ready(a);
+		if (ready) {
+			if (sigwait(sigs, &sig) != 0)
+				continue;
+		} else if ((sig = sigtimedwait(sigs, NULL, &poll)) < 0) {
+			continue;        /* EAGAIN: look at the keys again */
+		}
 		if (sig == SIGHUP) {
 			reload(a);
 			continue;
 		}
 		hcd_log(HCD_LOG_INFO, "stop", "%s: no new connections; draining "
 		    "requests in flight", sig == SIGTERM ? "SIGTERM" : "SIGINT");
+		hcd_notify("STOPPING=1", "stopping: draining requests in flight");
 		return;
 	}
 }
@@ -291,6 +335,8 @@ main(int argc, char **argv)
 	}
 	/* hiredis and closed peers must not kill the process. */
 	signal(SIGPIPE, SIG_IGN);
+	/* Before any thread exists: it unsets NOTIFY_SOCKET. */
+	(void)hcd_notify_init();
 
 	if ((v = load(a.conf, "start", "configuration rejected")) == NULL)
 		return 1;
@@ -333,6 +379,7 @@ main(int argc, char **argv)
 		(void)unlink(a.unix_socket);
 	hcd_holder_free(a.holder);
 	hcd_log(HCD_LOG_INFO, "stop", "stopped");
+	hcd_notify_close();
 	free(a.listen);
 	free(a.unix_socket);
 	return 0;
