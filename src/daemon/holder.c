@@ -14,11 +14,15 @@
 struct hcd_gen {
 	hc_validator *v;
 	unsigned long refs;
+	hcd_retire_end_fn end;   /* set when the generation is replaced */
+	void *token;             /*   with what its `begin` returned */
 };
 
 struct hcd_holder {
 	pthread_mutex_t lock;
 	hcd_gen *cur;
+	hcd_retire_begin_fn begin;
+	hcd_retire_end_fn end;
 };
 
 /*
@@ -44,6 +48,8 @@ gen_new(hc_validator *v)
 static void
 gen_free(hcd_gen *g)
 {
+	if (g->end != NULL)
+		g->end(g->v, g->token);
 	hc_validator_free(g->v);
 	free(g);
 }
@@ -140,8 +146,22 @@ hcd_holder_swap(hcd_holder *h, hc_validator *v)
 	pthread_mutex_lock(&h->lock);
 	old = h->cur;
 	h->cur = g;
+	/* Under the lock: no release can free `old` before its hook is set. */
+	if (h->begin != NULL)
+		old->token = h->begin(old->v);
+	old->end = h->end;
 	pthread_mutex_unlock(&h->lock);
 	/* Drop the holder's own reference to the replaced generation. */
 	hcd_holder_release(h, old);
 	return 0;
+}
+
+void
+hcd_holder_on_retire(hcd_holder *h, hcd_retire_begin_fn begin,
+    hcd_retire_end_fn end)
+{
+	pthread_mutex_lock(&h->lock);
+	h->begin = begin;
+	h->end = end;
+	pthread_mutex_unlock(&h->lock);
 }

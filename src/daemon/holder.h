@@ -28,6 +28,18 @@ void hcd_holder_release(hcd_holder *h, hcd_gen *g);
 hc_validator *hcd_gen_validator(const hcd_gen *g);
 
 /*
+ * Retirement hooks, for state that must outlive a generation (counters):
+ * `begin` runs when a generation is replaced, with its validator, and
+ * returns a token; `end` runs with that token just before the replaced
+ * validator is freed, once its last request is done.  Either may be NULL.
+ * Set before the first swap.
+ */
+typedef void *(*hcd_retire_begin_fn)(const hc_validator *v);
+typedef void (*hcd_retire_end_fn)(const hc_validator *v, void *token);
+void hcd_holder_on_retire(hcd_holder *h, hcd_retire_begin_fn begin,
+    hcd_retire_end_fn end);
+
+/*
  * Installs `v` (taking ownership) as the current generation.  Returns 0,
  * or -1 (and leaves `v` to the caller) when out of memory.
  */

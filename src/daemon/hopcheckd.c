@@ -353,6 +353,8 @@ main(int argc, char **argv)
 		hc_validator_free(v);
 		goto fail;
 	}
+	hcd_holder_on_retire(a.holder, hcd_metrics_retire_begin,
+	    hcd_metrics_retire_end);
 	if ((n = open_listeners(&set, ls)) < 0)
 		goto fail;
 	a.bound = a.unix_socket != NULL;

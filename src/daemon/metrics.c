@@ -7,10 +7,19 @@
  * _count.  Every status name appears in hopcheck_decisions_total from the
  * start, so that a rate() over a status that has not happened yet is 0,
  * not absent.
+ *
+ * Counters survive a reload.  The cache and key-refresh counters live in
+ * each validator, and a reload replaces the validator: when a generation
+ * is replaced, what it counted so far is added to a carried base
+ * (hcd_metrics_retire_begin), and when its last request is done, what it
+ * counted since (hcd_metrics_retire_end).  A page shows base + current, so
+ * no scrape ever sees a counter go down.
  */
+#include <pthread.h>
 #include <stdatomic.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 
 #include "hc_limits.h"
@@ -33,6 +42,24 @@ static atomic_uint_fast64_t hist[NBUCKETS];       /* not cumulative */
 static atomic_uint_fast64_t hist_count;
 static atomic_uint_fast64_t hist_sum_ns;
 static atomic_uint_fast64_t reloads_ok, reloads_failed;
+
+/* What one validator has counted: the snapshot of a retiring generation. */
+struct counts {
+	uint64_t hits, misses;
+	size_t n;
+	hc_key_stats ks[HCD_MAX_KEY_SOURCES];
+};
+
+/* Counts of replaced generations, by key source label.  Under carry_lock. */
+struct carried_source {
+	char *source;
+	uint64_t val[3];         /* ok, not_modified, failed */
+};
+
+static pthread_mutex_t carry_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct carried_source carried[HCD_MAX_KEY_SOURCES];
+static size_t ncarried;
+static uint64_t carried_hits, carried_misses;
 
 void
 hcd_metrics_decision(hc_status status)
@@ -64,6 +91,77 @@ void
 hcd_metrics_reload(bool ok)
 {
 	atomic_fetch_add(ok ? &reloads_ok : &reloads_failed, 1);
+}
+
+static void
+read_counts(const hc_validator *v, struct counts *c)
+{
+	hc_validator_cache_stats(v, &c->hits, &c->misses, NULL);
+	c->n = hc_validator_key_stats(v, c->ks, HCD_MAX_KEY_SOURCES);
+	if (c->n > HCD_MAX_KEY_SOURCES)
+		c->n = HCD_MAX_KEY_SOURCES;
+}
+
+/* The carried entry of `source`, made when new; NULL when the table is full. */
+static struct carried_source *
+carried_of(const char *source)
+{
+	for (size_t i = 0; i < ncarried; i++)
+		if (strcmp(carried[i].source, source) == 0)
+			return &carried[i];
+	if (ncarried == HCD_MAX_KEY_SOURCES ||
+	    (carried[ncarried].source = strdup(source)) == NULL)
+		return NULL;
+	memset(carried[ncarried].val, 0, sizeof(carried[ncarried].val));
+	return &carried[ncarried++];
+}
+
+/* Adds now - before (before may be NULL: nothing) to the carried base. */
+static void
+carry(const struct counts *now, const struct counts *before)
+{
+	pthread_mutex_lock(&carry_lock);
+	carried_hits += now->hits - (before != NULL ? before->hits : 0);
+	carried_misses += now->misses - (before != NULL ? before->misses : 0);
+	for (size_t i = 0; i < now->n; i++) {
+		struct carried_source *cs = carried_of(now->ks[i].source);
+		const hc_key_stats *b = before != NULL && i < before->n ?
+		    &before->ks[i] : NULL;
+		if (cs == NULL)
+			continue;
+		cs->val[0] += now->ks[i].refresh_ok - (b ? b->refresh_ok : 0);
+		cs->val[1] += now->ks[i].refresh_not_modified -
+		    (b ? b->refresh_not_modified : 0);
+		cs->val[2] += now->ks[i].refresh_failed -
+		    (b ? b->refresh_failed : 0);
+	}
+	pthread_mutex_unlock(&carry_lock);
+}
+
+void *
+hcd_metrics_retire_begin(const hc_validator *v)
+{
+	struct counts *snap = malloc(sizeof(*snap));
+
+	if (snap == NULL)
+		return NULL;
+	read_counts(v, snap);
+	carry(snap, NULL);
+	return snap;
+}
+
+void
+hcd_metrics_retire_end(const hc_validator *v, void *token)
+{
+	struct counts *snap = token, *fin;
+
+	/* Out of memory at begin: nothing was carried, so carry it all now. */
+	if ((fin = malloc(sizeof(*fin))) != NULL) {
+		read_counts(v, fin);
+		carry(fin, snap);
+		free(fin);
+	}
+	free(snap);
 }
 
 /* A label value, escaped as the text format requires. */
@@ -138,9 +236,14 @@ render_keys(hcd_buf *b, const hc_validator *v)
 
 	family(b, "hopcheck_key_refresh_total", "counter",
 	    "Fetches of remote key sets, by source and result.");
+	pthread_mutex_lock(&carry_lock);
 	for (size_t i = 0; i < n; i++) {
 		uint64_t val[3] = { ks[i].refresh_ok, ks[i].refresh_not_modified,
 		    ks[i].refresh_failed };
+		for (size_t c = 0; c < ncarried; c++)
+			if (strcmp(carried[c].source, ks[i].source) == 0)
+				for (size_t r = 0; r < 3; r++)
+					val[r] += carried[c].val[r];
 		for (size_t r = 0; r < 3; r++) {
 			hcd_buf_puts(b, "hopcheck_key_refresh_total{source=");
 			label(b, ks[i].source);
@@ -148,6 +251,19 @@ render_keys(hcd_buf *b, const hc_validator *v)
 			    (unsigned long long)val[r]);
 		}
 	}
+	/* Sources of earlier configurations keep their totals. */
+	for (size_t c = 0; c < ncarried; c++) {
+		bool current = false;
+		for (size_t i = 0; i < n && !current; i++)
+			current = strcmp(carried[c].source, ks[i].source) == 0;
+		for (size_t r = 0; r < 3 && !current; r++) {
+			hcd_buf_puts(b, "hopcheck_key_refresh_total{source=");
+			label(b, carried[c].source);
+			hcd_buf_printf(b, ",result=\"%s\"} %llu\n", results[r],
+			    (unsigned long long)carried[c].val[r]);
+		}
+	}
+	pthread_mutex_unlock(&carry_lock);
 	family(b, "hopcheck_keys_loaded", "gauge",
 	    "Keys in the current set of each source (0: none loaded).");
 	for (size_t i = 0; i < n; i++) {
@@ -203,9 +319,13 @@ render_cache(hcd_buf *b, const hc_validator *v)
 	size_t entries;
 
 	hc_validator_cache_stats(v, &hits, &misses, &entries);
+	pthread_mutex_lock(&carry_lock);
+	hits += carried_hits;
+	misses += carried_misses;
+	pthread_mutex_unlock(&carry_lock);
 	family(b, "hopcheck_cache_lookups_total", "counter",
-	    "Verified-token cache lookups of the current configuration, by "
-	    "result (a hit skips only the signature layer).");
+	    "Verified-token cache lookups, by result (a hit skips only the "
+	    "signature layer).");
 	hcd_buf_printf(b, "hopcheck_cache_lookups_total{result=\"hit\"} %llu\n",
 	    (unsigned long long)hits);
 	hcd_buf_printf(b, "hopcheck_cache_lookups_total{result=\"miss\"} "

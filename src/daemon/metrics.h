@@ -20,6 +20,13 @@ void hcd_metrics_decision(hc_status status);
 void hcd_metrics_validation(double seconds);
 /* Counts one configuration reload (hopcheck_config_reloads_total{result}). */
 void hcd_metrics_reload(bool ok);
+
+/*
+ * The holder's retirement hooks (holder.h): a replaced validator's
+ * counters are carried into the totals, so that they survive a reload.
+ */
+void *hcd_metrics_retire_begin(const hc_validator *v);
+void hcd_metrics_retire_end(const hc_validator *v, void *token);
 /*
  * Renders the whole page for validator `v` (keys, replay store,
  * readiness) and the counters.  Heap text (free()) and its length in

@@ -17,7 +17,7 @@
 #     Transfer-Encoding), wrong content type and method;
 #   - /metrics: the counters move; every status is listed;
 #   - SIGHUP with a good file (a new issuer's token becomes ok, the replay
-#     store survives) and with a bad file (errors logged, old rules kept);
+#     store and the counters survive) and with a bad file (errors logged, old rules kept);
 #   - the log is JSON lines and never contains a token;
 #   - SIGTERM: exit 0 within 5 seconds, socket file removed.
 set -u
@@ -309,9 +309,14 @@ expect "metrics: replays counted" \
 authz "$TOK_LIVE2" GET /orders/17
 expect "before reload: new issuer unknown" "$CODE $(hdr X-Hopcheck-Status)" \
     "401 issuer"
+hits=$(metric 'hopcheck_cache_lookups_total{result="hit"}')
+misses=$(metric 'hopcheck_cache_lookups_total{result="miss"}')
 from_template "$DATA/daemon-reload.conf.in" "$T_TMP/hopcheck.conf"
 kill -HUP "$DPID"
 check "SIGHUP: reload logged" wait_grep "$LOG" '"msg":"configuration reloaded"'
+expect "metrics: cache counters survive the reload" \
+    "$(metric 'hopcheck_cache_lookups_total{result="hit"}') $(metric 'hopcheck_cache_lookups_total{result="miss"}')" \
+    "$hits $misses"
 authz "$TOK_LIVE2" GET /orders/17
 expect "after reload: new issuer ok" "$CODE $(hdr X-Hopcheck-Status)" \
     "200 ok"
