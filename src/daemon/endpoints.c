@@ -36,6 +36,7 @@
  * configuration names (daemon.peer_cert_header, daemon.xfcc,
  * daemon.tenant_header): the proxy must set or strip them on every request.
  */
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -56,6 +57,11 @@
 
 /* An error_description is cut here (RFC 6750 section 3 sets no bound). */
 #define HCD_ERROR_DESCRIPTION_MAX 256
+/* Longest X-Request-Id kept for the log; the rest is cut. */
+#define HCD_REQUEST_ID_MAX 128
+/* W3C traceparent, version 00: 2-32-16-2 hex digits and dashes. */
+#define HCD_TRACEPARENT_LEN 55
+#define HCD_TRACE_ID_LEN 32
 
 /* ---------------------------------------------------------------- helpers */
 
@@ -183,6 +189,46 @@ struct decided {
 	const char *method, *path;
 };
 
+static bool
+all_hex(const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f')))
+			return false;
+	return true;
+}
+
+/*
+ * The ids that tie a decision to the proxy's and the application's logs:
+ * X-Request-Id when there is exactly one (printable ASCII kept, cut to
+ * HCD_REQUEST_ID_MAX bytes), and the trace-id of a W3C Trace Context
+ * `traceparent` (section 3.2: version 00, lower-case hex, not all zeros).
+ * Empty strings when absent or unusable.
+ */
+static void
+request_ids(const hcd_request *rq, char rid[HCD_REQUEST_ID_MAX + 1],
+    char tid[HCD_TRACE_ID_LEN + 1])
+{
+	const char *v;
+	size_t n = 0, o = 0;
+
+	rid[0] = tid[0] = '\0';
+	v = rq->header(rq->ctx, "x-request-id", &n);
+	for (; n == 1 && v != NULL && *v != '\0' && o < HCD_REQUEST_ID_MAX; v++)
+		if ((unsigned char)*v >= 0x20 && (unsigned char)*v <= 0x7e)
+			rid[o++] = *v;
+	rid[o] = '\0';
+	v = rq->header(rq->ctx, "traceparent", &n);
+	if (n != 1 || v == NULL || strlen(v) != HCD_TRACEPARENT_LEN ||
+	    strncmp(v, "00-", 3) != 0 || v[35] != '-' || v[52] != '-' ||
+	    !all_hex(v + 3, HCD_TRACE_ID_LEN) || !all_hex(v + 36, 16) ||
+	    !all_hex(v + 53, 2) ||
+	    strspn(v + 3, "0") >= HCD_TRACE_ID_LEN)
+		return;
+	memcpy(tid, v + 3, HCD_TRACE_ID_LEN);
+	tid[HCD_TRACE_ID_LEN] = '\0';
+}
+
 /*
  * Counts one decision in the metrics and writes its log line; called
  * once for each request that came to a decision.
@@ -191,9 +237,13 @@ static void
 record(const hcd_request *rq, const hcd_response *rs, const struct decided *d)
 {
 	hcd_decision ld;
+	char rid[HCD_REQUEST_ID_MAX + 1], tid[HCD_TRACE_ID_LEN + 1];
 
 	hcd_metrics_decision(d->status);
 	memset(&ld, 0, sizeof(ld));
+	request_ids(rq, rid, tid);
+	ld.request_id = rid[0] != '\0' ? rid : NULL;
+	ld.trace_id = tid[0] != '\0' ? tid : NULL;
 	ld.endpoint = d->endpoint;
 	ld.status = d->status;
 	ld.detail = d->detail;
@@ -707,6 +757,7 @@ ep_authz(const hcd_request *rq, hcd_response *rs)
 	if (rc == 0) {
 		/* RFC 6750 section 3.1: no credentials, no error code. */
 		hc_fail(&d, HC_MALFORMED, "no bearer token in the request");
+		hcd_metrics_missing_credential("access_token");
 		rs->code = 401;
 		add_header(rs, "WWW-Authenticate", "Bearer");
 		goto done;

@@ -364,11 +364,11 @@ main(int argc, char **argv)
 		hcd_log(HCD_LOG_ERROR, "start", "%s", err);
 		goto fail;
 	}
-	hcd_log(HCD_LOG_INFO, "start", "hopcheckd %s serving%s%s%s%s with %u "
-	    "threads; %s", hc_version(), a.listen ? " on " : "",
-	    a.listen ? a.listen : "", a.unix_socket ? " on unix:" : "",
-	    a.unix_socket ? a.unix_socket : "", a.threads,
-	    hc_validator_ready(v) ? "ready" : "waiting for keys");
+	(void)snprintf(err, sizeof(err), "%u", a.threads);
+	hcd_log_fields(HCD_LOG_INFO, "start", "serving", "version",
+	    hc_version(), "config", a.conf, "listen", a.listen, "unix_socket",
+	    a.unix_socket, "threads", err, "keys",
+	    hc_validator_ready(v) ? "ready" : "waiting", (const char *)NULL);
 
 	serve(&a, &sigs);
 

@@ -146,6 +146,26 @@ field(hcd_buf *b, const char *name, const char *value)
 }
 
 void
+hcd_log_fields(int level, const char *event, const char *msg, ...)
+{
+	hcd_buf b = { 0 };
+	const char *name, *value;
+	va_list ap;
+
+	if (!hcd_log_enabled(level))
+		return;
+	line_start(&b, level, event);
+	field(&b, "msg", msg);
+	va_start(ap, msg);
+	while ((name = va_arg(ap, const char *)) != NULL) {
+		value = va_arg(ap, const char *);
+		field(&b, name, value);
+	}
+	va_end(ap);
+	line_end(&b);
+}
+
+void
 hcd_log_decision(const hcd_decision *d)
 {
 	const hc_result *r = d->result;
@@ -189,5 +209,7 @@ hcd_log_decision(const hcd_decision *d)
 	}
 	hcd_buf_printf(&b, ",\"http\":%u,\"latency_ms\":%.3f", d->http_code,
 	    d->latency_ms);
+	field(&b, "request_id", d->request_id);
+	field(&b, "trace_id", d->trace_id);
 	line_end(&b);
 }

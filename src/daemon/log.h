@@ -3,7 +3,8 @@
  *
  * Every line has "time" (RFC 3339, UTC, milliseconds), "level" and
  * "event"; decisions add what was decided about which token, never the
- * token or its signature (DESIGN "Security invariants").  Lines are written
+ * token or its signature: a log is read by more people than the tokens
+ * were meant for.  Lines are written
  * with one write(2) each, so lines of concurrent threads do not interleave.
  */
 #ifndef HCD_LOG_H
@@ -36,6 +37,13 @@ void hcd_log(int level, const char *event, const char *fmt, ...)
 void hcd_log_lines(int level, const char *event, const char *msg,
     const char *lines);
 
+/*
+ * Writes {"time", "level", "event", "msg"} and then name/value string pairs
+ * given as further arguments, ended by a NULL name; a pair whose value is
+ * NULL is left out.  For events a program reads (start, key events).
+ */
+void hcd_log_fields(int level, const char *event, const char *msg, ...);
+
 /* What one decision of /v1/validate or /v1/authz is logged with. */
 typedef struct hcd_decision {
 	const char *endpoint;    /* "/v1/authz", "/v1/validate" */
@@ -46,12 +54,16 @@ typedef struct hcd_decision {
 	const char *path;        /* logged without its query string */
 	unsigned http_code;
 	double latency_ms;
+	const char *request_id;  /* X-Request-Id as sent, sanitised, or NULL */
+	const char *trace_id;    /* the trace-id of a W3C traceparent, or NULL */
 } hcd_decision;
 
 /*
  * Writes a decision: status, detail, the verified issuer, subject, client,
  * chain (current actor first), kid and alg when the result has them, the
- * route, the HTTP code and the latency.  Level info, or warn for
+ * route, the HTTP code, the latency, and the request's id (X-Request-Id)
+ * and trace id (traceparent) so that a decision can be found from the
+ * proxy's or the application's log.  Level info, or warn for
  * unavailable, error for internal and config.
  */
 void hcd_log_decision(const hcd_decision *d);

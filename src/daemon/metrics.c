@@ -42,6 +42,7 @@ static atomic_uint_fast64_t hist[NBUCKETS];       /* not cumulative */
 static atomic_uint_fast64_t hist_count;
 static atomic_uint_fast64_t hist_sum_ns;
 static atomic_uint_fast64_t reloads_ok, reloads_failed;
+static atomic_uint_fast64_t missing_access_token;
 
 /* What one validator has counted: the snapshot of a retiring generation. */
 struct counts {
@@ -85,6 +86,13 @@ hcd_metrics_validation(double seconds)
 	if (i < NBUCKETS)
 		atomic_fetch_add(&hist[i], 1);
 	atomic_fetch_add(&hist_sum_ns, (uint_fast64_t)(seconds * 1e9));
+}
+
+void
+hcd_metrics_missing_credential(const char *kind)
+{
+	if (strcmp(kind, "access_token") == 0)
+		atomic_fetch_add(&missing_access_token, 1);
 }
 
 void
@@ -344,6 +352,12 @@ hcd_metrics_render(const hc_validator *v, size_t *len)
 	render_keys(&b, v);
 	render_replay(&b, v);
 	render_cache(&b, v);
+	family(&b, "hopcheck_missing_credentials_total", "counter",
+	    "Requests without a credential their endpoint needs (each is also "
+	    "a malformed decision), by kind.");
+	hcd_buf_printf(&b, "hopcheck_missing_credentials_total"
+	    "{kind=\"access_token\"} %llu\n",
+	    (unsigned long long)atomic_load(&missing_access_token));
 	family(&b, "hopcheck_config_reloads_total", "counter",
 	    "Configuration reloads (SIGHUP), by result.");
 	hcd_buf_printf(&b, "hopcheck_config_reloads_total{result=\"ok\"} %llu\n",

@@ -18,6 +18,13 @@
 void hcd_metrics_decision(hc_status status);
 /* Observes the time one hc_validate() took (hopcheck_validation_seconds). */
 void hcd_metrics_validation(double seconds);
+/*
+ * Counts a request that lacked a credential its endpoint needs
+ * (hopcheck_missing_credentials_total{kind}); it is also a `malformed`
+ * decision.  `kind` is a static string: "access_token".
+ */
+void hcd_metrics_missing_credential(const char *kind);
+
 /* Counts one configuration reload (hopcheck_config_reloads_total{result}). */
 void hcd_metrics_reload(bool ok);
 

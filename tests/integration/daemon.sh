@@ -18,7 +18,9 @@
 #   - /metrics: the counters move; every status is listed;
 #   - SIGHUP with a good file (a new issuer's token becomes ok, the replay
 #     store and the counters survive) and with a bad file (errors logged, old rules kept);
-#   - the log is JSON lines and never contains a token;
+#   - the log is JSON lines and never contains a token; the start event
+#     is structured; decisions carry X-Request-Id and the traceparent's
+#     trace id;
 #   - SIGTERM: exit 0 within 5 seconds, socket file removed.
 set -u
 BUILD=${1:-build}
@@ -98,6 +100,14 @@ expect "authz ok: scope" "$(hdr X-Hopcheck-Scope)" \
     "orders:read orders:write payments:write"
 expect "authz ok: no challenge" "$(hdr WWW-Authenticate)" ""
 expect "authz ok: not delegated" "$(hdr X-Hopcheck-Chain)" ""
+authz "$TOK_OK" GET /orders/17 -H "X-Request-Id: req-7f3a" \
+    -H "traceparent: 00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
+check "log: the decision carries X-Request-Id and the trace id" \
+    wait_grep "$LOG" '"request_id":"req-7f3a","trace_id":"4bf92f3577b34da6a3ce929d0e0e4736"'
+authz "$TOK_OK" GET /orders/17 \
+    -H "traceparent: 00-00000000000000000000000000000000-00f067aa0ba902b7-01"
+check_not "log: an all-zero trace id is not one" grep -q \
+    '"trace_id":"00000000000000000000000000000000"' "$LOG"
 
 authz "$TOK_DELEGATED" GET /orders/17
 expect "delegated: 200" "$CODE" "200"
@@ -122,8 +132,12 @@ reject "missing scope" "$TOK_SCOPE" 403 scope insufficient_scope
 reject "other tenant" "$TOK_TENANT" 403 tenant insufficient_scope
 reject "not a JWS" "abc.def" 401 malformed invalid_token
 
+missing=$(curl -s "$URL/metrics" | awk '$1 == "hopcheck_missing_credentials_total{kind=\"access_token\"}" { print $2 }')
 req -H "X-Original-Method: GET" -H "X-Original-URI: /orders/17" "$URL/v1/authz"
 expect "no Authorization: 401" "$CODE" "401"
+expect "no Authorization: counted as a missing credential" \
+    "$(curl -s "$URL/metrics" | awk '$1 == "hopcheck_missing_credentials_total{kind=\"access_token\"}" { print $2 }')" \
+    "$((missing + 1))"
 expect "no Authorization: bare challenge" "$(hdr WWW-Authenticate)" "Bearer"
 expect "no Authorization: status" "$(hdr X-Hopcheck-Status)" "malformed"
 
@@ -356,6 +370,8 @@ for line in open(sys.argv[1]):
     json.loads(line)
     n += 1
 sys.exit(0 if n > 10 else 1)' "$LOG"
+expect_match "log: the start event is structured" "$(grep '"event":"start"' "$LOG" | head -n 1)" \
+    '"msg":"serving","version":"[0-9.]+","config":"[^"]+","listen":"127\.0\.0\.1:[0-9]+","unix_socket":"[^"]+","threads":"[0-9]+","keys":"ready"'
 n=$(grep -c '"event":"decision","endpoint":"/v1/authz"' "$LOG")
 check "log: a line per authz decision ($n)" [ "$n" -ge 20 ]
 leaked=""
