@@ -126,7 +126,8 @@ test_hostport(void)
 		unsigned port;
 		bool loopback;
 	} v[] = {
-		{ "127.0.0.1:9300", true, "127.0.0.1", false, true, 9300, true },
+		{ "127.0.0.1:9300", true, "127.0.0.1", false, true, 9300,
+		    true },
 		{ "127.0.0.1", true, "127.0.0.1", false, false, 0, true },
 		{ "[::1]:65535", true, "::1", true, true, 65535, true },
 		{ "[::1]", true, "::1", true, false, 0, true },

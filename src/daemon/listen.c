@@ -29,14 +29,15 @@
 static bool
 is_loopback(const struct sockaddr *sa)
 {
+	const struct sockaddr_in *in = (const void *)sa;
+	const struct sockaddr_in6 *in6 = (const void *)sa;
 	char text[INET6_ADDRSTRLEN];
 	const void *addr;
 
 	if (sa->sa_family == AF_INET)
-		addr = &((const struct sockaddr_in *)(const void *)sa)->sin_addr;
+		addr = &in->sin_addr;
 	else if (sa->sa_family == AF_INET6)
-		addr = &((const struct sockaddr_in6 *)(const void *)sa)->
-		    sin6_addr;
+		addr = &in6->sin6_addr;
 	else
 		return false;
 	if (inet_ntop(sa->sa_family, addr, text, sizeof(text)) == NULL)
@@ -67,8 +68,8 @@ hcd_listen_tcp(const char *hostport, hcd_listener *out, char *err,
 		return -1;
 	}
 	if (!hc_hostport_is_loopback(&hp)) {
-		(void)snprintf(err, errlen, "daemon.listen %s is not a loopback "
-		    "host (127.x.x.x, [::1], localhost)", hostport);
+		(void)snprintf(err, errlen, "daemon.listen %s is not a "
+		    "loopback host (127.x.x.x, [::1], localhost)", hostport);
 		return -1;
 	}
 	memcpy(host, hp.host, hp.hlen);
