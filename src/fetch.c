@@ -25,6 +25,7 @@
 #include <curl/curl.h>
 
 #include "fetch.h"
+#include "url.h"
 
 /* A Cache-Control max-age above this is read as this (seconds). */
 #define FETCH_MAX_AGE_CAP  1000000000LL
@@ -89,37 +90,19 @@ ascii_ieq(const char *s, size_t n, const char *lit)
 }
 
 /*
- * Whether host (n bytes, brackets removed) names this machine: "localhost",
- * 127.0.0.0/8 as four decimal octets without leading zeros (a resolver may
- * read "0177.1" as octal, so such spellings are not loopback here), or the
- * bracketed IPv6 loopback ::1.
+ * Whether the URL's host is a loopback host: the one rule of url.h, asked
+ * of the host as written (brackets included), as config.c asks it.
  */
 static bool
-is_loopback(const char *host, size_t n, bool bracketed)
+is_loopback(const struct url_parts *u)
 {
-	size_t i = 0;
+	hc_hostport hp;
 
-	if (bracketed)
-		return ascii_ieq(host, n, "::1");
-	if (ascii_ieq(host, n, "localhost"))
-		return true;
-	for (unsigned part = 0; part < 4; part++) {
-		size_t start = i;
-		unsigned v = 0;
-
-		while (i < n && is_digit(host[i]) && i - start < 3)
-			v = v * 10 + (unsigned)(host[i++] - '0');
-		if (i == start || v > 255 || (host[start] == '0' && i - start > 1))
-			return false;
-		if (part == 0 && v != 127)
-			return false;
-		if (part < 3) {
-			if (i >= n || host[i] != '.')
-				return false;
-			i++;
-		}
-	}
-	return i == n;
+	memset(&hp, 0, sizeof(hp));
+	hp.host = u->host;
+	hp.hlen = u->hlen;
+	hp.bracketed = u->bracketed;
+	return hc_hostport_is_loopback(&hp);
 }
 
 /*
@@ -215,7 +198,7 @@ url_check(const char *url, bool allow_http, struct url_parts *u,
 		if (!allow_http)
 			return hc_fail(d, HC_UNAVAILABLE, "plain http:// is not "
 			    "allowed for this source (allow_insecure_http is off)");
-		if (!is_loopback(u->host, u->hlen, u->bracketed))
+		if (!is_loopback(u))
 			return hc_fail(d, HC_UNAVAILABLE, "plain http:// is "
 			    "allowed only to a loopback host (127.x.x.x, [::1], "
 			    "localhost)");
@@ -610,7 +593,7 @@ hc_fetch(const hc_fetch_req *req, hc_fetch_resp *out, hc_detail *d)
 	SETOPT(h, CURLOPT_SSL_VERIFYHOST, 2L);
 	if (req->ca_file != NULL)
 		SETOPT(h, CURLOPT_CAINFO, req->ca_file);
-	if (is_loopback(u.host, u.hlen, u.bracketed))
+	if (is_loopback(&u))
 		SETOPT(h, CURLOPT_PROXY, "");
 	SETOPT(h, CURLOPT_CONNECTTIMEOUT_MS, (long)lim->connect_timeout_ms);
 	SETOPT(h, CURLOPT_TIMEOUT_MS, (long)lim->timeout_ms);

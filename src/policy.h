@@ -3,8 +3,11 @@
  *
  * config.c reads the v1 schema of hopcheck.conf(5) (JSON with comments) into
  * a struct hc_policy and validates every key, reporting every problem with
- * its JSON path; nothing else in the tree reads configuration text.  Once
- * built, a policy is never modified: a reload builds a new one.
+ * its JSON path; nothing else in the tree reads configuration text (its
+ * generic readers are in config_read.c).  Once built, a policy is never
+ * modified: a reload builds a new one.  policy.c answers the questions the
+ * validator asks of a built policy (issuer by `iss`, route by request,
+ * pattern match); they only read it, so threads may share one freely.
  *
  * Patterns (actors, subjects, direct callers, route paths) are exact strings,
  * or end in `*` for a prefix match (hc_pattern_match()).

@@ -15,56 +15,71 @@
 #include <sys/un.h>
 
 #include "listen.h"
+#include "url.h"
 
 #define HCD_LISTEN_BACKLOG 128
 #define HCD_HOST_MAX 256
 
+/*
+ * Whether a resolved address is loopback, by the one rule of url.h applied
+ * to its numeric form: inet_ntop() writes 127.0.0.0/8 as a dotted quad and
+ * the IPv6 loopback as "::1".  A hosts file that sends "localhost" to
+ * another address, or to an IPv4-mapped one, is refused here.
+ */
 static bool
 is_loopback(const struct sockaddr *sa)
 {
-	if (sa->sa_family == AF_INET) {
-		const struct sockaddr_in *in = (const struct sockaddr_in *)
-		    (const void *)sa;
-		return (ntohl(in->sin_addr.s_addr) >> 24) == 127;
-	}
-	if (sa->sa_family == AF_INET6) {
-		const struct sockaddr_in6 *in6 = (const struct sockaddr_in6 *)
-		    (const void *)sa;
-		return IN6_IS_ADDR_LOOPBACK(&in6->sin6_addr);
-	}
-	return false;
+	const struct sockaddr_in *in = (const void *)sa;
+	const struct sockaddr_in6 *in6 = (const void *)sa;
+	char text[INET6_ADDRSTRLEN];
+	const void *addr;
+
+	if (sa->sa_family == AF_INET)
+		addr = &in->sin_addr;
+	else if (sa->sa_family == AF_INET6)
+		addr = &in6->sin6_addr;
+	else
+		return false;
+	if (inet_ntop(sa->sa_family, addr, text, sizeof(text)) == NULL)
+		return false;
+	return hc_host_is_loopback(text, strlen(text));
 }
 
+/*
+ * Binds and listens on "HOST:PORT".  The host must be a loopback host as
+ * written (url.h), and every address it resolves to must be loopback too.
+ */
 int
 hcd_listen_tcp(const char *hostport, hcd_listener *out, char *err,
     size_t errlen)
 {
 	struct addrinfo hints, *res = NULL, *ai;
-	char host[HCD_HOST_MAX];
-	const char *colon = strrchr(hostport, ':'), *h = hostport;
-	size_t hlen;
+	char host[HCD_HOST_MAX], port[8];
+	hc_hostport hp;
 	int fd = -1, rc, one = 1, saved = 0;
 
-	if (colon == NULL) {
+	if (!hc_hostport_split(hostport, strlen(hostport), &hp) ||
+	    !hp.has_port) {
 		(void)snprintf(err, errlen, "daemon.listen is not HOST:PORT");
 		return -1;
 	}
-	hlen = (size_t)(colon - hostport);
-	if (hlen >= 2 && h[0] == '[' && h[hlen - 1] == ']') {
-		h++;
-		hlen -= 2;
-	}
-	if (hlen == 0 || hlen >= sizeof(host)) {
+	if (hp.hlen >= sizeof(host)) {
 		(void)snprintf(err, errlen, "daemon.listen has no usable host");
 		return -1;
 	}
-	memcpy(host, h, hlen);
-	host[hlen] = '\0';
+	if (!hc_hostport_is_loopback(&hp)) {
+		(void)snprintf(err, errlen, "daemon.listen %s is not a "
+		    "loopback host (127.x.x.x, [::1], localhost)", hostport);
+		return -1;
+	}
+	memcpy(host, hp.host, hp.hlen);
+	host[hp.hlen] = '\0';
+	(void)snprintf(port, sizeof(port), "%u", hp.port);
 	memset(&hints, 0, sizeof(hints));
 	hints.ai_family = AF_UNSPEC;
 	hints.ai_socktype = SOCK_STREAM;
 	hints.ai_flags = AI_NUMERICSERV;
-	if ((rc = getaddrinfo(host, colon + 1, &hints, &res)) != 0) {
+	if ((rc = getaddrinfo(host, port, &hints, &res)) != 0) {
 		(void)snprintf(err, errlen, "daemon.listen %s: %s", hostport,
 		    gai_strerror(rc));
 		return -1;
