@@ -30,8 +30,9 @@ typedef struct cli_cmd {
 	int (*run)(const struct cli_cmd *cmd, int argc, char **argv);
 } cli_cmd;
 
-/* tools/cmd_exchange.c */
-extern const cli_cmd cli_cmd_check_exchange;
+/* The commands defined outside hopcheck.c. */
+extern const cli_cmd cli_cmd_check_exchange;    /* tools/cmd_exchange.c */
+extern const cli_cmd cli_cmd_inspect;           /* tools/cli_inspect.c */
 
 /* Prints "usage: hopcheck NAME SYNOPSIS" to f. */
 void cli_usage(const cli_cmd *cmd, FILE *f);

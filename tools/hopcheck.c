@@ -29,9 +29,6 @@
 #include "hopcheck.h"
 #include "internal.h"
 
-/* tools/cli_inspect.c */
-extern const cli_cmd cli_cmd_inspect;
-
 /* An ID or a certificate from standard input, byte for byte. */
 #define MAX_INPUT_BYTES HC_MAX_CERT_BYTES
 
