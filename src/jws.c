@@ -8,9 +8,33 @@
  * 7519 section 7.2 steps 1-5 and 10).  The signing input is the first two
  * segments exactly as they were received, never a re-encoding, so that what
  * is verified is byte for byte what was sent.
+ *
+ * hc_jws_parse() also refuses the header parameters whose meaning hopcheck
+ * does not implement, so that no caller can ignore them by forgetting to
+ * look: a parameter that changes what a token means must be understood or
+ * refused, never skipped.  Refused, whatever else the header says:
+ *
+ *  - any JWE parameter (`enc`, `epk`, `apu`, `apv`, `iv`, `tag`, `p2s`,
+ *    `p2c`; RFC 7516 section 4.1 and RFC 7518 section 4.6-4.8): the token
+ *    is, or pretends to be, encrypted, and a JWE is not a JWS: malformed;
+ *  - `zip` (RFC 7516 section 4.1.3), compression, defined for JWE only:
+ *    malformed;
+ *  - `b64` (RFC 7797), the unencoded-payload extension, with or without
+ *    `crit`: it changes what the signature covers, and hopcheck
+ *    understands no JWS extension: crit, as `crit` itself is;
+ *  - `cty` naming a nested JWT ("JWT" or "application/jwt", compared
+ *    case-insensitively; RFC 7519 section 5.2): the claims would be those
+ *    of the inner token, which nothing here verifies: malformed.  Any other
+ *    `cty` string is informational (RFC 7515 section 4.1.10) and allowed;
+ *    a `cty` that is not a string is malformed.
+ *
+ * The other rules on the header (`alg`, `crit`, `kid`, `typ`) are the
+ * caller's.  hc_jws_decode() splits and decodes without these rules, for a
+ * tool that only shows a token and verifies nothing (`hopcheck inspect`).
  */
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "internal.h"
 
@@ -68,8 +92,68 @@ decode_object(const char *seg, size_t n, const char *what, hc_json **out,
 	return HC_OK;
 }
 
+/*
+ * Splits and decodes a compact JWS as hc_jws_parse() does, without the
+ * header-parameter rules above: for showing a token, never for accepting
+ * one.  (Declared here and in the CLI until internal.h carries it next to
+ * hc_jws_parse().)
+ */
+hc_status hc_jws_decode(const char *token, size_t len, hc_jws *out,
+    hc_detail *d);
+
+/* Header parameters of a JWE (RFC 7516 section 4.1, RFC 7518 4.6-4.8). */
+static const char *const jwe_params[] = {
+	"enc", "epk", "apu", "apv", "iv", "tag", "p2s", "p2c", NULL
+};
+
+/*
+ * Refuses the header parameters hopcheck does not implement (see the top
+ * of this file).  Returns HC_OK, or HC_MALFORMED or HC_CRIT with a detail
+ * that names the parameter and, for cty, its value quoted and capped.
+ */
+static hc_status
+header_params(const hc_json *header, hc_detail *d)
+{
+	const hc_json *j;
+	const char *cty;
+	char q[HC_QBUF];
+
+	for (size_t i = 0; jwe_params[i] != NULL; i++)
+		if (hc_json_get(header, jwe_params[i]) != NULL)
+			return hc_fail(d, HC_MALFORMED, "header carries %s, a JWE "
+			    "parameter; a JWE is not a JWS", jwe_params[i]);
+	if (hc_json_get(header, "zip") != NULL)
+		return hc_fail(d, HC_MALFORMED, "header carries zip (compression, "
+		    "a JWE parameter); a JWS is never compressed");
+	if (hc_json_get(header, "b64") != NULL)
+		return hc_fail(d, HC_CRIT, "header carries b64 (RFC 7797 unencoded "
+		    "payload); hopcheck understands no JWS extension");
+	if ((j = hc_json_get(header, "cty")) == NULL)
+		return HC_OK;
+	if ((cty = hc_json_string(j)) == NULL)
+		return hc_fail(d, HC_MALFORMED, "header cty is a %s, not a string",
+		    hc_json_type_name(hc_json_type_of(j)));
+	if (strcasecmp(cty, "JWT") == 0 ||
+	    strcasecmp(cty, "application/jwt") == 0)
+		return hc_fail(d, HC_MALFORMED, "nested JWT (cty %s) is not "
+		    "supported", hc_quote(q, sizeof(q), cty));
+	return HC_OK;
+}
+
 hc_status
 hc_jws_parse(const char *token, size_t len, hc_jws *out, hc_detail *d)
+{
+	hc_status st;
+
+	if ((st = hc_jws_decode(token, len, out, d)) != HC_OK)
+		return st;
+	if ((st = header_params(out->header, d)) != HC_OK)
+		hc_jws_clear(out);
+	return st;
+}
+
+hc_status
+hc_jws_decode(const char *token, size_t len, hc_jws *out, hc_detail *d)
 {
 	const char *dot1, *dot2;
 	hc_status st;

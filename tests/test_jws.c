@@ -6,8 +6,10 @@
  * period characters" (section 5.2 step 1); header and payload decode to
  * JSON objects (section 5.2 step 3, RFC 7519 section 7.2 step 10); the
  * signing input is the first two segments as received, byte for byte.
- * hc_jws_parse() enforces the syntax and leaves header rules (alg, crit)
- * to its caller, so the suite checks:
+ * hc_jws_parse() enforces the syntax, refuses the header parameters
+ * hopcheck does not implement (JWE parameters, zip, b64, a cty naming a
+ * nested JWT), and leaves the other header rules (alg, crit, kid, typ) to
+ * its caller; hc_jws_decode() is the syntax alone.  The suite checks:
  *
  *  - every dot count from 0 to 5, with the count named in the detail;
  *  - empty header and payload segments refused, an empty signature
@@ -18,7 +20,11 @@
  *    first two segments;
  *  - a NUL byte anywhere in the token refused;
  *  - no detail ever repeats token bytes, decoded or encoded: the tokens
- *    carry the marker "SECRETMARKER" in the faulty part.
+ *    carry the marker "SECRETMARKER" in the faulty part;
+ *  - each unimplemented header parameter refused with its status and the
+ *    parts cleared, an informational cty kept, and hc_jws_decode()
+ *    decoding all of them (signed tokens of the same parameters run
+ *    through the validator in regress_header_params.c).
  *
  * Segments are encoded by this file's own base64url encoder, so that a
  * fault in the library's encoder cannot mask one in its decoder.  Tokens
@@ -34,6 +40,10 @@
 #include "testutil.h"
 
 #define MARKER "SECRETMARKER"
+
+/* src/jws.c; declared here until internal.h carries it. */
+hc_status hc_jws_decode(const char *token, size_t len, hc_jws *out,
+    hc_detail *d);
 
 #define HDR "{\"alg\":\"ES256\",\"kid\":\"k1\"}"
 #define PAY "{\"iss\":\"https://iss.example\",\"sub\":\"alice\"}"
@@ -478,6 +488,76 @@ test_detail_has_no_token_bytes(void)
 	}
 }
 
+/*
+ * Header parameters hopcheck does not implement: refused by hc_jws_parse()
+ * whatever their value, with the parts cleared; decoded by hc_jws_decode().
+ */
+static void
+test_header_params(void)
+{
+	static const struct {
+		const char *header;
+		hc_status want;
+		const char *detail;
+	} cases[] = {
+		{ "{\"alg\":\"ES256\",\"cty\":\"JWT\"}", HC_MALFORMED,
+		    "nested JWT (cty \"JWT\")" },
+		{ "{\"alg\":\"ES256\",\"cty\":\"jWt\"}", HC_MALFORMED,
+		    "nested JWT" },
+		{ "{\"alg\":\"ES256\",\"cty\":\"Application/JWT\"}",
+		    HC_MALFORMED, "nested JWT" },
+		{ "{\"alg\":\"ES256\",\"cty\":[\"JWT\"]}", HC_MALFORMED,
+		    "cty is a array" },
+		{ "{\"alg\":\"ES256\",\"cty\":\"JWTX\"}", HC_OK, NULL },
+		{ "{\"alg\":\"ES256\",\"cty\":\"example\"}", HC_OK, NULL },
+		{ "{\"alg\":\"ES256\",\"zip\":\"DEF\"}", HC_MALFORMED,
+		    "zip" },
+		{ "{\"alg\":\"ES256\",\"zip\":null}", HC_MALFORMED, "zip" },
+		{ "{\"alg\":\"ES256\",\"b64\":false}", HC_CRIT, "b64" },
+		{ "{\"alg\":\"ES256\",\"b64\":true,\"crit\":[\"b64\"]}",
+		    HC_CRIT, "b64" },
+		{ "{\"alg\":\"ES256\",\"enc\":\"A128GCM\"}", HC_MALFORMED,
+		    "enc, a JWE parameter" },
+		{ "{\"alg\":\"ES256\",\"epk\":{}}", HC_MALFORMED, "epk" },
+		{ "{\"alg\":\"ES256\",\"apu\":\"\"}", HC_MALFORMED, "apu" },
+		{ "{\"alg\":\"ES256\",\"apv\":\"\"}", HC_MALFORMED, "apv" },
+		{ "{\"alg\":\"ES256\",\"iv\":\"\"}", HC_MALFORMED, "iv" },
+		{ "{\"alg\":\"ES256\",\"tag\":\"\"}", HC_MALFORMED, "tag" },
+		{ "{\"alg\":\"ES256\",\"p2s\":\"\"}", HC_MALFORMED, "p2s" },
+		{ "{\"alg\":\"ES256\",\"p2c\":1}", HC_MALFORMED, "p2c" },
+		/* Names are case-sensitive (RFC 7515 4): not these parameters. */
+		{ "{\"alg\":\"ES256\",\"ZIP\":\"DEF\",\"Enc\":1}", HC_OK,
+		    NULL },
+	};
+	char tok[1024];
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		hc_jws jws;
+		hc_detail d;
+		hc_status st;
+
+		make(cases[i].header, PAY, "s", 1, tok);
+		st = parse(tok, strlen(tok), &jws, &d, NULL);
+		if (st != cases[i].want)
+			fprintf(stderr, "\ncase %zu: %s\n", i, cases[i].header);
+		HC_ASSERT_STATUS(st, cases[i].want);
+		if (st != HC_OK) {
+			CU_ASSERT_PTR_NULL(jws.header);
+			CU_ASSERT_PTR_NULL(jws.sig);
+		}
+		if (cases[i].detail != NULL &&
+		    strstr(d.text, cases[i].detail) == NULL) {
+			fprintf(stderr, "\ncase %zu: detail \"%s\" lacks \"%s\"\n",
+			    i, d.text, cases[i].detail);
+			CU_FAIL("detail");
+		}
+		hc_jws_clear(&jws);
+		HC_ASSERT_STATUS(hc_jws_decode(tok, strlen(tok), &jws, &d), HC_OK);
+		CU_ASSERT_EQUAL(hc_json_type_of(jws.header), HC_JSON_OBJECT);
+		hc_jws_clear(&jws);
+	}
+}
+
 static const hc_test tests[] = {
 	{ "a well-formed token", test_good_token },
 	{ "the signing input is the first two segments", test_signing_input },
@@ -487,6 +567,7 @@ static const hc_test tests[] = {
 	{ "strict base64url in every segment", test_segment_encoding },
 	{ "NUL bytes", test_nul_byte },
 	{ "details carry no token bytes", test_detail_has_no_token_bytes },
+	{ "unimplemented header parameters", test_header_params },
 	{ NULL, NULL }
 };
 

@@ -1,123 +1,38 @@
 /*
  * hopcheck.c - the command-line interface of libhopcheck.
  *
- *   hopcheck validate --conf FILE --token TOKEN|- [--peer-cert FILE]
+ *   hopcheck validate --conf FILE --token TOKEN|-|@FILE [--peer-cert FILE]
  *                     [--route "METHOD /path"] [--tenant T] [--now UNIX]
- *   hopcheck inspect TOKEN|-
+ *   hopcheck inspect [--json] [--now UNIX] TOKEN|-|@FILE
  *   hopcheck check-config FILE
  *   hopcheck check-exchange --conf FILE --subject-token T --issued-token T
  *                           --audience A --self ID [--now UNIX]
  *   hopcheck spiffe-id ID|-
  *   hopcheck thumbprint CERT|-
  *   hopcheck version
+ *   hopcheck --help | -h, hopcheck CMD --help | -h, hopcheck --version | -V
  *
- * Exit status: 0 accepted (or success), 1 rejected (or invalid), 2 usage,
- * configuration or system errors.  Output is JSON on standard output;
- * diagnostics go to standard error.  No command prints token bytes back
- * except `inspect`, whose whole purpose is to show the caller's own token.
+ * Exit status (cli.h): 0 accepted (or success), 1 refused (or invalid), 2
+ * usage or input errors (an unreadable file, a second `-`), configuration
+ * and system errors.  Output is JSON on standard output; diagnostics go to
+ * standard error, a usage error as one line naming what is wrong followed
+ * by the usage.  No command prints token bytes back except `inspect`,
+ * whose whole purpose is to show the caller's own token.
  */
-#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "cli.h"
 #include "crypto.h"
 #include "hopcheck.h"
 #include "internal.h"
 
-/* tools/cmd_exchange.c */
-int hc_cli_check_exchange(int argc, char **argv);
+/* An ID or a certificate from standard input, byte for byte. */
+#define MAX_INPUT_BYTES HC_MAX_CERT_BYTES
 
-#define EXIT_REJECT 1
-#define EXIT_USAGE 2
-#define MAX_INPUT_BYTES (HC_MAX_TOKEN_BYTES_CAP + 1)
-
-/*
- * Prints the synopsis of every command to f: standard output for --help,
- * standard error next to a usage error.
- */
-static void
-usage(FILE *f)
-{
-	fputs("usage: hopcheck validate --conf FILE --token TOKEN|- "
-	    "[--peer-cert FILE]\n"
-	    "                         [--peer-x5t X5T] [--peer-spiffe-id ID] "
-	    "[--xfcc VALUE]\n"
-	    "                         [--route \"METHOD /path\"] [--tenant T] "
-	    "[--now UNIX]\n"
-	    "       hopcheck inspect TOKEN|-\n"
-	    "       hopcheck check-config FILE\n"
-	    "       hopcheck check-exchange --conf FILE --subject-token T "
-	    "--issued-token T\n"
-	    "                               --audience A --self ID "
-	    "[--now UNIX]\n"
-	    "       hopcheck spiffe-id ID|-\n"
-	    "       hopcheck thumbprint CERT|-\n"
-	    "       hopcheck version\n", f);
-}
-
-/*
- * Reads standard input (at most MAX_INPUT_BYTES).  With `trim`, trailing
- * whitespace (the newline of `echo`) is dropped; without, the bytes are
- * kept exactly.
- */
-static char *
-read_stdin(size_t *len, bool trim)
-{
-	size_t cap = 4096, n = 0;
-	char *buf = malloc(cap);
-
-	if (buf == NULL)
-		return NULL;
-	for (;;) {
-		if (n + 1 >= cap) {
-			char *nb;
-			if (cap >= MAX_INPUT_BYTES + 1) {
-				fprintf(stderr, "hopcheck: input over %d bytes\n",
-				    MAX_INPUT_BYTES);
-				free(buf);
-				return NULL;
-			}
-			cap *= 2;
-			if ((nb = realloc(buf, cap)) == NULL) {
-				free(buf);
-				return NULL;
-			}
-			buf = nb;
-		}
-		size_t r = fread(buf + n, 1, cap - n - 1, stdin);
-		n += r;
-		if (r == 0)
-			break;
-	}
-	while (trim && n > 0 && (buf[n - 1] == '\n' || buf[n - 1] == '\r' ||
-	    buf[n - 1] == ' ' || buf[n - 1] == '\t'))
-		n--;
-	buf[n] = '\0';
-	*len = n;
-	return buf;
-}
-
-/*
- * A whole decimal string as an int64_t, refusing trailing bytes and
- * out-of-range values instead of clamping them.  Returns 0, or -1.
- */
-static int
-parse_int64(const char *s, int64_t *out)
-{
-	char *end;
-	long long v;
-
-	errno = 0;
-	v = strtoll(s, &end, 10);
-	if (errno != 0 || end == s || *end != '\0')
-		return -1;
-	*out = v;
-	return 0;
-}
-
-/* Prints {"status": "config", "detail": ...} for a validator that failed. */
+/* Prints {"status": ..., "detail": ...} for a validator that failed. */
 static int
 config_failure(hc_status st, char *errors)
 {
@@ -132,18 +47,18 @@ config_failure(hc_status st, char *errors)
 	free(s);
 	hc_json_free(o);
 	hc_string_free(errors);
-	return EXIT_USAGE;
+	return CLI_EXIT_USAGE;
 }
 
 /*
  * hopcheck validate: builds the request from the options, reads the
  * configuration and runs one hc_validate(), printing the result JSON.  Exits 0
  * when accepted, 1 for any refusal (a route or XFCC value the library refuses
- * is a refusal, printed as JSON), 2 for usage, configuration and system
- * errors; the token is wiped before exit.
+ * is a refusal, printed as JSON), 2 for usage, input, configuration and
+ * system errors; the token is wiped before exit.
  */
 static int
-cmd_validate(int argc, char **argv)
+cmd_validate(const cli_cmd *cmd, int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "conf", required_argument, NULL, 'c' },
@@ -155,6 +70,7 @@ cmd_validate(int argc, char **argv)
 		{ "peer-x5t", required_argument, NULL, 'x' },
 		{ "peer-spiffe-id", required_argument, NULL, 's' },
 		{ "xfcc", required_argument, NULL, 'X' },
+		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
 	const char *conf = NULL, *token_arg = NULL, *peer = NULL, *route = NULL;
@@ -164,15 +80,14 @@ cmd_validate(int argc, char **argv)
 	hc_request *req = NULL;
 	hc_result *res = NULL;
 	char *token = NULL, *errors = NULL, *out, *cert = NULL;
-	size_t tlen, clen;
-	int64_t now;
-	int c, rc = EXIT_USAGE;
-	hc_detail d;
+	size_t tlen = 0, clen = 0;
+	bool has_now = false, stdin_used = false;
+	int64_t now = 0;
+	int c, rc;
 	hc_status st;
 
-	if ((req = hc_request_new()) == NULL)
-		return EXIT_USAGE;
-	while ((c = getopt_long(argc, argv, "c:t:p:r:T:n:x:s:X:", opts,
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":c:t:p:r:T:n:x:s:X:h", opts,
 	    NULL)) != -1) {
 		switch (c) {
 		case 'x': peer_x5t = optarg; break;
@@ -184,28 +99,34 @@ cmd_validate(int argc, char **argv)
 		case 'r': route = optarg; break;
 		case 'T': tenant = optarg; break;
 		case 'n':
-			if (parse_int64(optarg, &now) != 0) {
-				fprintf(stderr, "hopcheck: --now needs seconds since "
-				    "the epoch\n");
-				goto out;
-			}
-			hc_request_set_time(req, now);
+			if (cli_parse_time(optarg, &now) != 0)
+				return cli_usage_error(cmd, "--now needs seconds since "
+				    "the epoch");
+			has_now = true;
 			break;
-		default:
-			usage(stderr);
-			goto out;
+		case 'h': return cli_help(cmd);
+		default: return cli_bad_option(cmd, c, argv);
 		}
 	}
-	if (conf == NULL || token_arg == NULL || optind != argc) {
-		usage(stderr);
+	if ((rc = cli_operands(cmd, argc, argv, 0, NULL)) != 0)
+		return rc;
+	if (conf == NULL)
+		return cli_usage_error(cmd, "missing --conf");
+	if (token_arg == NULL)
+		return cli_usage_error(cmd, "missing --token");
+	if ((rc = cli_readable(conf)) != 0)
+		return rc;
+	rc = CLI_EXIT_USAGE;
+	if ((req = hc_request_new()) == NULL)
 		goto out;
-	}
+	if (has_now)
+		hc_request_set_time(req, now);
 	if (route != NULL) {
 		const char *sp = strchr(route, ' ');
 		char method[32];
 		if (sp == NULL || (size_t)(sp - route) >= sizeof(method) ||
 		    sp == route) {
-			fprintf(stderr, "hopcheck: --route needs \"METHOD /path\"\n");
+			rc = cli_usage_error(cmd, "--route needs \"METHOD /path\"");
 			goto out;
 		}
 		memcpy(method, route, (size_t)(sp - route));
@@ -215,19 +136,19 @@ cmd_validate(int argc, char **argv)
 			puts("{\"status\":\"malformed\",\"detail\":\"the request's "
 			    "method or path is not in normal form (see "
 			    "hopcheck(1))\"}");
-			rc = EXIT_REJECT;
+			rc = CLI_EXIT_REJECT;
 			goto out;
 		}
 	}
 	if (tenant != NULL && hc_request_set_tenant(req, tenant) != HC_OK) {
-		fprintf(stderr, "hopcheck: invalid --tenant\n");
+		rc = cli_usage_error(cmd, "invalid --tenant");
 		goto out;
 	}
 	if (peer != NULL) {
-		if (hc_read_file(peer, HC_MAX_CERT_BYTES, &cert, &clen, &d) != 0) {
-			fprintf(stderr, "hopcheck: --peer-cert: %s\n", d.text);
+		if ((rc = cli_read_file(peer, HC_MAX_CERT_BYTES, &cert, &clen)) !=
+		    0)
 			goto out;
-		}
+		rc = CLI_EXIT_USAGE;
 		if (hc_request_set_peer_cert(req, (const unsigned char *)cert,
 		    clen) != HC_OK) {
 			fprintf(stderr, "hopcheck: --peer-cert %s is not a PEM or DER "
@@ -237,7 +158,7 @@ cmd_validate(int argc, char **argv)
 	}
 	if ((peer_x5t != NULL || peer_id != NULL) &&
 	    hc_request_set_peer_identity(req, peer_x5t, peer_id) != HC_OK) {
-		fprintf(stderr, "hopcheck: invalid --peer-x5t or --peer-spiffe-id\n");
+		rc = cli_usage_error(cmd, "invalid --peer-x5t or --peer-spiffe-id");
 		goto out;
 	}
 	if (xfcc != NULL) {
@@ -253,18 +174,14 @@ cmd_validate(int argc, char **argv)
 				puts(s);
 			free(s);
 			hc_json_free(o);
-			rc = st == HC_INTERNAL ? EXIT_USAGE : EXIT_REJECT;
+			rc = st == HC_INTERNAL ? CLI_EXIT_USAGE : CLI_EXIT_REJECT;
 			goto out;
 		}
 	}
-	if (strcmp(token_arg, "-") == 0) {
-		if ((token = read_stdin(&tlen, true)) == NULL)
-			goto out;
-	} else {
-		if ((token = strdup(token_arg)) == NULL)
-			goto out;
-		tlen = strlen(token);
-	}
+	if ((rc = cli_token(cmd, "--token", token_arg, &stdin_used, &token,
+	    &tlen)) != 0)
+		goto out;
+	rc = CLI_EXIT_USAGE;
 	st = hc_validator_new_from_file(conf, &v, &errors);
 	if (st != HC_OK) {
 		rc = config_failure(st, errors);
@@ -277,113 +194,67 @@ cmd_validate(int argc, char **argv)
 	}
 	puts(out);
 	hc_string_free(out);
-	rc = st == HC_OK ? 0 : (st == HC_CONFIG || st == HC_INTERNAL) ?
-	    EXIT_USAGE : EXIT_REJECT;
+	rc = st == HC_OK ? CLI_EXIT_OK : (st == HC_CONFIG ||
+	    st == HC_INTERNAL) ? CLI_EXIT_USAGE : CLI_EXIT_REJECT;
 out:
 	hc_result_free(res);
 	hc_validator_free(v);
 	hc_request_free(req);
-	if (token != NULL)
-		hc_wipe(token, strlen(token));
-	free(token);
+	cli_drop(token, tlen);
 	free(cert);
 	return rc;
 }
 
-/* Draws the act chain of unverified claims as a tree. */
-static void
-print_chain(const hc_json *claims)
-{
-	const hc_json *a = hc_json_get(claims, "act");
-	char q[HC_QBUF];
-	int depth = 0;
-
-	if (a == NULL)
-		return;
-	printf("actor chain (current actor first):\n");
-	printf("  subject %s\n", hc_quote(q, sizeof(q),
-	    hc_json_string(hc_json_get(claims, "sub"))));
-	for (; a != NULL && depth < HC_MAX_ACT_DEPTH; a = hc_json_get(a, "act")) {
-		printf("  %*s`- %s %s\n", depth * 3, "",
-		    depth == 0 ? "current actor" : "prior actor",
-		    hc_quote(q, sizeof(q), hc_json_string(hc_json_get(a, "sub"))));
-		depth++;
-	}
-	if (a != NULL)
-		printf("  %*s`- ... (deeper than %d levels)\n", depth * 3, "",
-		    HC_MAX_ACT_DEPTH);
-}
-
 /*
- * hopcheck inspect: prints the header, claims and actor chain of a token
- * without verifying anything, under an UNVERIFIED banner; a debugging aid,
- * never a verdict.  Exits 1 when the token is not a compact JWS.
+ * Parses the options of a command that has none but --help, leaving optind
+ * on its operands.  Returns -1 to go on, or the exit status.
  */
 static int
-cmd_inspect(int argc, char **argv)
+no_options(const cli_cmd *cmd, int argc, char **argv)
 {
-	char *token, *h, *p;
-	size_t len;
-	hc_detail d = { "" };
-	hc_jws jws;
+	static const struct option opts[] = {
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	int c;
 
-	if (argc != 2) {
-		usage(stderr);
-		return EXIT_USAGE;
-	}
-	if (strcmp(argv[1], "-") == 0)
-		token = read_stdin(&len, true);
-	else {
-		token = strdup(argv[1]);
-		len = token ? strlen(token) : 0;
-	}
-	if (token == NULL)
-		return EXIT_USAGE;
-	if (hc_jws_parse(token, len, &jws, &d) != HC_OK) {
-		printf("not a compact JWS: %s\n", d.text);
-		free(token);
-		return EXIT_REJECT;
-	}
-	printf("UNVERIFIED: decoded without checking the signature or any "
-	    "claim; do not trust it.\n");
-	h = hc_json_print_pretty(jws.header);
-	p = hc_json_print_pretty(jws.payload);
-	printf("header: %s\nclaims: %s\nsignature: %zu bytes\n", h ? h : "",
-	    p ? p : "", jws.sig_len);
-	print_chain(jws.payload);
-	free(h);
-	free(p);
-	hc_jws_clear(&jws);
-	free(token);
-	return 0;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1)
+		return c == 'h' ? cli_help(cmd) : cli_bad_option(cmd, c, argv);
+	return -1;
 }
 
 /*
  * hopcheck check-config: builds a validator from FILE as hopcheckd would
  * (local key files included) and prints "configuration OK", or every error
- * found and exits 1, so that a reload can be checked before it is sent.
+ * found and exits 1, so that a reload can be checked before it is sent.  A
+ * FILE that cannot be read is exit 2, as everywhere.
  */
 static int
-cmd_check_config(int argc, char **argv)
+cmd_check_config(const cli_cmd *cmd, int argc, char **argv)
 {
 	hc_validator *v = NULL;
 	char *errors = NULL;
+	const char *file;
 	hc_status st;
+	int rc;
 
-	if (argc != 2) {
-		usage(stderr);
-		return EXIT_USAGE;
-	}
-	st = hc_validator_new_from_file(argv[1], &v, &errors);
+	if ((rc = no_options(cmd, argc, argv)) >= 0 ||
+	    (rc = cli_operands(cmd, argc, argv, 1, "FILE")) != 0)
+		return rc;
+	file = argv[optind];
+	if ((rc = cli_readable(file)) != 0)
+		return rc;
+	st = hc_validator_new_from_file(file, &v, &errors);
 	if (st != HC_OK) {
-		fprintf(stderr, "%s: %s\n", argv[1], errors ? errors :
+		fprintf(stderr, "%s: %s\n", file, errors ? errors :
 		    hc_status_name(st));
 		hc_string_free(errors);
-		return EXIT_REJECT;
+		return CLI_EXIT_REJECT;
 	}
 	hc_validator_free(v);
-	printf("%s: configuration OK\n", argv[1]);
-	return 0;
+	printf("%s: configuration OK\n", file);
+	return CLI_EXIT_OK;
 }
 
 /*
@@ -391,38 +262,36 @@ cmd_check_config(int argc, char **argv)
  * unpadded, of the SHA-256 of its DER, the value of cnf.x5t#S256.
  */
 static int
-cmd_thumbprint(int argc, char **argv)
+cmd_thumbprint(const cli_cmd *cmd, int argc, char **argv)
 {
 	unsigned char *der = NULL, digest[32];
 	char *pem = NULL, out[HC_B64URL_ENCODED_LEN(32) + 1];
 	size_t len, derlen;
 	hc_detail d = { "" };
+	int rc;
 
-	if (argc != 2) {
-		usage(stderr);
-		return EXIT_USAGE;
-	}
-	if (strcmp(argv[1], "-") == 0)
-		pem = read_stdin(&len, false);
-	else if (hc_read_file(argv[1], HC_MAX_CERT_BYTES, &pem, &len, &d) != 0) {
-		fprintf(stderr, "hopcheck: %s\n", d.text);
-		return EXIT_USAGE;
-	}
-	if (pem == NULL)
-		return EXIT_USAGE;
+	if ((rc = no_options(cmd, argc, argv)) >= 0 ||
+	    (rc = cli_operands(cmd, argc, argv, 1, "CERT")) != 0)
+		return rc;
+	if (strcmp(argv[optind], "-") == 0)
+		rc = cli_read_stdin(HC_MAX_CERT_BYTES, &pem, &len);
+	else
+		rc = cli_read_file(argv[optind], HC_MAX_CERT_BYTES, &pem, &len);
+	if (rc != 0)
+		return rc;
 	if (hc_x509_to_der((const unsigned char *)pem, len, &der, &derlen,
 	    &d) != HC_OK) {
 		fprintf(stderr, "hopcheck: not a PEM or DER certificate: %s\n",
 		    d.text);
 		free(pem);
-		return EXIT_REJECT;
+		return CLI_EXIT_REJECT;
 	}
 	hc_crypto()->sha256(der, derlen, digest);
 	hc_b64url_encode(digest, sizeof(digest), out);
 	printf("%s\n", out);
 	free(der);
 	free(pem);
-	return 0;
+	return CLI_EXIT_OK;
 }
 
 /*
@@ -431,25 +300,26 @@ cmd_thumbprint(int argc, char **argv)
  * and path, or why it is invalid with exit 1.
  */
 static int
-cmd_spiffe_id(int argc, char **argv)
+cmd_spiffe_id(const cli_cmd *cmd, int argc, char **argv)
 {
 	char *id, *td = NULL, *path = NULL, *detail = NULL, *s;
 	size_t len;
 	hc_json *o;
 	hc_status st;
+	int rc;
 
-	if (argc != 2) {
-		usage(stderr);
-		return EXIT_USAGE;
+	if ((rc = no_options(cmd, argc, argv)) >= 0 ||
+	    (rc = cli_operands(cmd, argc, argv, 1, "ID")) != 0)
+		return rc;
+	if (strcmp(argv[optind], "-") == 0) {
+		/* The exact bytes. */
+		if ((rc = cli_read_stdin(MAX_INPUT_BYTES, &id, &len)) != 0)
+			return rc;
+	} else {
+		if ((id = strdup(argv[optind])) == NULL)
+			return CLI_EXIT_USAGE;
+		len = strlen(id);
 	}
-	if (strcmp(argv[1], "-") == 0)
-		id = read_stdin(&len, false);   /* the exact bytes */
-	else {
-		id = strdup(argv[1]);
-		len = id ? strlen(id) : 0;
-	}
-	if (id == NULL)
-		return EXIT_USAGE;
 	st = hc_spiffe_id_parse(id, len, &td, &path, &detail);
 	o = hc_json_new_object();
 	hc_json_add_bool(o, "valid", st == HC_OK);
@@ -467,7 +337,119 @@ cmd_spiffe_id(int argc, char **argv)
 	hc_string_free(path);
 	hc_string_free(detail);
 	free(id);
-	return st == HC_OK ? 0 : EXIT_REJECT;
+	return st == HC_OK ? CLI_EXIT_OK : CLI_EXIT_REJECT;
+}
+
+/*
+ * The version lines, for both `hopcheck version` and `hopcheck --version`:
+ * the one place that says what this build is.
+ */
+static void
+print_version(void)
+{
+	printf("hopcheck %s\n", hc_version());
+}
+
+static int
+cmd_version(const cli_cmd *cmd, int argc, char **argv)
+{
+	int rc;
+
+	if ((rc = no_options(cmd, argc, argv)) >= 0 ||
+	    (rc = cli_operands(cmd, argc, argv, 0, NULL)) != 0)
+		return rc;
+	print_version();
+	return CLI_EXIT_OK;
+}
+
+static const cli_cmd cmd_validate_def = {
+	.name = "validate",
+	.synopsis = "--conf FILE --token TOKEN|-|@FILE\n"
+	    "        [--peer-cert FILE] [--peer-x5t X5T] [--peer-spiffe-id ID]\n"
+	    "        [--xfcc VALUE] [--route \"METHOD /path\"] [--tenant T] "
+	    "[--now UNIX]",
+	.help =
+	    "Runs the whole pipeline on one token and prints the result as one\n"
+	    "JSON object: {\"status\": ..., \"detail\": ..., ...}.\n"
+	    "\n"
+	    "  --conf FILE        the configuration (hopcheck.conf(5))\n"
+	    "  --token T|-|@FILE  the token, - for standard input, or @FILE;\n"
+	    "                     surrounding whitespace is ignored, a \"Bearer \"\n"
+	    "                     prefix refused\n"
+	    "  --peer-cert FILE   the caller's leaf certificate (PEM or DER)\n"
+	    "  --peer-x5t X5T     its base64url SHA-256 thumbprint, as a proxy "
+	    "saw it\n"
+	    "  --peer-spiffe-id ID  its SPIFFE ID, as a proxy saw it\n"
+	    "  --xfcc VALUE       an Envoy x-forwarded-client-cert value\n"
+	    "  --route \"METHOD /path\"  the configured route to check\n"
+	    "  --tenant T         the request's tenant\n"
+	    "  --now UNIX         the clock, in seconds since the epoch\n",
+	.run = cmd_validate,
+};
+
+static const cli_cmd cmd_check_config_def = {
+	.name = "check-config",
+	.synopsis = "FILE",
+	.help =
+	    "Loads a configuration and the local key files it names; prints\n"
+	    "\"FILE: configuration OK\", or every problem on standard error and\n"
+	    "exits 1.\n",
+	.run = cmd_check_config,
+};
+
+static const cli_cmd cmd_spiffe_id_def = {
+	.name = "spiffe-id",
+	.synopsis = "ID|-",
+	.help =
+	    "Checks an ID against the SPIFFE-ID grammar; prints {\"valid\": ...}.\n"
+	    "With -, reads the exact bytes of standard input (nothing trimmed).\n",
+	.run = cmd_spiffe_id,
+};
+
+static const cli_cmd cmd_thumbprint_def = {
+	.name = "thumbprint",
+	.synopsis = "CERT|-",
+	.help =
+	    "Prints the RFC 8705 thumbprint (cnf.x5t#S256) of a PEM or DER\n"
+	    "certificate.\n",
+	.run = cmd_thumbprint,
+};
+
+static const cli_cmd cmd_version_def = {
+	.name = "version",
+	.synopsis = "",
+	.help = "Prints the version (the same as hopcheck --version).\n",
+	.run = cmd_version,
+};
+
+static const cli_cmd *const commands[] = {
+	&cmd_validate_def, &cli_cmd_inspect, &cmd_check_config_def,
+	&cli_cmd_check_exchange, &cmd_spiffe_id_def, &cmd_thumbprint_def,
+	&cmd_version_def, NULL
+};
+
+/*
+ * Prints the synopsis of every command, the token conventions and the exit
+ * status to f: standard output for --help, standard error after a usage
+ * error.
+ */
+static void
+usage(FILE *f)
+{
+	fputs("usage: hopcheck COMMAND [OPTIONS]  (hopcheck COMMAND --help for "
+	    "one)\n", f);
+	for (size_t i = 0; commands[i] != NULL; i++)
+		fprintf(f, "  hopcheck %s%s%s\n", commands[i]->name,
+		    commands[i]->synopsis[0] != '\0' ? " " : "",
+		    commands[i]->synopsis);
+	fputs("  hopcheck --help | -h | --version | -V\n"
+	    "\n"
+	    "A token is given as itself, as - (standard input; one option at\n"
+	    "most) or as @FILE; surrounding whitespace is ignored.\n"
+	    "\n"
+	    "exit status: 0 accepted (or done), 1 refused (or invalid), 2 usage\n"
+	    "or input error (bad option, unreadable file, configuration "
+	    "error)\n", f);
 }
 
 /* Dispatches on the command word; each command parses its own options. */
@@ -475,30 +457,26 @@ int
 main(int argc, char **argv)
 {
 	if (argc < 2) {
+		fprintf(stderr, "hopcheck: missing command\n");
 		usage(stderr);
-		return EXIT_USAGE;
+		return CLI_EXIT_USAGE;
 	}
-	if (strcmp(argv[1], "validate") == 0)
-		return cmd_validate(argc - 1, argv + 1);
-	if (strcmp(argv[1], "inspect") == 0)
-		return cmd_inspect(argc - 1, argv + 1);
-	if (strcmp(argv[1], "check-config") == 0)
-		return cmd_check_config(argc - 1, argv + 1);
-	if (strcmp(argv[1], "check-exchange") == 0)
-		return hc_cli_check_exchange(argc - 1, argv + 1);
-	if (strcmp(argv[1], "spiffe-id") == 0)
-		return cmd_spiffe_id(argc - 1, argv + 1);
-	if (strcmp(argv[1], "thumbprint") == 0)
-		return cmd_thumbprint(argc - 1, argv + 1);
-	if (strcmp(argv[1], "version") == 0) {
-		printf("hopcheck %s\n", hc_version());
-		return 0;
-	}
-	if (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0) {
+	for (size_t i = 0; commands[i] != NULL; i++)
+		if (strcmp(argv[1], commands[i]->name) == 0)
+			return commands[i]->run(commands[i], argc - 1, argv + 1);
+	if (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0 ||
+	    strcmp(argv[1], "help") == 0) {
 		usage(stdout);
-		return 0;
+		return CLI_EXIT_OK;
 	}
-	fprintf(stderr, "hopcheck: unknown command \"%s\"\n", argv[1]);
+	if (strcmp(argv[1], "-V") == 0 || strcmp(argv[1], "--version") == 0) {
+		print_version();
+		return CLI_EXIT_OK;
+	}
+	if (argv[1][0] == '-')
+		fprintf(stderr, "hopcheck: unknown option '%s'\n", argv[1]);
+	else
+		fprintf(stderr, "hopcheck: unknown command '%s'\n", argv[1]);
 	usage(stderr);
-	return EXIT_USAGE;
+	return CLI_EXIT_USAGE;
 }
