@@ -191,10 +191,19 @@ typedef struct hc_jws {
 
 /*
  * Splits and decodes `token` (exactly three base64url segments, header and
- * payload JSON objects).  Returns HC_OK or HC_MALFORMED with a reason.
- * Header rules (alg, crit, ...) are the caller's.
+ * payload JSON objects) and refuses the header parameters hopcheck does not
+ * implement (a JWE's, `zip`, `b64`, a `cty` naming a nested JWT).  Returns
+ * HC_OK, HC_MALFORMED or HC_CRIT with a reason.  The other header rules
+ * (alg, crit, typ, ...) are the caller's.
  */
 hc_status hc_jws_parse(const char *token, size_t len, hc_jws *out,
+    hc_detail *d);
+
+/*
+ * The syntax of hc_jws_parse() alone, without its header-parameter rules:
+ * for showing a token (hopcheck inspect), never for accepting one.
+ */
+hc_status hc_jws_decode(const char *token, size_t len, hc_jws *out,
     hc_detail *d);
 
 void hc_jws_clear(hc_jws *jws);

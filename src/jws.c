@@ -92,15 +92,6 @@ decode_object(const char *seg, size_t n, const char *what, hc_json **out,
 	return HC_OK;
 }
 
-/*
- * Splits and decodes a compact JWS as hc_jws_parse() does, without the
- * header-parameter rules above: for showing a token, never for accepting
- * one.  (Declared here and in the CLI until internal.h carries it next to
- * hc_jws_parse().)
- */
-hc_status hc_jws_decode(const char *token, size_t len, hc_jws *out,
-    hc_detail *d);
-
 /* Header parameters of a JWE (RFC 7516 section 4.1, RFC 7518 4.6-4.8). */
 static const char *const jwe_params[] = {
 	"enc", "epk", "apu", "apv", "iv", "tag", "p2s", "p2c", NULL

@@ -41,9 +41,6 @@
 
 #define MARKER "SECRETMARKER"
 
-/* src/jws.c; declared here until internal.h carries it. */
-hc_status hc_jws_decode(const char *token, size_t len, hc_jws *out,
-    hc_detail *d);
 
 #define HDR "{\"alg\":\"ES256\",\"kid\":\"k1\"}"
 #define PAY "{\"iss\":\"https://iss.example\",\"sub\":\"alice\"}"

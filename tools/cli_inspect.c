@@ -31,9 +31,6 @@
 #include "hopcheck.h"
 #include "internal.h"
 
-/* src/jws.c; declared here until internal.h carries it. */
-hc_status hc_jws_decode(const char *token, size_t len, hc_jws *out,
-    hc_detail *d);
 
 /* "2026-01-01T00:00:00Z" and its NUL. */
 #define ISO_LEN 21
