@@ -35,7 +35,7 @@
  *    (peer).
  *
  * The tokens are in testvectors/delegation.json, made by
- * tools/gen_delegation_vectors.py with python3-jwcrypto.  Each record
+ * tools/vectors/gen_delegation_vectors.py with python3-jwcrypto.  Each record
  * below names one case, the exact status it must get, a fragment of the
  * detail that shows the right thing was caught, and why.
  */

@@ -40,8 +40,8 @@
  *     is dropped before it reaches the library, leaving no peer at all.
  *
  * The tokens are those of testvectors/binding.json (signed by jwcrypto,
- * tools/vectors/gen_binding_vectors.py); each case is looked up by name and the
- * status it must get is written here, independently of the file's
+ * tools/vectors/gen_binding_vectors.py); each case is looked up by name and
+ * the status it must get is written here, independently of the file's
  * "expect".
  */
 #include <stdio.h>

@@ -4,7 +4,7 @@
  * hc_check_exchange() (exchange.c).
  *
  * Every token comes from testvectors/delegation.json, made by
- * tools/gen_delegation_vectors.py with python3-jwcrypto, a JOSE library
+ * tools/vectors/gen_delegation_vectors.py with python3-jwcrypto, a JOSE library
  * that shares no code with hopcheck.  The file has three lists: "cases"
  * (token, request, expected status of hc_validate()), "peer_cases" (the
  * same with a peer SPIFFE ID) and "exchange_cases" (subject and issued

@@ -3,8 +3,8 @@
  * result.c, status.c, request.c).
  *
  * The tokens in tests/data/core/tokens.json were signed by jwcrypto, which
- * shares no code with hopcheck (tools/gen_core_test_tokens.py; the private
- * keys were never written out).  The suite loads tests/data/core/core.conf
+ * shares no code with hopcheck (tools/vectors/gen_core_test_tokens.py; the
+ * private keys were never written out).  The suite loads tests/data/core/core.conf
  * with hc_validator_new_from_file(), so that its key file is found relative
  * to the configuration, and then checks:
  *

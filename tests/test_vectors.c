@@ -2,16 +2,17 @@
  * test_vectors.c - the language-neutral vectors of testvectors/, run through
  * the public API.
  *
- * tools/gen_vectors.py made these tokens with jwcrypto, a JOSE library that
- * shares no code with hopcheck, and tools/run_vectors.py runs the same files
- * through the CLI.  Here each file is one CUnit test: its keys and extra
- * files are written into a fresh temporary directory, the configuration is
- * loaded with hc_validator_new_from_json() using that directory as the base
- * for relative paths, and every case is validated at its fixed clock with
- * its route and tenant.  The expected status is the case's stable name,
- * parsed with hc_status_from_name(), so a misspelt name fails the test too.
- * A case carrying "config_patch" gets its own validator, built from the
- * file's configuration with the patch's top-level members replaced.
+ * tools/vectors/gen_*.py made these tokens with jwcrypto, a JOSE library
+ * that shares no code with hopcheck, and tools/run_vectors.py runs the same
+ * files through the CLI.  Here each file is one CUnit test: its keys and
+ * extra files are written into a fresh temporary directory, the
+ * configuration is loaded with hc_validator_new_from_json() using that
+ * directory as the base for relative paths, and every case ("cases",
+ * "peer_cases", "exchange_cases") is run at its fixed clock with its
+ * request.  The expected status is the case's stable name, parsed with
+ * hc_status_from_name(), so a misspelt name fails the test too.  A case
+ * carrying "config_patch" gets its own validator, built from the file's
+ * configuration with the patch's top-level members replaced.
  *
  * The loader is the strict one of testutil.h (hc_test_vectors()): a case
  * without `now`, or with a case or request member it does not know, fails
