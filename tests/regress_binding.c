@@ -40,15 +40,13 @@
  *     is dropped before it reaches the library, leaving no peer at all.
  *
  * The tokens are those of testvectors/binding.json (signed by jwcrypto,
- * tools/gen_binding_vectors.py); each case is looked up by name and the
- * status it must get is written here, independently of the file's
+ * tools/vectors/gen_binding_vectors.py); each case is looked up by name and
+ * the status it must get is written here, independently of the file's
  * "expect".
  */
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include <cjson/cJSON.h>
 
@@ -56,70 +54,24 @@
 #include "testutil.h"
 
 #define VEC_FILE "testvectors/binding.json"
-#define PATH_SIZE 1024
 
-/* The vector file, loaded once for all the tests. */
-static cJSON *doc;
-static hc_validator *base;
-static char dir[PATH_SIZE], keypath[PATH_SIZE + 16];
+/* The vector file, opened by the suite's init hook (testutil.h loader). */
+static hc_vec vec;
+
+static int
+suite_init(void)
+{
+	return hc_vec_open(&vec, VEC_FILE) == 0 ? 0 : -1;
+}
+
+static int
+suite_cleanup(void)
+{
+	hc_vec_close(&vec);
+	return 0;
+}
 
 /* ---------------------------------------------------------------- helpers */
-
-static hc_validator *
-validator_with(const cJSON *patch)
-{
-	return hc_test_validator(cJSON_GetObjectItemCaseSensitive(doc,
-	    "config"), patch, NULL, dir);
-}
-
-/* Loads the vector file and builds the validator of its configuration. */
-static void
-setup(void)
-{
-	const char *tmp = getenv("TMPDIR");
-	size_t len;
-	char *buf, *keys;
-	FILE *f;
-
-	if (doc != NULL)
-		return;
-	buf = hc_test_read(VEC_FILE, &len);
-	CU_ASSERT_PTR_NOT_NULL_FATAL(buf);
-	doc = cJSON_ParseWithLength(buf, len);
-	free(buf);
-	CU_ASSERT_PTR_NOT_NULL_FATAL(doc);
-	if (tmp == NULL || tmp[0] == '\0')
-#ifdef P_tmpdir
-		tmp = P_tmpdir;
-#else
-		tmp = ".";
-#endif
-	CU_ASSERT_FATAL(snprintf(dir, sizeof(dir), "%s/hc-regress-XXXXXX",
-	    tmp) < (int)sizeof(dir));
-	CU_ASSERT_FATAL(mkdtemp(dir) != NULL);
-	(void)snprintf(keypath, sizeof(keypath), "%s/keys.json", dir);
-	keys = cJSON_PrintUnformatted(cJSON_GetObjectItemCaseSensitive(doc,
-	    "keys"));
-	CU_ASSERT_PTR_NOT_NULL_FATAL(keys);
-	f = fopen(keypath, "wb");
-	CU_ASSERT_PTR_NOT_NULL_FATAL(f);
-	CU_ASSERT(fputs(keys, f) >= 0);
-	CU_ASSERT(fclose(f) == 0);
-	cJSON_free(keys);
-	base = validator_with(NULL);
-	CU_ASSERT_PTR_NOT_NULL_FATAL(base);
-}
-
-static void
-teardown(void)
-{
-	hc_validator_free(base);
-	cJSON_Delete(doc);
-	if (keypath[0] != '\0')
-		(void)unlink(keypath);
-	if (dir[0] != '\0' && rmdir(dir) != 0)
-		fprintf(stderr, "cannot remove %s: %s\n", dir, strerror(errno));
-}
 
 /*
  * Runs the case `name` of the vector file with its request and any
@@ -129,65 +81,15 @@ teardown(void)
 static hc_status
 run(const char *name, hc_status want)
 {
-	const cJSON *cases, *c, *found = NULL;
-	const cJSON *rq, *tok, *now, *pc, *px, *ps, *xf, *patch;
-	hc_validator *v, *pv = NULL;
-	hc_result *res = NULL;
-	hc_request *req;
+	const cJSON *c = hc_vec_find(&vec, "cases", name);
+	char detail[1024];
 	hc_status st;
 
-	setup();
-	cases = cJSON_GetObjectItemCaseSensitive(doc, "cases");
-	cJSON_ArrayForEach(c, cases) {
-		const cJSON *n = cJSON_GetObjectItemCaseSensitive(c, "name");
-		if (cJSON_IsString(n) && strcmp(n->valuestring, name) == 0)
-			found = c;
-	}
-	if (found == NULL) {
-		fprintf(stderr, "\n" VEC_FILE ": no case %s\n", name);
-		CU_FAIL("vector case missing");
+	if (c == NULL)
 		return HC_INTERNAL;
-	}
-	tok = cJSON_GetObjectItemCaseSensitive(found, "token");
-	now = cJSON_GetObjectItemCaseSensitive(found, "now");
-	rq = cJSON_GetObjectItemCaseSensitive(found, "request");
-	pc = cJSON_GetObjectItemCaseSensitive(rq, "peer_cert_file");
-	px = cJSON_GetObjectItemCaseSensitive(rq, "peer_x5t");
-	ps = cJSON_GetObjectItemCaseSensitive(rq, "peer_spiffe_id");
-	xf = cJSON_GetObjectItemCaseSensitive(rq, "xfcc");
-	patch = cJSON_GetObjectItemCaseSensitive(found, "config_patch");
-	CU_ASSERT_FATAL(cJSON_IsString(tok) && cJSON_IsNumber(now));
-
-	v = base;
-	if (patch != NULL)
-		v = pv = validator_with(patch);
-	CU_ASSERT_PTR_NOT_NULL_FATAL(v);
-	req = hc_request_new();
-	CU_ASSERT_PTR_NOT_NULL_FATAL(req);
-	hc_request_set_time(req, (int64_t)now->valuedouble);
-	st = HC_OK;
-	if (cJSON_IsString(pc)) {
-		size_t n;
-		char *buf = hc_test_read(pc->valuestring, &n);
-		st = hc_request_set_peer_cert(req, (unsigned char *)buf, n);
-		free(buf);
-	}
-	if (st == HC_OK && (cJSON_IsString(px) || cJSON_IsString(ps)))
-		st = hc_request_set_peer_identity(req,
-		    cJSON_IsString(px) ? px->valuestring : NULL,
-		    cJSON_IsString(ps) ? ps->valuestring : NULL);
-	if (st == HC_OK && cJSON_IsString(xf))
-		st = hc_request_set_xfcc(req, xf->valuestring,
-		    strlen(xf->valuestring));
-	if (st == HC_OK)
-		st = hc_validate(v, tok->valuestring, strlen(tok->valuestring),
-		    req, &res);
+	st = hc_vec_run(&vec, c, detail, sizeof(detail));
 	if (st != want)
-		fprintf(stderr, "\n%s: %s\n", name, res != NULL ?
-		    hc_result_detail(res) : "refused by the request setter");
-	hc_result_free(res);
-	hc_request_free(req);
-	hc_validator_free(pv);
+		fprintf(stderr, "\n%s: %s\n", name, detail);
 	return st;
 }
 
@@ -295,14 +197,6 @@ test_forwarded_header(void)
 	CASE("binding-no-peer", HC_BINDING);
 }
 
-static void
-test_cleanup(void)
-{
-	teardown();
-	doc = NULL;
-	base = NULL;
-}
-
 static const hc_test tests[] = {
 	{ "1. bearer token replayed from another workload",
 	    test_replay_other_workload },
@@ -312,7 +206,6 @@ static const hc_test tests[] = {
 	{ "4. PEM versus DER thumbprints", test_pem_der },
 	{ "5. a forwarded certificate header from an untrusted hop",
 	    test_forwarded_header },
-	{ "cleanup", test_cleanup },
 	{ NULL, NULL }
 };
 
@@ -321,8 +214,13 @@ static const hc_suite suites[] = {
 	{ NULL, NULL }
 };
 
+static const hc_hooks hooks[] = {
+	{ "binding attacks", suite_init, suite_cleanup },
+	{ NULL, NULL, NULL }
+};
+
 int
 main(void)
 {
-	return hc_test_main(suites);
+	return hc_test_main_hooks(suites, hooks);
 }

@@ -9,13 +9,35 @@
  * registered parameter: crit.
  *
  * The cases are in testvectors/attacks.json (group "crit/"), made by
- * tools/gen_attack_vectors.py with python3-jwcrypto; each carries one
- * fault and names the status hopcheck must return.
+ * tools/vectors/gen_attack_vectors.py with python3-jwcrypto; each carries
+ * one fault.  Each record below names one case, the exact status it must
+ * get, a fragment of the detail that shows the right thing was caught (so
+ * the case cannot pass for another reason), and why.  Every case of the
+ * group must have a record.
  */
 #include "testutil.h"
+
+static const hc_regress_record records[] = {
+	{ "crit/exp", HC_CRIT,
+	    "header carries crit; hopcheck understands no JWS extension",
+	    "crit naming a claim: no extension is understood" },
+	{ "crit/empty", HC_CRIT,
+	    "header carries crit; hopcheck understands no JWS extension",
+	    "an empty crit list is itself invalid (RFC 7515 4.1.11)" },
+	{ "crit/alg", HC_CRIT,
+	    "header carries crit; hopcheck understands no JWS extension",
+	    "crit may not name a registered parameter" },
+	{ "crit/missing", HC_CRIT,
+	    "header carries crit; hopcheck understands no JWS extension",
+	    "an extension hopcheck does not implement" },
+	{ "crit/b64", HC_CRIT,
+	    "header carries crit; hopcheck understands no JWS extension",
+	    "b64 false (RFC 7797) would change what is signed" },
+	{ NULL, HC_OK, NULL, NULL }
+};
 
 int
 main(void)
 {
-	return hc_regress_main("regress_crit", "crit/", 5);
+	return hc_regress_main("regress_crit", "crit/", records);
 }

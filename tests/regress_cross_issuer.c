@@ -9,13 +9,31 @@
  * (signature).
  *
  * The cases are in testvectors/attacks.json (group "cross_issuer/"), made by
- * tools/gen_attack_vectors.py with python3-jwcrypto; each carries one
- * fault and names the status hopcheck must return.
+ * tools/vectors/gen_attack_vectors.py with python3-jwcrypto; each carries
+ * one fault.  Each record below names one case, the exact status it must
+ * get, a fragment of the detail that shows the right thing was caught (so
+ * the case cannot pass for another reason), and why.  Every case of the
+ * group must have a record.
  */
 #include "testutil.h"
+
+static const hc_regress_record records[] = {
+	{ "cross_issuer/b-key-a-iss", HC_KEY,
+	    "no key has kid \"b-es\" (2 keys in the set)",
+	    "B's kid is looked up in A's set only, and is not there" },
+	{ "cross_issuer/b-key-a-iss-a-kid", HC_SIGNATURE,
+	    "ES256 signature does not verify with the EC P-256 key kid "
+	    "\"a-es\"",
+	    "A's key does not verify B's signature" },
+	{ "cross_issuer/b-token", HC_OK,
+	    "accepted",
+	    "B's own token under B's keys is honest" },
+	{ NULL, HC_OK, NULL, NULL }
+};
 
 int
 main(void)
 {
-	return hc_regress_main("regress_cross_issuer", "cross_issuer/", 2);
+	return hc_regress_main("regress_cross_issuer", "cross_issuer/",
+	    records);
 }

@@ -13,7 +13,7 @@
  *  - xfcc: hc_xfcc_parse() and hc_request_set_xfcc() on the examples of
  *    Envoy's documentation and on broken or hostile values;
  *  - vectors: testvectors/binding.json (tokens signed by jwcrypto, see
- *    tools/gen_binding_vectors.py) through the whole of hc_validate().
+ *    tools/vectors/gen_binding_vectors.py) through the whole of hc_validate().
  *
  * Test code may read JSON with cJSON directly; the library never exposes it.
  */

@@ -110,7 +110,7 @@ test_hit_same_verdict(void)
 		hc_string_free(jb);
 	}
 	CU_ASSERT_STRING_EQUAL(hc_result_alg(b), "ES256");
-	CU_ASSERT_PTR_NOT_NULL(hc_result_kid(b));
+	CU_ASSERT_STRING_EQUAL(hc_result_kid(b), "core-es");
 	hc_result_free(a);
 	hc_result_free(b);
 	hc_request_free(req);

@@ -420,7 +420,10 @@ test_comments(void)
 	    "  'issuers': [" ISS("") "] /* * / ** */\n"
 	    "}\n// the end", "base");
 
-	CU_ASSERT_PTR_NOT_NULL(p);
+	/* What the comments hid stays hidden, what they surround is read. */
+	CU_ASSERT_FATAL(p != NULL && p->audiences.n == 1 && p->nissuers == 1);
+	CU_ASSERT_STRING_EQUAL(p->audiences.v[0], "a");
+	CU_ASSERT_STRING_EQUAL(p->issuers[0].issuer, "https://sts.example");
 	hc_policy_free(p);
 	free(load_bad(DOC("") " /* never closed", "toplevel: not valid JSON"));
 }

@@ -3,8 +3,8 @@
  * through the whole of hc_validate().
  *
  * The tokens in tests/data/replay were signed by jwcrypto (see
- * tools/gen_integration_tokens.py) at the fixed clock NOW; every request
- * here sets its own time, so they never go stale.  Two suites:
+ * tools/vectors/gen_integration_tokens.py) at the fixed clock NOW; every
+ * request here sets its own time, so they never go stale.  Two suites:
  *
  *  - memory: first use accepted, second HC_REPLAY; jti missing, empty or
  *    not a string; a jti is per issuer; a token rejected for another

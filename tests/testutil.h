@@ -25,10 +25,31 @@ typedef struct hc_suite {
 	const hc_test *tests;    /* terminated by {NULL, NULL} */
 } hc_suite;
 
+/*
+ * The hooks of the suite called `suite`: CUnit runs init once before its
+ * first test and cleanup once after its last (each returns 0 on success; a
+ * failing init skips the suite and fails the program).  State the tests of
+ * a suite share is set up and released here, never by a test of its own.
+ */
+typedef struct hc_hooks {
+	const char *suite;
+	int (*init)(void);       /* may be NULL */
+	int (*cleanup)(void);    /* may be NULL */
+} hc_hooks;
+
 /* Runs the suites (terminated by {NULL, NULL}); returns the exit status. */
 int hc_test_main(const hc_suite *suites);
 
-/* Reads a whole file into a NUL-terminated heap buffer, or fails the test. */
+/*
+ * The same, with the hooks of some suites (terminated by a NULL suite); a
+ * hook naming no suite is a mistake of the program and fails it.
+ */
+int hc_test_main_hooks(const hc_suite *suites, const hc_hooks *hooks);
+
+/*
+ * Reads a whole file into a NUL-terminated heap buffer, or fails the test
+ * (and stops it; in a suite hook, returns NULL).
+ */
 char *hc_test_read(const char *path, size_t *len);
 
 /*
@@ -45,29 +66,121 @@ void hc_test_assert_status(hc_status got, hc_status want, const char *detail,
 
 struct cJSON;
 
+/* ------------------------------------------------------ vector files */
+
+/*
+ * The one loader of the language-neutral vector files (testvectors/<name>.json:
+ * {"keys", "files", "config", "cases", ...}).  It is strict, so that a typo
+ * in a vector cannot silently test something else: every case must carry
+ * a numeric `now` (no case falls back to the system clock), a case or
+ * request member the loader does not know fails the test naming it, and
+ * `expect` must be a status name hc_status_from_name() knows.
+ *
+ * A request is {"route": "METHOD /path", "tenant", "peer_cert_file" (a
+ * path relative to the top of the tree), "peer_x5t", "peer_spiffe_id",
+ * "xfcc"}, applied in the order of hopcheck(1) validate; a route or xfcc
+ * value the request setter refuses is the case's verdict, as in the CLI.
+ */
+#define HC_VEC_MAX_FILES  16     /* "files" of one document */
+#define HC_VEC_PATH_MAX   1024
+
+typedef struct hc_vec {
+	const char *file;        /* as given to hc_vec_open() */
+	struct cJSON *doc;
+	char dir[HC_VEC_PATH_MAX];       /* keys.json and "files" are here */
+	char *names[HC_VEC_MAX_FILES + 1];
+	size_t nnames;
+	hc_validator *v;         /* of the document's "config" */
+} hc_vec;
+
+/*
+ * Reads `file`, writes its keys and files into a fresh temporary directory
+ * and builds the validator of its configuration.  Returns 0, or -1 after
+ * failing the test (the hc_vec is then closed).
+ */
+int hc_vec_open(hc_vec *vf, const char *file);
+
+/* Frees the validator and document and removes the directory; idempotent. */
+void hc_vec_close(hc_vec *vf);
+
+/*
+ * A validator of the document's `config`, with the top-level members of
+ * each patch (either may be NULL) replacing their namesakes (a null member
+ * removes its namesake).  NULL, after saying why on stderr, when refused.
+ */
+hc_validator *hc_vec_validator(const hc_vec *vf, const struct cJSON *patch1,
+    const struct cJSON *patch2);
+
+/* The case called `name` in list `list`, or NULL after failing the test. */
+const struct cJSON *hc_vec_find(const hc_vec *vf, const char *list,
+    const char *name);
+
+/*
+ * Checks a case's members (known names, `now` a number, `expect` a status
+ * name) and stores its expected status in *want.  Returns 0, or -1 after
+ * failing the test with the file, case and member named.
+ */
+int hc_vec_check(const hc_vec *vf, const struct cJSON *c, hc_status *want);
+
+/*
+ * The request of a token case: its clock and its "request" members.
+ * Returns NULL with *refused set when the route or xfcc setter refused the
+ * value (the verdict), and NULL with *refused HC_OK after failing the test
+ * when the case is malformed.
+ */
+hc_request *hc_vec_request(const hc_vec *vf, const struct cJSON *c,
+    hc_status *refused);
+
+/*
+ * Runs one case of any list: a token case through hc_validate() with its
+ * config_patch and request, an exchange case ("subject_token") through
+ * hc_check_exchange().  Returns the status and copies the detail into
+ * detail[n] (for a refused request, a sentence saying so).  HC_INTERNAL,
+ * after failing the test, for a malformed case.
+ */
+hc_status hc_vec_run(const hc_vec *vf, const struct cJSON *c, char *detail,
+    size_t n);
+
 /*
  * A validator of a vector file's `config`, with the top-level members of
- * each patch (either may be NULL) replacing their namesakes (a null member
- * removes its namesake); relative key paths resolve in `dir`.  NULL, after
- * saying why on stderr, when the configuration is refused.
+ * each patch (either may be NULL) replacing their namesakes; relative key
+ * paths resolve in `dir`.  NULL, after saying why on stderr, when refused.
+ * (hc_vec_validator() for a loaded file.)
  */
 hc_validator *hc_test_validator(const struct cJSON *config,
     const struct cJSON *patch1, const struct cJSON *patch2, const char *dir);
 
 /*
- * Runs the cases of a test vector file (DESIGN.md "Test vectors" format)
- * whose name starts with `prefix` ("" for all) through hc_validate(), each
- * asserted against its expected status.  The file's keys and extra files
- * are written to a temporary directory the configuration resolves against.
+ * Runs every case of `file` ("cases", "peer_cases" and "exchange_cases")
+ * whose name starts with `prefix` ("" for all), each asserted against its
+ * expected status.
  * Returns the number of cases run (the caller asserts it is not zero).
  */
 size_t hc_test_vectors(const char *file, const char *prefix);
 
+/* ---------------------------------------------------- regress programs */
+
 /*
- * The main of a tests/regress_<attack>.c program: runs the group `prefix`
- * of testvectors/attacks.json (at least `min` cases) and the honest
- * baseline tokens of the same file, as one CUnit suite named `name`.
+ * One attack case of testvectors/attacks.json and what must come of it:
+ * the exact status, a fragment of hc_result_detail() that shows the right
+ * thing was caught (so the case cannot pass for another reason), and why
+ * hopcheck refuses (or accepts) it, printed when the record fails.
  */
-int hc_regress_main(const char *name, const char *prefix, size_t min);
+typedef struct hc_regress_record {
+	const char *name;
+	hc_status want;
+	const char *detail;
+	const char *why;
+} hc_regress_record;
+
+/*
+ * The main of a tests/regress_<attack>.c program: runs the records
+ * (terminated by a NULL name) against testvectors/attacks.json, checks
+ * that every case of the file named `prefix`... has a record, and that the
+ * honest baseline tokens of the same file are accepted, as one CUnit
+ * suite named `name`.
+ */
+int hc_regress_main(const char *name, const char *prefix,
+    const hc_regress_record *records);
 
 #endif

@@ -297,18 +297,10 @@ static const struct member {
 	{ NULL, HC_JSON_INVALID }
 };
 
-/* The parsed body: borrowed from the JSON tree. */
-struct validate_in {
-	const char *token, *route, *method, *path, *cert, *spiffe, *x5t,
-	    *tenant;
-	bool has_now;
-	double now;
-	char route_method[HC_MAX_REQUEST_STRING + 1];
-};
-
-/* Checks the body's members; 0, or -1 with the reason in d. */
-static int
-read_members(const hc_json *obj, struct validate_in *in, hc_detail *d)
+/* Checks the body's members (see endpoints.h); 0, or -1 with the reason. */
+int
+hcd_validate_read(const hc_json *obj, struct hcd_validate_in *in,
+    hc_detail *d)
 {
 	char q[HC_QBUF];
 
@@ -387,7 +379,8 @@ read_members(const hc_json *obj, struct validate_in *in, hc_detail *d)
 
 /* Applies the body to a request; 0, or -1 with the reason in d. */
 static int
-build_request(const struct validate_in *in, hc_request *req, hc_detail *d)
+build_request(const struct hcd_validate_in *in, hc_request *req,
+    hc_detail *d)
 {
 	hc_status st;
 
@@ -432,7 +425,7 @@ ep_validate(const hcd_request *rq, hcd_response *rs)
 {
 	struct decided dec = { "/v1/validate", HC_MALFORMED, NULL, NULL, NULL,
 	    NULL };
-	struct validate_in in;
+	struct hcd_validate_in in;
 	hc_detail d = { "" };
 	hc_json *body = NULL;
 	hc_request *req = NULL;
@@ -458,7 +451,7 @@ ep_validate(const hcd_request *rq, hcd_response *rs)
 	}
 	memset(&in, 0, sizeof(in));
 	if (hc_json_parse(rq->body ? rq->body : "", rq->body_len, &body, &d) !=
-	    HC_OK || read_members(body, &in, &d) != 0) {
+	    HC_OK || hcd_validate_read(body, &in, &d) != 0) {
 		char msg[HC_DETAIL_MAX + 32];
 		(void)snprintf(msg, sizeof(msg), "request body: %s", d.text);
 		json_error(rs, 400, "invalid_request", msg);

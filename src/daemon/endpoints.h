@@ -20,6 +20,7 @@
 #include <stddef.h>
 
 #include "hopcheck.h"
+#include "internal.h"
 
 /* Response headers set by one endpoint, at most. */
 #define HCD_MAX_RESP_HEADERS 12
@@ -57,6 +58,30 @@ typedef struct hcd_response {
 	hcd_header headers[HCD_MAX_RESP_HEADERS];
 	size_t nheaders;
 } hcd_response;
+
+/* The members of a POST /v1/validate body: borrowed from its JSON tree. */
+struct hcd_validate_in {
+	const char *token, *route, *method, *path, *cert, *spiffe, *x5t,
+	    *tenant;
+	bool has_now;
+	double now;
+	char route_method[HC_MAX_REQUEST_STRING + 1];
+};
+
+/*
+ * Reads the parsed body `obj` of POST /v1/validate into *in (zeroed by the
+ * caller), its strings borrowed from `obj`.  The body must be an object
+ * with no member but the known ones, each of its JSON type; token is
+ * required; route excludes method and path, which go together;
+ * peer_cert_pem excludes peer_spiffe_id and peer_x5t; now is whole seconds
+ * in 0 .. HC_MAX_NUMERIC_DATE; a route is "METHOD /path" and is split into
+ * in->method and in->path.  Returns 0, or -1 with the reason in d.  Any
+ * bytes that hc_json_parse() accepted are safe to pass (it is fuzzed:
+ * tests/fuzz/fuzz_daemon_body.c); only ep_validate() and the fuzzer call
+ * it.
+ */
+int hcd_validate_read(const hc_json *obj, struct hcd_validate_in *in,
+    hc_detail *d);
 
 /* The largest body accepted for a request to `path`. */
 size_t hcd_body_limit(const hc_validator *v, const char *path);

@@ -3,7 +3,7 @@
 #
 # Starts BUILD/hopcheckd on 127.0.0.1 (a random free port) and a Unix
 # socket, with keys and tokens minted for this run by jwcrypto
-# (tools/gen_integration_tokens.py live) plus the committed fixed-clock
+# (tools/vectors/gen_integration_tokens.py live) plus the committed fixed-clock
 # tokens of tests/integration/data/fixed, and checks:
 #   - -t on a good and a bad file; a bad file at start is exit 1;
 #   - /healthz, /readyz (200, and 503 while keys cannot be fetched);

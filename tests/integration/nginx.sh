@@ -3,7 +3,7 @@
 #
 # Makes a CA, a server certificate and two client certificates with the
 # openssl command line tool (SPIFFE IDs in URI SANs: .../sa/orders and
-# .../sa/billing), mints tokens bound to them (tools/gen_integration_tokens.py
+# .../sa/billing), mints tokens bound to them (tools/vectors/gen_integration_tokens.py
 # live --cert ...), starts hopcheckd and nginx on loopback with random
 # free ports, and checks with curl, as each workload:
 #   - a token bound to the orders certificate, presented with it: 200 from

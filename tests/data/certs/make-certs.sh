@@ -24,8 +24,8 @@
 # and a *.test-key.pem private key for each (P-256).  Those keys sign
 # nothing but these certificates and exist only for tests.
 #
-# Regenerating changes every thumbprint: run tools/gen_binding_vectors.py
-# afterwards, since the committed vectors bind tokens to these certificates.
+# Regenerating changes every thumbprint: run
+# tools/vectors/gen_binding_vectors.py afterwards, since the committed vectors bind tokens to these certificates.
 set -eu
 cd "$(dirname "$0")"
 

@@ -178,8 +178,8 @@ PY_JOSE=${PY_JOSE:-/usr/bin/python3}
 mint() {
 	_dir=$1
 	shift
-	"$PY_JOSE" tools/gen_integration_tokens.py live --dir "$_dir" "$@" ||
-	    bail "tools/gen_integration_tokens.py (needs $PY_JOSE with jwcrypto)"
+	"$PY_JOSE" tools/vectors/gen_integration_tokens.py live --dir "$_dir" "$@" ||
+	    bail "tools/vectors/gen_integration_tokens.py (needs $PY_JOSE with jwcrypto)"
 }
 
 # from_template IN OUT: copies IN replacing @TMP@, @DATA@, @PORT@,

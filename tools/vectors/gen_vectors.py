@@ -6,7 +6,7 @@ implementation that shares no code with hopcheck, so that a bug in
 hopcheck's own encoder cannot hide the same bug in its decoder.  Run it with
 the interpreter that has jwcrypto installed:
 
-    /usr/bin/python3 tools/gen_vectors.py [--out testvectors]
+    /usr/bin/python3 tools/vectors/gen_vectors.py [--out testvectors]
 
 What it writes: one JSON file per topic (core.json for layer 1, layer2.json
 for claim types and applicability, routes.json for the authorisation context,
@@ -35,7 +35,6 @@ import os
 import sys
 
 try:
-    import jwcrypto
     from jwcrypto import jwk, jws
     from jwcrypto.jwa import JWA
 except ImportError:
@@ -47,18 +46,14 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import utils as ec_utils
 from cryptography.x509.oid import NameOID
 
-
-def jwcrypto_version():
-    try:
-        from importlib import metadata
-        return metadata.version("jwcrypto")
-    except Exception:       # older Pythons or odd installs
-        return getattr(jwcrypto, "__version__", "unknown")
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+from vectors.common import (NOW, TESTVECTORS, as_bytes, assemble,  # noqa: E402
+                            b64, compact, flip_trailing_bits, generator,
+                            token)
 
 
-GENERATOR = "tools/gen_vectors.py (python3-jwcrypto %s)" % jwcrypto_version()
+GENERATOR = generator(__file__)
 
-NOW = 1767225600            # 2026-01-01T00:00:00Z, the clock of every case
 SKEW = 30
 MAX_LIFETIME = 3600
 AUD = "https://api.example.com"
@@ -77,58 +72,8 @@ DEL = object()              # claims(x=DEL) removes x
 
 # ------------------------------------------------------------------ encoding
 
-def b64(data):
-    """base64url without padding (RFC 7515 section 2)."""
-    return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
-
-
-def compact(obj):
-    """Compact JSON bytes; non-ASCII stays UTF-8."""
-    return json.dumps(obj, separators=(",", ":"),
-                      ensure_ascii=False).encode("utf-8")
-
-
-def as_bytes(x):
-    """A header or payload given as dict (compact JSON), str or bytes."""
-    if isinstance(x, (dict, list)):
-        return compact(x)
-    if isinstance(x, str):
-        return x.encode("utf-8")
-    return x
-
-
-def sign(alg, key, signing_input):
-    """jwcrypto's signature primitive over exact bytes."""
-    return JWA.signing_alg(alg).sign(key, signing_input)
-
-
-def assemble(hseg, pseg, alg, key):
-    """Signs the segments exactly as given; returns the compact token."""
-    si = (hseg + "." + pseg).encode("utf-8")
-    return hseg + "." + pseg + "." + b64(sign(alg, key, si))
-
-
-def token(header, payload, key, alg=None):
-    """A compact JWS of header and payload (dict, str or bytes)."""
-    if alg is None:
-        alg = header["alg"]
-    return assemble(b64(as_bytes(header)), b64(as_bytes(payload)), alg, key)
-
-
 def parts(tok):
     return tok.split(".")
-
-
-def flip_trailing_bits(seg):
-    """Same decoded bytes, non-zero unused trailing bits (RFC 4648 3.5)."""
-    alphabet = ("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
-                "0123456789-_")
-    rem = len(seg) % 4
-    assert rem in (2, 3), "segment has no unused bits"
-    unused = 4 if rem == 2 else 2
-    v = alphabet.index(seg[-1])
-    assert v & ((1 << unused) - 1) == 0
-    return seg[:-1] + alphabet[v | 1]
 
 
 # ---------------------------------------------------------------------- keys
@@ -1502,8 +1447,7 @@ def make_default_route(K):
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--out", default=os.path.join(
-        os.path.dirname(os.path.abspath(__file__)), "..", "testvectors"))
+    ap.add_argument("--out", default=TESTVECTORS)
     args = ap.parse_args()
     K = Keys()
     os.makedirs(args.out, exist_ok=True)

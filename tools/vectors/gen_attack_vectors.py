@@ -9,15 +9,20 @@ independent of hopcheck; malformed tokens are assembled byte by byte here and
 signed over the exact signing input, so that each case carries one fault.
 Private keys live only in this process.  Run from the tree's top:
 
-    /usr/bin/python3 tools/gen_attack_vectors.py
+    /usr/bin/python3 tools/vectors/gen_attack_vectors.py [--out testvectors]
 """
+import argparse
 import base64
 import json
+import os
+import sys
 
-import jwcrypto
 from cryptography.hazmat.primitives import serialization
 from jwcrypto import jwk
-from jwcrypto.jwa import JWA
+
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+from vectors.common import (TESTVECTORS, b64, generator,  # noqa: E402
+                            public_jwk, token, write_doc)
 
 NOW = 1767225600
 ISS_A = "https://a.example.com"
@@ -25,15 +30,9 @@ ISS_B = "https://b.example.com"
 AUD = "https://api.example.com"
 
 
-def b64(b):
-    return base64.urlsafe_b64encode(b).rstrip(b"=").decode()
-
-
 def sign(alg, key, header_bytes, payload_bytes):
     """A compact JWS over the exact bytes given."""
-    si = b64(header_bytes) + "." + b64(payload_bytes)
-    sig = JWA.signing_alg(alg).sign(key, si.encode())
-    return si + "." + b64(sig)
+    return token(header_bytes, payload_bytes, key, alg)
 
 
 def js(obj):
@@ -47,8 +46,7 @@ evil = jwk.JWK.generate(kty="EC", crv="P-256", kid="a-es")  # same kid, other ke
 evil_rs = jwk.JWK.generate(kty="RSA", size=2048, kid="evil")
 
 
-def pub(k):
-    return json.loads(k.export_public())
+pub = public_jwk
 
 
 def claims(**kw):
@@ -238,8 +236,7 @@ for label, hv in [("exp", {"crit": ["exp"], "exp": 1}), ("empty", {"crit": []}),
 doc = {
     "description": "Attack classes of the JWT attack checklist, one fault per "
                    "case, against two issuers A (ES256 + RS256) and B (ES256).",
-    "generator": f"tools/gen_attack_vectors.py (python3-jwcrypto {jwcrypto.__version__})"
-    if hasattr(jwcrypto, "__version__") else "tools/gen_attack_vectors.py (python3-jwcrypto)",
+    "generator": generator(__file__),
     "keys": {"keys": [pub(a_es), pub(a_rs)]},
     "files": {"b.jwks.json": {"keys": [pub(b_es)]}},
     "config": {
@@ -253,7 +250,7 @@ doc = {
     },
     "cases": cases,
 }
-with open("testvectors/attacks.json", "w") as f:
-    json.dump(doc, f, indent=1)
-    f.write("\n")
-print(f"testvectors/attacks.json: {len(cases)} cases")
+ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+ap.add_argument("--out", default=TESTVECTORS)
+path = write_doc(ap.parse_args().out, "attacks.json", doc, ensure_ascii=True)
+print(f"{os.path.relpath(path)}: {len(cases)} cases")

@@ -4,12 +4,19 @@ on a write route under every spelling a backend would decode to the same
 path, and a service whose default route denies what no route names.
 Signed by python3-jwcrypto.  Run from the tree's top:
 
-    /usr/bin/python3 tools/gen_route_vectors.py
+    /usr/bin/python3 tools/vectors/gen_route_vectors.py [--out testvectors]
 """
+import argparse
 import json
+import os
+import sys
 
 from jwcrypto import jwk, jws
 from jwcrypto.common import json_encode
+
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+from vectors.common import (TESTVECTORS, generator, public_jwks,  # noqa: E402
+                            write_doc)
 
 NOW = 1767225600
 ISS, AUD = "https://issuer.example.com", "https://api.example.com"
@@ -68,8 +75,8 @@ case("listed-read", "a listed read route", read, "GET /v1/payments/17", "ok")
 doc = {
     "description": "Route matching on a normalised path, and a default "
                    "route that denies what no route names.",
-    "generator": "tools/gen_route_vectors.py (python3-jwcrypto)",
-    "keys": {"keys": [json.loads(key.export_public())]},
+    "generator": generator(__file__),
+    "keys": public_jwks(key),
     "config": {
         "service": {"audiences": [AUD]},
         "issuers": [{"issuer": ISS, "jwks_file": "keys.json",
@@ -84,7 +91,8 @@ doc = {
     },
     "cases": cases,
 }
-with open("testvectors/route_normalization.json", "w") as f:
-    json.dump(doc, f, indent=1)
-    f.write("\n")
-print(f"testvectors/route_normalization.json: {len(cases)} cases")
+ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+ap.add_argument("--out", default=TESTVECTORS)
+path = write_doc(ap.parse_args().out, "route_normalization.json", doc,
+                 ensure_ascii=True)
+print(f"{os.path.relpath(path)}: {len(cases)} cases")

@@ -5,7 +5,7 @@ The tokens are signed by jwcrypto (Debian's python3-jwcrypto), which shares
 no code with hopcheck, so that an encoder bug in hopcheck cannot hide the
 same bug in its decoder.  Run it with the interpreter that has jwcrypto:
 
-    /usr/bin/python3 tools/gen_core_test_tokens.py [--out tests/data/core]
+    /usr/bin/python3 tools/vectors/gen_core_test_tokens.py [--out tests/data/core]
 
 It writes three files:
 
@@ -37,26 +37,17 @@ import sys
 import time
 
 try:
-    import jwcrypto
     from jwcrypto import jwk, jws
-    from jwcrypto.jwa import JWA
 except ImportError:
     sys.exit("gen_core_test_tokens.py: needs jwcrypto (run it with "
              "/usr/bin/python3 on Debian, package python3-jwcrypto)")
 
-
-def jwcrypto_version():
-    try:
-        from importlib import metadata
-        return metadata.version("jwcrypto")
-    except Exception:       # older Pythons or odd installs
-        return getattr(jwcrypto, "__version__", "unknown")
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+from vectors.common import NOW, b64, compact, generator, token  # noqa: E402
 
 
-GENERATOR = ("tools/gen_core_test_tokens.py (python3-jwcrypto %s)"
-             % jwcrypto_version())
+GENERATOR = generator(__file__)
 
-NOW = 1767225600            # 2026-01-01T00:00:00Z, the fixed clock
 SKEW = 30
 MAX_LIFETIME = 3600
 LONG_LIFETIME = 31536000    # the configuration's upper bound (one year)
@@ -67,38 +58,6 @@ OTHER_ISS = "https://other.core.test"
 ACTOR = "spiffe://core.test/sa/gateway"
 
 DEL = object()              # claims(x=DEL) removes x
-
-
-def b64(data):
-    """base64url without padding (RFC 7515 section 2)."""
-    return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
-
-
-def compact(obj):
-    return json.dumps(obj, separators=(",", ":"),
-                      ensure_ascii=False).encode("utf-8")
-
-
-def as_bytes(x):
-    if isinstance(x, (dict, list)):
-        return compact(x)
-    if isinstance(x, str):
-        return x.encode("utf-8")
-    return x
-
-
-def assemble(hseg, pseg, alg, key):
-    """Signs the segments exactly as given (jwcrypto's primitive)."""
-    si = (hseg + "." + pseg).encode("ascii")
-    if alg == "none":
-        return hseg + "." + pseg + "."
-    sig = JWA.signing_alg(alg).sign(key, si)
-    return hseg + "." + pseg + "." + b64(sig)
-
-
-def token(header, payload, key, alg=None):
-    return assemble(b64(as_bytes(header)), b64(as_bytes(payload)),
-                    alg or header["alg"], key)
 
 
 def claims(**over):
@@ -145,7 +104,7 @@ def flip_signature(tok):
 
 CONF_HEAD = """\
 // core.conf - the configuration of tests/test_validator.c, written by
-// tools/gen_core_test_tokens.py together with keys.jwks.json and
+// tools/vectors/gen_core_test_tokens.py together with keys.jwks.json and
 // tokens.json.  /* Comments are allowed here, as in any hopcheck.conf. */
 """
 

@@ -5,7 +5,7 @@ integration tests of hopcheckd, made by an independent JOSE implementation.
 The tokens are signed by jwcrypto (Debian's python3-jwcrypto), which shares
 no code with hopcheck.  Run it with the interpreter that has jwcrypto:
 
-    /usr/bin/python3 tools/gen_integration_tokens.py data
+    /usr/bin/python3 tools/vectors/gen_integration_tokens.py data
         Writes the committed data, at a fixed clock (NOW below):
           tests/data/replay/            two issuers' JWKS and the tokens of
                                         tests/test_replay.c, one file each;
@@ -16,7 +16,7 @@ no code with hopcheck.  Run it with the interpreter that has jwcrypto:
         when the script ends: a re-run changes every token, and the
         committed files are data.
 
-    /usr/bin/python3 tools/gen_integration_tokens.py live --dir DIR \\
+    /usr/bin/python3 tools/vectors/gen_integration_tokens.py live --dir DIR \\
             [--cert NAME=PEMFILE ...]
         Used by tests/integration/*.sh at test time.  GET /v1/authz judges
         a token by the daemon's own clock, so its tokens must be fresh:
@@ -29,7 +29,6 @@ no code with hopcheck.  Run it with the interpreter that has jwcrypto:
 """
 
 import argparse
-import base64
 import hashlib
 import json
 import os
@@ -42,24 +41,17 @@ except ImportError:
     sys.exit("gen_integration_tokens.py: needs jwcrypto (run it with "
              "/usr/bin/python3 on Debian, package python3-jwcrypto)")
 
-NOW = 1767225600            # 2026-01-01T00:00:00Z, the clock of fixed data
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+from vectors.common import NOW, b64, public_jwks  # noqa: E402
+
 SPIFFE_TD = "spiffe://example.org"
 ORDERS = SPIFFE_TD + "/ns/prod/sa/orders"
 BILLING = SPIFFE_TD + "/ns/prod/sa/billing"
 GATEWAY = SPIFFE_TD + "/ns/prod/sa/gateway"
 
 
-def b64(data):
-    """base64url without padding (RFC 7515 section 2)."""
-    return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
-
-
 def new_key(kid):
     return jwk.JWK.generate(kty="EC", crv="P-256", kid=kid)
-
-
-def public_jwks(*keys):
-    return {"keys": [k.export_public(as_dict=True) for k in keys]}
 
 
 def sign(key, claims, typ="at+jwt"):
@@ -125,7 +117,7 @@ def make_replay(outdir):
     for name, tok in tokens.items():
         write(os.path.join(outdir, name + ".jwt"), tok + "\n")
     write(os.path.join(outdir, "README"),
-          "Made by tools/gen_integration_tokens.py (jwcrypto), clock %d.\n"
+          "Made by tools/vectors/gen_integration_tokens.py (jwcrypto), clock %d.\n"
           "Issuers https://one.example (one.jwks.json) and "
           "https://two.example\n(two.jwks.json), aud https://api.example, "
           "scope \"pay\".\n" % NOW)
@@ -157,7 +149,7 @@ def make_fixed(outdir):
     for name, tok in tokens.items():
         write(os.path.join(outdir, name + ".jwt"), tok + "\n")
     write(os.path.join(outdir, "README"),
-          "Made by tools/gen_integration_tokens.py (jwcrypto), clock %d.\n"
+          "Made by tools/vectors/gen_integration_tokens.py (jwcrypto), clock %d.\n"
           "Issuer https://fixed.test (fixed.jwks.json), aud "
           "https://api.test.\n" % NOW)
 
@@ -223,7 +215,7 @@ def make_live(outdir, certs):
                                                     scope="profile"))
     write_json(os.path.join(outdir, "live.jwks.json"), public_jwks(live))
     write_json(os.path.join(outdir, "live2.jwks.json"), public_jwks(live2))
-    lines = ["# tokens made by tools/gen_integration_tokens.py at %d" % now]
+    lines = ["# tokens made by tools/vectors/gen_integration_tokens.py at %d" % now]
     for name, tok in tokens.items():
         lines.append("TOK_%s='%s'" % (name, tok))
     write(os.path.join(outdir, "tokens.sh"), "\n".join(lines) + "\n")

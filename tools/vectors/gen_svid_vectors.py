@@ -7,13 +7,18 @@ A token is routed to a bundle when its `iss` is not a configured issuer and
 its `sub` is a SPIFFE ID of a configured trust domain.  Run from the tree's
 top:
 
-    /usr/bin/python3 tools/gen_svid_vectors.py
+    /usr/bin/python3 tools/vectors/gen_svid_vectors.py [--out testvectors]
 """
-import base64
+import argparse
 import json
+import os
+import sys
 
 from jwcrypto import jwk
-from jwcrypto.jwa import JWA
+
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+from vectors.common import (TESTVECTORS, b64, generator,  # noqa: E402
+                            public_jwk, token, write_doc)
 
 NOW = 1767225600
 ME = "spiffe://example.org/ns/prod/sa/payments"
@@ -23,23 +28,19 @@ k_org = jwk.JWK.generate(kty="EC", crv="P-256", kid="org-1")
 k_rsa = jwk.JWK.generate(kty="RSA", size=2048, kid="org-rsa")
 k_x509 = jwk.JWK.generate(kty="EC", crv="P-256", kid="org-x509")
 k_other = jwk.JWK.generate(kty="EC", crv="P-256", kid="other-1")
-k_hs = jwk.JWK(kty="oct", k=base64.urlsafe_b64encode(b"s" * 32).rstrip(b"=").decode())
+k_hs = jwk.JWK(kty="oct", k=b64(b"s" * 32))
 
 
 def entry(k, use):
-    e = json.loads(k.export_public())
+    e = public_jwk(k)
     e["use"] = use
     return e
 
 
-def b64(b):
-    return base64.urlsafe_b64encode(b).rstrip(b"=").decode()
-
-
 def sign(alg, key, header, claims):
-    si = b64(json.dumps(header, separators=(",", ":")).encode()) + "." + \
-        b64(json.dumps(claims, separators=(",", ":")).encode())
-    return si + "." + b64(JWA.signing_alg(alg).sign(key, si.encode()))
+    """Compact JSON of header and claims, signed over exactly those bytes."""
+    return token(json.dumps(header, separators=(",", ":")),
+                 json.dumps(claims, separators=(",", ":")), key, alg)
 
 
 def svid(key=k_org, alg="ES256", hdr=None, drop=(), **claims):
@@ -118,7 +119,7 @@ doc = {
     "description": "JWT-SVIDs validated against SPIFFE bundles of two trust "
                    "domains (example.org, other.org), signed by "
                    "python3-jwcrypto.",
-    "generator": "tools/gen_svid_vectors.py (python3-jwcrypto)",
+    "generator": generator(__file__),
     "keys": {"keys": [entry(k_org, "jwt-svid"), entry(k_rsa, "jwt-svid"),
                       entry(k_x509, "x509-svid")], "spiffe_refresh_hint": 300},
     "files": {"other.bundle.json": {"keys": [entry(k_other, "jwt-svid")]}},
@@ -132,7 +133,7 @@ doc = {
     },
     "cases": cases,
 }
-with open("testvectors/jwt_svid.json", "w") as f:
-    json.dump(doc, f, indent=1)
-    f.write("\n")
-print(f"testvectors/jwt_svid.json: {len(cases)} cases")
+ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+ap.add_argument("--out", default=TESTVECTORS)
+path = write_doc(ap.parse_args().out, "jwt_svid.json", doc, ensure_ascii=True)
+print(f"{os.path.relpath(path)}: {len(cases)} cases")

@@ -8,7 +8,7 @@ The tokens are made by jwcrypto (Debian's python3-jwcrypto), a JOSE
 implementation that shares no code with hopcheck.  Run it with the
 interpreter that has jwcrypto installed:
 
-    /usr/bin/python3 tools/gen_delegation_vectors.py [--out testvectors]
+    /usr/bin/python3 tools/vectors/gen_delegation_vectors.py [--out testvectors]
 
 The file holds the public keys, the extra key files the configuration names,
 a v1 configuration, and three lists of cases, all at one fixed clock:
@@ -35,30 +35,22 @@ is verified again with jwcrypto before it is written.
 
 import argparse
 import copy
-import json
 import os
 import sys
 
 try:
-    import jwcrypto
     from jwcrypto import jwk, jws
 except ImportError:
     sys.exit("gen_delegation_vectors.py: needs jwcrypto (run it with "
              "/usr/bin/python3 on Debian, package python3-jwcrypto)")
 
-
-def jwcrypto_version():
-    try:
-        from importlib import metadata
-        return metadata.version("jwcrypto")
-    except Exception:       # older Pythons or odd installs
-        return getattr(jwcrypto, "__version__", "unknown")
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+from vectors.common import (NOW, TESTVECTORS, compact,  # noqa: E402
+                            generator, public_jwks, write_doc)
 
 
-GENERATOR = ("tools/gen_delegation_vectors.py (python3-jwcrypto %s)"
-             % jwcrypto_version())
+GENERATOR = generator(__file__)
 
-NOW = 1767225600            # 2026-01-01T00:00:00Z, the clock of every case
 SKEW = 30
 MAX_LIFETIME = 3600
 
@@ -105,10 +97,6 @@ DELEGATION_STRICT = dict(DELEGATION, path_policy=True)
 DEL = object()              # claims(x=DEL) removes x
 
 
-def compact(obj):
-    return json.dumps(obj, separators=(",", ":"), ensure_ascii=False)
-
-
 # ---------------------------------------------------------------------- keys
 
 class Keys:
@@ -124,16 +112,14 @@ class Keys:
         # Not configured anywhere; signs under the STS's kid.
         self.attacker = ec("sts-1")
 
-    @staticmethod
-    def public(*keys):
-        return {"keys": [k.export_public(as_dict=True) for k in keys]}
+    public = staticmethod(public_jwks)
 
 
 def mint(key, claims, typ="at+jwt", verify=True):
     """A compact ES256 JWS of `claims`, made and checked by jwcrypto."""
     header = {"alg": "ES256", "kid": key.get("kid"), "typ": typ}
-    s = jws.JWS(compact(claims).encode("utf-8"))
-    s.add_signature(key, None, compact(header))
+    s = jws.JWS(compact(claims))
+    s.add_signature(key, None, compact(header).decode("utf-8"))
     tok = s.serialize(compact=True)
     if verify:
         check = jws.JWS()
@@ -654,8 +640,7 @@ def make_exchange(K, V):
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--out", default=os.path.join(
-        os.path.dirname(os.path.abspath(__file__)), "..", "testvectors"))
+    ap.add_argument("--out", default=TESTVECTORS)
     args = ap.parse_args()
 
     K = Keys()
@@ -708,10 +693,8 @@ def main():
         "peer_cases": V["peer_cases"],
         "exchange_cases": V["exchange_cases"],
     }
-    path = os.path.join(args.out, "delegation.json")
-    with open(path, "w", encoding="ascii") as f:
-        json.dump(doc, f, indent=1, ensure_ascii=True)
-        f.write("\n")
+    path = write_doc(args.out, "delegation.json", doc, encoding="ascii",
+                     ensure_ascii=True)
     print("%s: %d cases, %d peer cases, %d exchange cases" % (
         os.path.normpath(path), len(V["cases"]), len(V["peer_cases"]),
         len(V["exchange_cases"])))

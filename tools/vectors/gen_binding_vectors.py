@@ -3,7 +3,7 @@
 vectors: RFC 8705 certificate binding (cnf.x5t#S256), the peer's SPIFFE ID
 against the current actor or client, and Envoy's x-forwarded-client-cert.
 
-    /usr/bin/python3 tools/gen_binding_vectors.py [--out testvectors]
+    /usr/bin/python3 tools/vectors/gen_binding_vectors.py [--out testvectors]
 
 Run it from the top of the tree: it reads the test certificates of
 tests/data/certs (made by tests/data/certs/make-certs.sh) and the RFC 8705
@@ -43,7 +43,6 @@ import sys
 import urllib.parse
 
 try:
-    import jwcrypto
     from jwcrypto import jwk, jws
 except ImportError:
     sys.exit("gen_binding_vectors.py: needs jwcrypto (run it with "
@@ -52,19 +51,13 @@ except ImportError:
 from cryptography import x509
 from cryptography.hazmat.primitives import serialization
 
-
-def jwcrypto_version():
-    try:
-        from importlib import metadata
-        return metadata.version("jwcrypto")
-    except Exception:
-        return getattr(jwcrypto, "__version__", "unknown")
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+from vectors.common import (NOW, TESTVECTORS, b64,  # noqa: E402
+                            flip_trailing_bits, generator, write_doc)
 
 
-GENERATOR = "tools/gen_binding_vectors.py (python3-jwcrypto %s)" % (
-    jwcrypto_version())
+GENERATOR = generator(__file__)
 
-NOW = 1767225600            # 2026-01-01T00:00:00Z, the clock of every case
 ISS = "https://sts.example.org"
 AUD = "https://payments.internal"
 TD = "spiffe://example.org"
@@ -79,21 +72,6 @@ APPA = "tests/vectors/rfc8705-appA.pem"
 APPA_X5T = "A4DtL2JmUMhAsvJj5tKyn64SqzmuXbMrJa0n761y5v0"
 
 DEL = object()              # claims(x=DEL) removes x
-
-
-def b64(data):
-    """base64url without padding (RFC 7515 section 2)."""
-    return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
-
-
-def flip_trailing_bits(s):
-    """Same decoded bytes, non-zero unused trailing bits (RFC 4648 3.5)."""
-    alphabet = ("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
-                "0123456789-_")
-    assert len(s) % 4 == 3
-    v = alphabet.index(s[-1])
-    assert v & 3 == 0
-    return s[:-1] + alphabet[v | 1]
 
 
 # -------------------------------------------------------------- certificates
@@ -459,7 +437,7 @@ def config():
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--out", default="testvectors")
+    ap.add_argument("--out", default=TESTVECTORS)
     args = ap.parse_args()
     signer = Signer()
     V = Vectors(signer)
@@ -478,10 +456,7 @@ def main():
         "config": config(),
         "cases": V.cases,
     }
-    path = os.path.join(args.out, "binding.json")
-    with open(path, "w") as f:
-        json.dump(doc, f, indent=1, ensure_ascii=True)
-        f.write("\n")
+    path = write_doc(args.out, "binding.json", doc, ensure_ascii=True)
     print("%s: %d cases" % (path, len(V.cases)))
 
 
