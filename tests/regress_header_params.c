@@ -34,7 +34,7 @@
  * anything else is informational (RFC 7515 section 4.1.10) and accepted.
  *
  * The tokens are in tests/data/header_params/tokens.json, made by
- * tools/gen_header_param_tokens.py with python3-jwcrypto: each has a good
+ * tools/vectors/gen_header_param_tokens.py with python3-jwcrypto: each has a good
  * ES256 signature and valid claims, so that the parameter is the only
  * fault.  Each record below names one case, the exact status it must get, a
  * fragment of the detail that shows the right thing was caught, and why.

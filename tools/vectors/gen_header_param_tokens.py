@@ -11,7 +11,7 @@ an informational cty) must be accepted.
 The tokens are signed by jwcrypto (Debian's python3-jwcrypto), which shares
 no code with hopcheck.  Run it with the interpreter that has jwcrypto:
 
-    /usr/bin/python3 tools/gen_header_param_tokens.py \\
+    /usr/bin/python3 tools/vectors/gen_header_param_tokens.py \\
         [--out tests/data/header_params]
 
 It writes keys.jwks.json (the public key only), header_params.conf and
@@ -27,26 +27,17 @@ import os
 import sys
 
 try:
-    import jwcrypto
     from jwcrypto import jwk, jws
     from jwcrypto.jwa import JWA
 except ImportError:
     sys.exit("gen_header_param_tokens.py: needs jwcrypto (run it with "
              "/usr/bin/python3 on Debian, package python3-jwcrypto)")
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                ".."))
+from vectors.common import NOW, generator, token  # noqa: E402
 
-def jwcrypto_version():
-    try:
-        from importlib import metadata
-        return metadata.version("jwcrypto")
-    except Exception:       # older Pythons or odd installs
-        return getattr(jwcrypto, "__version__", "unknown")
-
-
-GENERATOR = ("tools/gen_header_param_tokens.py (python3-jwcrypto %s)"
-             % jwcrypto_version())
-
-NOW = 1767225600            # 2026-01-01T00:00:00Z, the fixed clock
+GENERATOR = generator(__file__)
 ISS = "https://issuer.hp.test"
 AUD = "https://api.hp.test"
 KID = "hp-es"
@@ -75,22 +66,6 @@ CASES = [
     ("jwe/p2s", {"p2s": "2WCTcJZ1Rvd_CJuJripQ1w"}),
     ("jwe/p2c", {"p2c": 4096}),
 ]
-
-
-def b64(data):
-    """base64url without padding (RFC 7515 section 2)."""
-    return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
-
-
-def compact(obj):
-    return json.dumps(obj, separators=(",", ":")).encode("utf-8")
-
-
-def sign(header, payload, key):
-    """Signs the exact header and payload bytes given (jwcrypto's JWA)."""
-    si = b64(compact(header)) + "." + b64(compact(payload))
-    sig = JWA.signing_alg(header["alg"]).sign(key, si.encode("ascii"))
-    return si + "." + b64(sig)
 
 
 def self_check(name, tok, key):
@@ -124,7 +99,7 @@ def main():
     for name, extra in CASES:
         header = {"alg": "ES256", "kid": KID, "typ": "at+jwt"}
         header.update(extra)
-        tok = sign(header, payload, key)
+        tok = token(header, payload, key)
         self_check(name, tok, key)
         cases.append({"name": name, "header": header, "token": tok})
 
@@ -142,7 +117,7 @@ def main():
     }
     with open(os.path.join(args.out, "header_params.conf"), "w") as f:
         f.write("// header_params.conf - written by "
-                "tools/gen_header_param_tokens.py\n")
+                "tools/vectors/gen_header_param_tokens.py\n")
         json.dump(conf, f, indent=1)
         f.write("\n")
     with open(os.path.join(args.out, "tokens.json"), "w") as f:
