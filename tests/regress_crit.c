@@ -31,8 +31,9 @@ static const hc_regress_record records[] = {
 	    "header carries crit; hopcheck understands no JWS extension",
 	    "an extension hopcheck does not implement" },
 	{ "crit/b64", HC_CRIT,
-	    "header carries crit; hopcheck understands no JWS extension",
-	    "b64 false (RFC 7797) would change what is signed" },
+	    "header carries b64 (RFC 7797 unencoded payload)",
+	    "b64 false (RFC 7797) would change what is signed: refused for "
+	    "the b64 itself, before crit is looked at" },
 	{ NULL, HC_OK, NULL, NULL }
 };
 
