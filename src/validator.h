@@ -8,8 +8,8 @@
 
 #include <pthread.h>
 
-#include "crypto.h"
 #include "internal.h"
+#include "keyset.h"
 #include "policy.h"
 
 struct hc_request {
@@ -48,14 +48,13 @@ typedef struct hc_cache hc_cache;
 typedef struct hc_remote hc_remote;
 
 /*
- * One configured issuer and its current key set.  `keys` is replaced whole
- * under `lock` by a refresh; a validation takes a reference under the lock
- * and keeps using the set it got, so a swap never disturbs it.
+ * One configured issuer and its current key set.  The set in `keys` is
+ * replaced whole by a refresh; a validation takes a reference from the
+ * slot and keeps using the set it got, so a swap never disturbs it.
  */
 typedef struct hc_issuer_state {
 	const hc_issuer_policy *pol;
-	pthread_mutex_t lock;    /* guards keys */
-	hc_keyset *keys;         /* NULL until loaded */
+	hc_keyslot keys;         /* empty until loaded */
 	hc_key *secret;          /* HMAC key (hmac_secret_file), or NULL */
 	hc_remote *remote;       /* jwks_uri / discovery state, or NULL */
 } hc_issuer_state;
@@ -63,8 +62,7 @@ typedef struct hc_issuer_state {
 /* One SPIFFE trust domain and its JWT-SVID keys (same discipline). */
 typedef struct hc_td_state {
 	const hc_trust_domain_policy *pol;
-	pthread_mutex_t lock;
-	hc_keyset *keys;         /* keys with use "jwt-svid", NULL until loaded */
+	hc_keyslot keys;         /* keys with use "jwt-svid"; empty until loaded */
 	hc_remote *remote;       /* bundle endpoint state, or NULL */
 } hc_td_state;
 
@@ -78,10 +76,6 @@ struct hc_validator {
 	struct hc_replay *replay;        /* replay.c: the jti store */
 	hc_cache *cache;                 /* cache.c; NULL when disabled */
 };
-
-/* Installs a new key set (takes the caller's reference); frees the old. */
-void hc_issuer_swap_keys(hc_issuer_state *is, hc_keyset *ks);
-void hc_td_swap_keys(hc_td_state *ts, hc_keyset *ks);
 
 /*
  * refresh.c: the refresher of remote key sets.  hc_refresh_init() is called
@@ -108,8 +102,7 @@ typedef struct hc_ctx {
 	hc_result *res;
 	char *peer_id;           /* the peer's SPIFFE ID, read once (heap) */
 	hc_keyset *key_set;      /* the set that verified the token (a ref) */
-	hc_keyset **key_slot;    /*   and where its issuer keeps its set */
-	pthread_mutex_t *key_slot_lock;
+	hc_keyslot *key_slot;    /*   and the slot it was taken from */
 	hc_status chain_status;  /* a structural fault of `act`, reported */
 	hc_detail chain_detail;  /*   by layer 3 after layer 2 passed */
 } hc_ctx;
