@@ -20,6 +20,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cache.h"
+#include "keyset.h"
 #include "validator.h"
 
 typedef struct entry {

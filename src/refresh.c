@@ -49,6 +49,8 @@
 #include <time.h>
 
 #include "fetch.h"
+#include "keyset.h"
+#include "refresh.h"
 #include "validator.h"
 
 /* First retry delay after a failure; it doubles per consecutive failure. */

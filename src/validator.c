@@ -23,6 +23,9 @@
 #include <strings.h>
 #include <time.h>
 
+#include "cache.h"
+#include "refresh.h"
+#include "replay.h"
 #include "validator.h"
 
 /* Decimal digits of the largest size_t (2^64 - 1), for a "%zu" index. */
