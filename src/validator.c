@@ -3,8 +3,8 @@
  *
  * A validator is the parsed policy plus, per issuer, its current key set.
  * Construction reads every key file the policy names and reports every
- * problem at once.  hc_validate() runs the layers in the order DESIGN.md
- * fixes and stops at the first failure:
+ * problem at once.  hc_validate() runs the layers in a fixed order and
+ * stops at the first failure:
  *
  *   layer 1 (here): size, compact JWS syntax, `alg`, `crit`, the issuer
  *   whose keys may verify the token (the only claim read before the
