@@ -11,8 +11,6 @@
 #ifndef HC_VALIDATOR_H
 #define HC_VALIDATOR_H
 
-#include <pthread.h>
-
 #include "internal.h"
 #include "keyset.h"
 #include "policy.h"
