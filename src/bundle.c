@@ -14,8 +14,8 @@
 #include <math.h>
 #include <stdlib.h>
 
-#include "crypto.h"
 #include "fetch.h"
+#include "keyset.h"
 
 hc_status
 hc_bundle_parse_hint(const char *json, size_t len, const char *trust_domain,

@@ -20,6 +20,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cache.h"
+#include "keyset.h"
 #include "validator.h"
 
 typedef struct entry {
@@ -34,8 +36,7 @@ typedef struct entry {
 	const char *alg;
 	char *kid;
 	hc_keyset *ks;           /* referenced; NULL for a shared secret */
-	hc_keyset **slot;        /* where the issuer's current set lives */
-	pthread_mutex_t *slot_lock;
+	hc_keyslot *slot;        /* where the issuer's current set lives */
 	double expires;          /* exp + skew */
 } entry;
 
@@ -85,14 +86,7 @@ entry_remove(hc_cache *ca, entry *e)
 static bool
 entry_current(const entry *e)
 {
-	hc_keyset *cur;
-
-	if (e->slot == NULL)
-		return true;
-	pthread_mutex_lock(e->slot_lock);
-	cur = *e->slot;
-	pthread_mutex_unlock(e->slot_lock);
-	return cur == e->ks;
+	return e->slot == NULL || hc_keyslot_holds(e->slot, e->ks);
 }
 
 /* ------------------------------------------------------------------ API */
@@ -217,7 +211,6 @@ hc_cache_insert(hc_cache *ca, const char *token, size_t len, const hc_ctx *c,
 	e->alg = c->res->alg;
 	e->expires = exp + (double)c->pol->clock_skew_s;
 	e->slot = c->key_slot;
-	e->slot_lock = c->key_slot_lock;
 	e->ks = c->key_set;
 	hc_keyset_ref(e->ks);
 

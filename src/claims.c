@@ -14,6 +14,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "replay.h"
 #include "validator.h"
 
 /* ----------------------------------------------------------- claim types */

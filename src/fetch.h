@@ -35,8 +35,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "crypto.h"
 #include "internal.h"
+#include "keyset.h"
 #include "policy.h"
 
 /* One GET. */

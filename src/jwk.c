@@ -19,7 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "crypto.h"
+#include "jwk.h"
 
 /* ------------------------------------------------------------ algorithms */
 

@@ -21,13 +21,16 @@
  * `use` "jwt-svid" are JWT-SVID keys (JWT-SVID section 6), every other
  * entry is ignored (bundle section 4.2.2), each key must have a kid, and
  * a bundle with no such key is a valid, empty set.
+ *
+ * A slot holds an owner's current set under a mutex, so that a refresh
+ * can replace it while validations keep the reference they took.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
-#include "crypto.h"
+#include "keyset.h"
 
 /* ------------------------------------------------------------- private */
 
@@ -426,4 +429,64 @@ hc_keyset_find(const hc_keyset *ks, const char *kid, hc_alg alg,
 		    "the issuer could verify %s", matches, hc_alg_name(alg));
 	*out = found;
 	return HC_OK;
+}
+
+/* ---------------------------------------------------------------- slots */
+
+void
+hc_keyslot_init(hc_keyslot *slot)
+{
+	pthread_mutex_init(&slot->lock, NULL);
+	slot->set = NULL;
+}
+
+void
+hc_keyslot_destroy(hc_keyslot *slot)
+{
+	hc_keyset_unref(slot->set);
+	slot->set = NULL;
+	pthread_mutex_destroy(&slot->lock);
+}
+
+/*
+ * The reference is taken under the lock: a swap between reading the
+ * pointer and counting the reference could otherwise free the set.
+ */
+hc_keyset *
+hc_keyslot_get(hc_keyslot *slot)
+{
+	hc_keyset *ks;
+
+	pthread_mutex_lock(&slot->lock);
+	if ((ks = slot->set) != NULL)
+		hc_keyset_ref(ks);
+	pthread_mutex_unlock(&slot->lock);
+	return ks;
+}
+
+/*
+ * The old set is released outside the lock: freeing a large set must not
+ * hold up validations that want the new one.
+ */
+void
+hc_keyslot_swap(hc_keyslot *slot, hc_keyset *ks)
+{
+	hc_keyset *old;
+
+	pthread_mutex_lock(&slot->lock);
+	old = slot->set;
+	slot->set = ks;
+	pthread_mutex_unlock(&slot->lock);
+	hc_keyset_unref(old);
+}
+
+bool
+hc_keyslot_holds(hc_keyslot *slot, const hc_keyset *ks)
+{
+	bool cur;
+
+	pthread_mutex_lock(&slot->lock);
+	cur = slot->set == ks;
+	pthread_mutex_unlock(&slot->lock);
+	return cur;
 }

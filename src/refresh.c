@@ -14,8 +14,9 @@
  *
  *  - Until a first set is loaded the issuer has none (layer 1 answers
  *    HC_UNAVAILABLE: fail closed).
- *  - A good answer is swapped in whole (hc_issuer_swap_keys(),
- *    hc_td_swap_keys()); validations in flight keep the set they hold.
+ *  - A good answer is swapped in whole into the key slot of the issuer
+ *    or trust domain (hc_keyslot_swap()); validations in flight keep the
+ *    set they hold.
  *  - The next fetch is due after the answer's Cache-Control max-age
  *    (RFC 9111 section 5.2.2.1), or a bundle's spiffe_refresh_hint, held
  *    within [fetch.min_refresh_s, fetch.max_refresh_s]; no-cache and
@@ -36,7 +37,7 @@
  * Locks: `round` serialises rounds (it is held across network I/O, and
  * only a round takes it); `lock` guards the wake-up and stop flags, the
  * statistics and last errors, and is never held across I/O.  An issuer's
- * own lock guards its set (validator.h).  Scheduling runs on the monotonic
+ * key slot guards its set (keyset.h).  Scheduling runs on the monotonic
  * clock; loaded_at in the statistics is wall-clock time.
  */
 #include <errno.h>
@@ -48,6 +49,8 @@
 #include <time.h>
 
 #include "fetch.h"
+#include "keyset.h"
+#include "refresh.h"
 #include "validator.h"
 
 /* First retry delay after a failure; it doubles per consecutive failure. */
@@ -81,6 +84,7 @@ struct hc_remote {
 	const char *ca_file;
 	hc_issuer_state *is;     /* exactly one of is and ts */
 	hc_td_state *ts;
+	hc_keyslot *slot;        /* the keys of is or ts: where a set goes */
 
 	/* State of the rounds: read and written only under rf->round. */
 	char *etag;              /* of the current set, or NULL */
@@ -193,17 +197,14 @@ note_outcome(struct hc_remote *r, uint64_t *counter, const hc_detail *err)
 }
 
 /*
- * Hands a freshly parsed key set to the issuer or trust domain the remote
- * serves, taking over the caller's reference; the swap (validator.c) frees the
- * old set once no verification holds it.
+ * Hands a freshly parsed key set (or NULL) to the issuer or trust domain
+ * the remote serves, taking over the caller's reference; the old set is
+ * freed once no verification holds it.
  */
 static void
 install(struct hc_remote *r, hc_keyset *ks)
 {
-	if (r->is != NULL)
-		hc_issuer_swap_keys(r->is, ks);
-	else
-		hc_td_swap_keys(r->ts, ks);
+	hc_keyslot_swap(r->slot, ks);
 }
 
 /* One GET with the source's transport settings. */
@@ -640,6 +641,7 @@ hc_refresh_init(hc_validator *v, hc_detail *d)
 		    ip->issuer, ip->key_location, ip->allow_insecure_http,
 		    ip->ca_file);
 		rf->remotes[k].is = &v->issuers[i];
+		rf->remotes[k].slot = &v->issuers[i].keys;
 		v->issuers[i].remote = &rf->remotes[k++];
 	}
 	for (size_t i = 0; i < p->ntrust_domains; i++) {
@@ -651,6 +653,7 @@ hc_refresh_init(hc_validator *v, hc_detail *d)
 		    rf->td_labels[i], tp->bundle_uri, tp->allow_insecure_http,
 		    tp->ca_file);
 		rf->remotes[k].ts = &v->tds[i];
+		rf->remotes[k].slot = &v->tds[i].keys;
 		v->tds[i].remote = &rf->remotes[k++];
 	}
 	rf->nremote = k;
@@ -825,24 +828,13 @@ hc_validator_ready(const hc_validator *v)
 		return 0;
 	for (size_t i = 0; i < v->policy->nissuers; i++) {
 		hc_issuer_state *is = &v->issuers[i];
-		bool ok;
 
-		pthread_mutex_lock(&is->lock);
-		ok = is->keys != NULL || is->secret != NULL;
-		pthread_mutex_unlock(&is->lock);
-		if (!ok)
+		if (is->secret == NULL && hc_keyslot_holds(&is->keys, NULL))
 			return 0;
 	}
-	for (size_t i = 0; i < v->policy->ntrust_domains; i++) {
-		hc_td_state *ts = &v->tds[i];
-		bool ok;
-
-		pthread_mutex_lock(&ts->lock);
-		ok = ts->keys != NULL;
-		pthread_mutex_unlock(&ts->lock);
-		if (!ok)
+	for (size_t i = 0; i < v->policy->ntrust_domains; i++)
+		if (hc_keyslot_holds(&v->tds[i].keys, NULL))
 			return 0;
-	}
 	return 1;
 }
 
@@ -859,7 +851,6 @@ hc_validator_key_stats(const hc_validator *v, hc_key_stats *out, size_t max)
 	for (size_t i = 0; i < n && i < max && out != NULL; i++) {
 		hc_key_stats *s = &out[i];
 		struct hc_remote *r = remote_at(v, i);
-		pthread_mutex_t *lock;
 		hc_keyset *ks;
 
 		memset(s, 0, sizeof(*s));
@@ -867,9 +858,7 @@ hc_validator_key_stats(const hc_validator *v, hc_key_stats *out, size_t max)
 			hc_issuer_state *is = &v->issuers[i];
 
 			s->source = is->pol->issuer;
-			lock = &is->lock;
-			pthread_mutex_lock(lock);
-			ks = is->keys;
+			ks = hc_keyslot_get(&is->keys);
 			s->keys = ks != NULL ? ks->nkeys :
 			    (size_t)(is->secret != NULL);
 		} else {
@@ -878,13 +867,11 @@ hc_validator_key_stats(const hc_validator *v, hc_key_stats *out, size_t max)
 
 			s->source = rf != NULL ? rf->td_labels[t] :
 			    ts->pol->trust_domain;
-			lock = &ts->lock;
-			pthread_mutex_lock(lock);
-			ks = ts->keys;
+			ks = hc_keyslot_get(&ts->keys);
 			s->keys = ks != NULL ? ks->nkeys : 0;
 		}
 		s->loaded_at = ks != NULL ? ks->loaded_at : 0;
-		pthread_mutex_unlock(lock);
+		hc_keyset_unref(ks);
 		if (r != NULL) {
 			pthread_mutex_lock(&r->rf->lock);
 			s->refresh_ok = r->n_ok;

@@ -1,10 +1,19 @@
 /*
- * replay.h - what replay.c offers beyond the pipeline hook of validator.h:
- * statistics for metrics, and handing a memory store over from one
- * validator to the next when hopcheckd reloads its configuration.
+ * replay.h - one-time use: the replay policy of the pipeline (replay.c)
+ * and the interface of the stores that remember what was spent
+ * (replay_mem.c, replay_redis.c).
  *
- * hc_replay_new(), hc_replay_free() and hc_replay_check(), the part the
- * pipeline calls, are declared in validator.h with the other layer-3 steps.
+ * The policy decides what a key is (for a jti: the authority it is unique
+ * under, '\0', the jti), how long it must be remembered, by which clock,
+ * and what a store's answer means for the request.  A store only records
+ * opaque keys under a namespace and says whether a key was new: it knows
+ * nothing of tokens, issuers or clocks beyond the times it is handed, so
+ * that DPoP proof ids, WIMSE WPT ids or Txn-Token txn ids can be spent in
+ * the same store under their own namespaces.
+ *
+ * A new store is one file: a const hc_replay_store_ops filled with
+ * designated initializers, whose private layout begins with an
+ * hc_replay_store, and one line in replay.c that chooses it.
  *
  * Important caveats
  *  - The memory store lives in one process.  Several hopcheckd instances
@@ -25,16 +34,43 @@
 #include <stdint.h>
 
 #include "hopcheck.h"
+#include "internal.h"
+#include "policy.h"
 
-/* The state of a validator's jti store, for metrics. */
+struct hc_ctx;
+struct hc_replay;
+
+/* The state of a validator's store, for metrics. */
 typedef struct hc_replay_stats {
 	const char *store;       /* "memory", "redis", or "none" */
-	size_t entries;          /* memory: jti values remembered now */
+	size_t entries;          /* memory: keys remembered now */
 	size_t capacity;         /* memory: replay.max_entries; redis: 0 */
-	uint64_t recorded;       /* jti values accepted and remembered */
-	uint64_t replays;        /* HC_REPLAY verdicts */
+	uint64_t recorded;       /* keys accepted and remembered */
+	uint64_t replays;        /* keys found already spent (HC_REPLAY) */
 	uint64_t failures;       /* HC_UNAVAILABLE: store full, or Redis down */
 } hc_replay_stats;
+
+/* ------------------------------------------------------ the policy */
+
+/*
+ * Builds the store the policy names (replay.store: "memory", the default,
+ * or a redis:// URL) at construction; a Redis store connects on first use.
+ * HC_CONFIG with a reason for a store that cannot be, HC_INTERNAL when out
+ * of memory.
+ */
+hc_status hc_replay_new(const hc_policy *p, struct hc_replay **out,
+    hc_detail *d);
+
+void hc_replay_free(struct hc_replay *r);  /* NULL is a no-op */
+
+/*
+ * Runs last in layer 3 for a route with one_time_use: `jti` required
+ * (HC_CLAIM, or HC_MALFORMED when not a string), spent under its issuer
+ * (or the SPIFFE trust domain of a JWT-SVID) until exp + skew; spent
+ * before: HC_REPLAY; store full or down: HC_UNAVAILABLE (fail closed).
+ * Thread-safe.
+ */
+hc_status hc_replay_check(struct hc_ctx *c, const hc_route_policy *rt);
 
 /*
  * Fills *out with the statistics of the store of `v`.  A validator whose
@@ -55,5 +91,71 @@ void hc_replay_get_stats(const hc_validator *v, hc_replay_stats *out);
  */
 hc_status hc_replay_inherit(hc_validator *to, const hc_validator *from,
     size_t *dropped);
+
+/* ------------------------------------------------ the store interface */
+
+/*
+ * One key to spend, and how long it must be remembered.  The policy
+ * computes both forms of the lifetime so that each store takes the one it
+ * speaks, and every rule about time stays in the policy.
+ */
+typedef struct hc_replay_spend {
+	const char *ns;          /* the record kind ("jti"), a short name of
+				    [a-z0-9-]: equal keys of two kinds are
+				    two keys */
+	const unsigned char *key;  /* opaque bytes, compared exactly */
+	size_t klen;             /* > 0 */
+	int64_t now;             /* the clock the store ages by, in seconds
+				    since the epoch: no request can push it
+				    ahead of the system's */
+	int64_t expires;         /* the key may be forgotten once
+				    now >= expires */
+	int64_t ttl;             /* the same, as seconds from now for a store
+				    that counts relative time: >= 1, capped */
+} hc_replay_spend;
+
+typedef struct hc_replay_store hc_replay_store;
+
+/*
+ * A store.  Every function but inherit is required, and each is safe to
+ * call from any number of threads.
+ */
+typedef struct hc_replay_store_ops {
+	const char *name;        /* "memory", "redis": for statistics */
+	/*
+	 * Builds a store from the replay.store text `spec`; `max_entries`
+	 * bounds a store that holds the keys itself.  HC_CONFIG or
+	 * HC_INTERNAL with a reason; nothing is connected yet.
+	 */
+	hc_status (*open)(const char *spec, size_t max_entries,
+	    hc_replay_store **out, hc_detail *d);
+	/*
+	 * Records a key: HC_OK when it was new and is now remembered,
+	 * HC_REPLAY when it is remembered already (no detail: the policy
+	 * words it), HC_UNAVAILABLE with a reason when the store cannot tell
+	 * (full, unreachable, an error reply), HC_INTERNAL when out of
+	 * memory.  Anything but HC_OK must fail the request: a store never
+	 * answers "new" for a key it could not record.
+	 */
+	hc_status (*spend)(hc_replay_store *s, const hc_replay_spend *sp,
+	    hc_detail *d);
+	/* Fills every field of *out but `store`. */
+	void (*stats)(hc_replay_store *s, hc_replay_stats *out);
+	/*
+	 * Optional.  Makes `to` (not yet in use) remember what `from`, a
+	 * store of the same ops, remembers; see hc_replay_inherit().
+	 */
+	hc_status (*inherit)(hc_replay_store *to, hc_replay_store *from,
+	    size_t *dropped);
+	void (*close)(hc_replay_store *s);  /* frees; NULL is not passed */
+} hc_replay_store_ops;
+
+/* The head of every store's private layout. */
+struct hc_replay_store {
+	const hc_replay_store_ops *ops;
+};
+
+extern const hc_replay_store_ops hc_replay_store_memory;
+extern const hc_replay_store_ops hc_replay_store_redis;
 
 #endif /* HC_REPLAY_H */

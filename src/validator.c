@@ -3,8 +3,8 @@
  *
  * A validator is the parsed policy plus, per issuer, its current key set.
  * Construction reads every key file the policy names and reports every
- * problem at once.  hc_validate() runs the layers in the order DESIGN.md
- * fixes and stops at the first failure:
+ * problem at once.  hc_validate() runs the layers in a fixed order and
+ * stops at the first failure:
  *
  *   layer 1 (here): size, compact JWS syntax, `alg`, `crit`, the issuer
  *   whose keys may verify the token (the only claim read before the
@@ -23,6 +23,9 @@
 #include <strings.h>
 #include <time.h>
 
+#include "cache.h"
+#include "refresh.h"
+#include "replay.h"
 #include "validator.h"
 
 /* Decimal digits of the largest size_t (2^64 - 1), for a "%zu" index. */
@@ -59,6 +62,7 @@ static hc_status
 load_issuer_keys(hc_issuer_state *is, hc_detail *d)
 {
 	const hc_issuer_policy *ip = is->pol;
+	hc_keyset *ks;
 	char *buf = NULL;
 	size_t len = 0;
 	hc_status st = HC_OK;
@@ -68,9 +72,11 @@ load_issuer_keys(hc_issuer_state *is, hc_detail *d)
 		if (hc_read_file(ip->key_location, HC_MAX_KEYFILE_BYTES, &buf,
 		    &len, d) != 0)
 			return HC_CONFIG;
-		st = hc_keyset_parse(buf, len, false, &is->keys, d);
-		if (st == HC_OK)
-			is->keys->loaded_at = (int64_t)time(NULL);
+		st = hc_keyset_parse(buf, len, false, &ks, d);
+		if (st == HC_OK) {
+			ks->loaded_at = (int64_t)time(NULL);
+			hc_keyslot_swap(&is->keys, ks);
+		}
 		break;
 	case HC_KEYSRC_HMAC_SECRET:
 		if (hc_read_file(ip->key_location, HC_MAX_HMAC_BYTES + 2, &buf,
@@ -96,6 +102,7 @@ load_issuer_keys(hc_issuer_state *is, hc_detail *d)
 static hc_status
 load_bundle_keys(hc_td_state *ts, hc_detail *d)
 {
+	hc_keyset *ks;
 	char *buf = NULL;
 	size_t len = 0;
 	hc_status st;
@@ -105,9 +112,11 @@ load_bundle_keys(hc_td_state *ts, hc_detail *d)
 	if (hc_read_file(ts->pol->bundle_file, HC_MAX_KEYFILE_BYTES, &buf, &len,
 	    d) != 0)
 		return HC_CONFIG;
-	st = hc_bundle_parse(buf, len, ts->pol->trust_domain, &ts->keys, d);
-	if (st == HC_OK)
-		ts->keys->loaded_at = (int64_t)time(NULL);
+	st = hc_bundle_parse(buf, len, ts->pol->trust_domain, &ks, d);
+	if (st == HC_OK) {
+		ks->loaded_at = (int64_t)time(NULL);
+		hc_keyslot_swap(&ts->keys, ks);
+	}
 	free(buf);
 	return st;
 }
@@ -122,49 +131,19 @@ validator_free_states(hc_validator *v)
 	v->cache = NULL;
 	if (v->issuers != NULL) {
 		for (size_t i = 0; i < v->policy->nissuers; i++) {
-			hc_keyset_unref(v->issuers[i].keys);
+			hc_keyslot_destroy(&v->issuers[i].keys);
 			hc_key_free(v->issuers[i].secret);
-			pthread_mutex_destroy(&v->issuers[i].lock);
 		}
 	}
 	if (v->tds != NULL) {
 		for (size_t i = 0; i < v->policy->ntrust_domains; i++) {
-			hc_keyset_unref(v->tds[i].keys);
-			pthread_mutex_destroy(&v->tds[i].lock);
+			hc_keyslot_destroy(&v->tds[i].keys);
 		}
 	}
 	free(v->issuers);
 	free(v->tds);
 	v->issuers = NULL;
 	v->tds = NULL;
-}
-
-/*
- * Installs ks in *slot under lock and drops the slot's reference to the old
- * set; validations holding their own reference keep using it.
- */
-static void
-swap_keys(pthread_mutex_t *lock, hc_keyset **slot, hc_keyset *ks)
-{
-	hc_keyset *old;
-
-	pthread_mutex_lock(lock);
-	old = *slot;
-	*slot = ks;
-	pthread_mutex_unlock(lock);
-	hc_keyset_unref(old);
-}
-
-void
-hc_issuer_swap_keys(hc_issuer_state *is, hc_keyset *ks)
-{
-	swap_keys(&is->lock, &is->keys, ks);
-}
-
-void
-hc_td_swap_keys(hc_td_state *ts, hc_keyset *ks)
-{
-	swap_keys(&ts->lock, &ts->keys, ks);
 }
 
 HC_EXPORT hc_status
@@ -204,7 +183,7 @@ hc_validator_new_from_json(const char *json, size_t len, const char *base_dir,
 		hc_detail d = { "" };
 
 		is->pol = &v->policy->issuers[i];
-		pthread_mutex_init(&is->lock, NULL);
+		hc_keyslot_init(&is->keys);
 		if (load_issuer_keys(is, &d) != HC_OK) {
 			char path[sizeof("issuers[]") + ZU_DIGITS];
 			(void)snprintf(path, sizeof(path), "issuers[%zu]", i);
@@ -217,7 +196,7 @@ hc_validator_new_from_json(const char *json, size_t len, const char *base_dir,
 		hc_detail d = { "" };
 
 		ts->pol = &v->policy->trust_domains[i];
-		pthread_mutex_init(&ts->lock, NULL);
+		hc_keyslot_init(&ts->keys);
 		if (load_bundle_keys(ts, &d) != HC_OK) {
 			char path[sizeof("spiffe.trust_domains[]") + ZU_DIGITS];
 			(void)snprintf(path, sizeof(path), "spiffe.trust_domains[%zu]",
@@ -327,24 +306,20 @@ alg_list(unsigned mask, char *buf, size_t n)
 }
 
 /*
- * Verifies the signature with the key for `kid` from the set in *slot,
- * taking a reference under `lock` so that a concurrent swap cannot free it.
+ * Verifies the signature with the key for `kid` from the current set of
+ * `slot`, holding a reference of its own so that a concurrent swap cannot
+ * free the set under it.
  */
 static hc_status
 verify_with_set(hc_ctx *c, const hc_jws *jws, hc_alg alg, const char *kid,
-    pthread_mutex_t *lock, hc_keyset **slot, hc_remote *remote,
-    const char *owner, hc_detail *d)
+    hc_keyslot *slot, hc_remote *remote, const char *owner, hc_detail *d)
 {
 	char q[HC_QBUF];
 	const hc_key *key;
 	hc_keyset *ks;
 	hc_status st;
 
-	pthread_mutex_lock(lock);
-	if ((ks = *slot) != NULL)
-		hc_keyset_ref(ks);
-	pthread_mutex_unlock(lock);
-	if (ks == NULL)
+	if ((ks = hc_keyslot_get(slot)) == NULL)
 		return hc_fail(d, HC_UNAVAILABLE, "keys of %s are not loaded yet",
 		    hc_quote(q, sizeof(q), owner));
 	st = hc_keyset_find(ks, kid, alg, &key, d);
@@ -361,7 +336,6 @@ verify_with_set(hc_ctx *c, const hc_jws *jws, hc_alg alg, const char *kid,
 	/* The cache remembers which set verified the token. */
 	c->key_set = ks;
 	c->key_slot = slot;
-	c->key_slot_lock = lock;
 	return HC_OK;
 }
 
@@ -448,7 +422,7 @@ layer1_svid(hc_ctx *c, const hc_jws *jws, hc_alg alg, hc_td_state *ts,
 	c->ipol = &svid_policy;
 	(void)snprintf(owner, sizeof(owner), "spiffe://%s", ts->pol->trust_domain);
 	return finish_layer1(c, alg, kid, verify_with_set(c, jws, alg, kid,
-	    &ts->lock, &ts->keys, ts->remote, owner, d), d);
+	    &ts->keys, ts->remote, owner, d), d);
 }
 
 /*
@@ -536,8 +510,8 @@ layer1(hc_ctx *c, const char *token, size_t len, hc_jws *jws, hc_detail *d)
 		    jws->signing_input, jws->signing_input_len, jws->sig,
 		    jws->sig_len, d);
 	} else {
-		st = verify_with_set(c, jws, alg, kid, &is->lock, &is->keys,
-		    is->remote, iss, d);
+		st = verify_with_set(c, jws, alg, kid, &is->keys, is->remote,
+		    iss, d);
 	}
 	return finish_layer1(c, alg, kid, st, d);
 }

@@ -1,15 +1,18 @@
 /*
- * validator.h - the private layout of the validator, request and result,
- * shared by validator.c (construction, layer 1, the pipeline), claims.c
- * (layers 2 and 3) and result.c (accessors and JSON output).
+ * validator.h - the pipeline: the private layout of the validator, request
+ * and result, the context handed from layer to layer, and the layer
+ * functions, shared by validator.c (construction, layer 1, the pipeline),
+ * claims.c (layers 2 and 3) and result.c (accessors and JSON output).
+ *
+ * The modules the pipeline calls have headers of their own: the key sets
+ * and slots (keyset.h), the refresher (refresh.h), the token cache
+ * (cache.h) and the replay store (replay.h).
  */
 #ifndef HC_VALIDATOR_H
 #define HC_VALIDATOR_H
 
-#include <pthread.h>
-
-#include "crypto.h"
 #include "internal.h"
+#include "keyset.h"
 #include "policy.h"
 
 struct hc_request {
@@ -41,31 +44,25 @@ struct hc_result {
 	int64_t exp;
 };
 
-/* The verified-token cache (cache.c owns the layout). */
-typedef struct hc_cache hc_cache;
-
-/* Refresh state of a remote key source (refresh.c owns the layout). */
-typedef struct hc_remote hc_remote;
-
 /*
- * One configured issuer and its current key set.  `keys` is replaced whole
- * under `lock` by a refresh; a validation takes a reference under the lock
- * and keeps using the set it got, so a swap never disturbs it.
+ * One configured issuer and its current key set.  The set in `keys` is
+ * replaced whole by a refresh; a validation takes a reference from the
+ * slot and keeps using the set it got, so a swap never disturbs it.
  */
 typedef struct hc_issuer_state {
 	const hc_issuer_policy *pol;
-	pthread_mutex_t lock;    /* guards keys */
-	hc_keyset *keys;         /* NULL until loaded */
+	hc_keyslot keys;         /* empty until loaded */
 	hc_key *secret;          /* HMAC key (hmac_secret_file), or NULL */
-	hc_remote *remote;       /* jwks_uri / discovery state, or NULL */
+	struct hc_remote *remote;    /* refresh.c: jwks_uri / discovery state,
+					or NULL */
 } hc_issuer_state;
 
 /* One SPIFFE trust domain and its JWT-SVID keys (same discipline). */
 typedef struct hc_td_state {
 	const hc_trust_domain_policy *pol;
-	pthread_mutex_t lock;
-	hc_keyset *keys;         /* keys with use "jwt-svid", NULL until loaded */
-	hc_remote *remote;       /* bundle endpoint state, or NULL */
+	hc_keyslot keys;         /* keys with use "jwt-svid"; empty until loaded */
+	struct hc_remote *remote;    /* refresh.c: bundle endpoint state, or
+					NULL */
 } hc_td_state;
 
 struct hc_validator {
@@ -76,25 +73,8 @@ struct hc_validator {
 					    remote sources, their statistics and
 					    the source labels */
 	struct hc_replay *replay;        /* replay.c: the jti store */
-	hc_cache *cache;                 /* cache.c; NULL when disabled */
+	struct hc_cache *cache;          /* cache.c; NULL when disabled */
 };
-
-/* Installs a new key set (takes the caller's reference); frees the old. */
-void hc_issuer_swap_keys(hc_issuer_state *is, hc_keyset *ks);
-void hc_td_swap_keys(hc_td_state *ts, hc_keyset *ks);
-
-/*
- * refresh.c: the refresher of remote key sets.  hc_refresh_init() is called
- * once a validator's policy and local keys are in place and sets up the
- * state of every remote source; hc_refresh_free() undoes it (stopping any
- * thread first).  hc_refresh_note_kid_miss() is called by layer 1 when the
- * set of a remote source (an issuer's, or a trust domain's bundle) has no
- * key for a token's kid: it asks for one early refresh, at most once per
- * cool-down, never blocking the caller.  NULL is a no-op.
- */
-hc_status hc_refresh_init(hc_validator *v, hc_detail *d);
-void hc_refresh_free(hc_validator *v);
-void hc_refresh_note_kid_miss(hc_remote *r);
 
 /* The validation context handed from layer to layer. */
 typedef struct hc_ctx {
@@ -108,8 +88,7 @@ typedef struct hc_ctx {
 	hc_result *res;
 	char *peer_id;           /* the peer's SPIFFE ID, read once (heap) */
 	hc_keyset *key_set;      /* the set that verified the token (a ref) */
-	hc_keyset **key_slot;    /*   and where its issuer keeps its set */
-	pthread_mutex_t *key_slot_lock;
+	hc_keyslot *key_slot;    /*   and the slot it was taken from */
 	hc_status chain_status;  /* a structural fault of `act`, reported */
 	hc_detail chain_detail;  /*   by layer 3 after layer 2 passed */
 } hc_ctx;
@@ -172,35 +151,6 @@ hc_status hc_binding_check(hc_ctx *c);
  * reason when it claims one that is no valid X.509-SVID.
  */
 hc_status hc_peer_spiffe_id(const hc_request *req, char **out, hc_detail *d);
-
-/*
- * replay.c: the jti replay store of one-time-use routes.  hc_replay_new()
- * builds the store the policy names (replay.store) at construction;
- * hc_replay_check() runs last in layer 3 for a route with one_time_use:
- * `jti` required (HC_CLAIM), remembered with the issuer until exp + skew;
- * seen before: HC_REPLAY; store full or down: HC_UNAVAILABLE (fail
- * closed).  Thread-safe.
- */
-hc_status hc_replay_new(const hc_policy *p, struct hc_replay **out,
-    hc_detail *d);
-void hc_replay_free(struct hc_replay *r);
-hc_status hc_replay_check(hc_ctx *c, const hc_route_policy *rt);
-
-/*
- * cache.c: the verified-token cache.  hc_cache_new() with max 0 stores
- * NULL (disabled; the other functions accept NULL).  hc_cache_lookup()
- * fills jws (header and payload, owned by the caller), c->ipol, c->header,
- * c->payload and the result's alg and kid from a live entry for exactly
- * these token bytes, and returns true; an entry past exp + skew, or whose
- * issuer's key set has been replaced since, is dropped.
- * hc_cache_insert() stores what layer 1 established for a token.
- */
-hc_status hc_cache_new(size_t max, hc_cache **out, hc_detail *d);
-void hc_cache_free(hc_cache *ca);
-bool hc_cache_lookup(hc_cache *ca, const char *token, size_t len, hc_ctx *c,
-    hc_jws *jws);
-void hc_cache_insert(hc_cache *ca, const char *token, size_t len,
-    const hc_ctx *c, const hc_json *header, const hc_json *payload);
 
 /* True when the space-separated `scopes` contains `s` exactly. */
 bool hc_scope_has(const char *scopes, const char *s);

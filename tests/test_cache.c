@@ -171,7 +171,7 @@ test_key_set_replaced(void)
 	HC_ASSERT_STATUS(check(v, t, NOW, NULL, NULL), HC_OK);
 	HC_ASSERT_STATUS(hc_keyset_parse(jwks, strlen(jwks), false, &ks, &d),
 	    HC_OK);
-	hc_issuer_swap_keys(&v->issuers[0], ks);
+	hc_keyslot_swap(&v->issuers[0].keys, ks);
 	HC_ASSERT_STATUS(check(v, t, NOW, NULL, NULL), HC_OK);
 	hc_validator_cache_stats(v, &hits, &misses, &n);
 	CU_ASSERT_EQUAL(hits, 0);

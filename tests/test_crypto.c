@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "crypto.h"
+#include "keyset.h"
 #include "testutil.h"
 
 #define COOKBOOK "tests/vectors/rfc7520-cookbook/jwk/"

@@ -657,6 +657,47 @@ test_redis_url_rules(void)
 	}
 }
 
+/*
+ * The memory store through its interface, as a future record kind would
+ * use it: equal key bytes in two namespaces are two keys, a spent key is
+ * HC_REPLAY until its time passes, and a full store fails closed.
+ */
+static void
+test_store_interface(void)
+{
+	const hc_replay_store_ops *ops = &hc_replay_store_memory;
+	hc_replay_spend sp = { .ns = "jti", .key = (const unsigned char *)"k",
+	    .klen = 1, .now = NOW, .expires = NOW + 60, .ttl = 60 };
+	hc_replay_store *s = NULL;
+	hc_replay_stats st;
+	hc_detail d;
+
+	HC_ASSERT_STATUS(ops->open("memory", 2, &s, &d), HC_OK);
+	CU_ASSERT_PTR_EQUAL_FATAL(s->ops, ops);
+	HC_ASSERT_STATUS(ops->spend(s, &sp, &d), HC_OK);
+	HC_ASSERT_STATUS(ops->spend(s, &sp, &d), HC_REPLAY);
+	sp.ns = "dpop";
+	HC_ASSERT_STATUS(ops->spend(s, &sp, &d), HC_OK);
+	sp.key = (const unsigned char *)"other";
+	sp.klen = 5;
+	HC_ASSERT_STATUS(ops->spend(s, &sp, &d), HC_UNAVAILABLE);
+	CU_ASSERT_PTR_NOT_NULL(strstr(d.text, "forgetting a dpop"));
+	memset(&st, 0, sizeof(st));
+	ops->stats(s, &st);
+	CU_ASSERT_EQUAL(st.entries, 2);
+	CU_ASSERT_EQUAL(st.capacity, 2);
+	CU_ASSERT_EQUAL(st.recorded, 2);
+	CU_ASSERT_EQUAL(st.replays, 1);
+	CU_ASSERT_EQUAL(st.failures, 1);
+	/* Once its time has passed, a key is forgotten and room is made. */
+	sp.now = NOW + 60;
+	sp.expires = NOW + 120;
+	HC_ASSERT_STATUS(ops->spend(s, &sp, &d), HC_OK);
+	ops->stats(s, &st);
+	CU_ASSERT_EQUAL(st.entries, 1);
+	ops->close(s);
+}
+
 static const hc_test memory_tests[] = {
 	{ "first use ok, second replay", test_first_ok_then_replay },
 	{ "replay detail names jti and issuer", test_replay_detail_names_jti },
@@ -670,6 +711,7 @@ static const hc_test memory_tests[] = {
 	    test_future_clock_does_not_purge },
 	{ "concurrent presentations admit one", test_concurrent_use_admits_one },
 	{ "reload hands the table over", test_reload_keeps_memory },
+	{ "memory store interface, namespaces", test_store_interface },
 	{ NULL, NULL }
 };
 

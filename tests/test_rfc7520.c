@@ -23,6 +23,7 @@
 #include <cjson/cJSON.h>
 
 #include "crypto.h"
+#include "keyset.h"
 #include "testutil.h"
 
 #define CB "tests/vectors/rfc7520-cookbook/"

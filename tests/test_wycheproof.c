@@ -44,6 +44,7 @@
 #include <cjson/cJSON.h>
 
 #include "crypto.h"
+#include "keyset.h"
 #include "testutil.h"
 
 #define WP_DIR "tests/vectors/wycheproof/testvectors_v1/"

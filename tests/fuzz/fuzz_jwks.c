@@ -6,6 +6,7 @@
 #include <stdlib.h>
 
 #include "crypto.h"
+#include "keyset.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -1,0 +1,120 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * keyset.h - the keys of one issuer or trust domain: a refcounted,
+ * immutable set (JWKS or SPIFFE bundle), lookup by kid, and the slot that
+ * holds an owner's current set.
+ *
+ * A set is built once and never modified.  A slot (hc_keyslot) is where an
+ * issuer or trust domain keeps its current set: a validation takes its own
+ * reference from the slot (hc_keyslot_get()) and uses that set to the end,
+ * while a refresh installs a new one (hc_keyslot_swap()); the old set is
+ * freed when its last holder lets go.  Whoever fills a slot (construction
+ * from a file, the refresher of a remote source) needs nothing but this
+ * header.
+ *
+ * Important caveats
+ *  - hc_keyset_find() trusts the set: a set of another issuer's keys
+ *    verifies that issuer's tokens.  Choosing the slot is the caller's job.
+ *  - A slot says nothing about freshness; loaded_at is for statistics, and
+ *    dropping a stale set is the refresher's decision.
+ */
+#ifndef HC_KEYSET_H
+#define HC_KEYSET_H
+
+#include <pthread.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "internal.h"
+#include "jwk.h"
+
+/*
+ * A set of keys of one issuer (or trust domain).  Refcounted: the holder of
+ * a reference may use it from any thread; the last release frees it.
+ */
+typedef struct hc_keyset {
+	hc_key **keys;
+	size_t nkeys;
+	int refs;                /* atomically updated */
+	int64_t loaded_at;       /* seconds since the epoch */
+} hc_keyset;
+
+/*
+ * Parses a JWKS document (`{"keys": [...]}`), strict JSON.  A set is refused
+ * (HC_KEY, reason in d) when it has no usable key, more than
+ * HC_MAX_KEYS_PER_SET, two keys with the same kid, or mixes secret and
+ * public keys.  A JWK of unknown kty, or whose `use` is not "sig", is
+ * skipped (RFC 7517 section 5), and so is noted in d only if nothing usable
+ * remains.  `allow_secret` admits oct keys (tests of the seam only).
+ */
+hc_status hc_keyset_parse(const char *json, size_t len, bool allow_secret,
+    hc_keyset **out, hc_detail *d);
+
+/*
+ * Parses a SPIFFE bundle (SPIFFE Trust Domain and Bundle section 4) for its
+ * JWT-SVID keys: a JWKS whose usable entries have `use` "jwt-svid" and a
+ * `kid` (JWT-SVID section 6); entries of other uses or unknown types are
+ * ignored (bundle section 4.2.2).  `spiffe_refresh_hint` and
+ * `spiffe_sequence` are read and type-checked.  HC_KEY with a reason when
+ * the document is not a bundle; an empty set (no usable key) is returned as
+ * a set with nkeys == 0, since bundle section 4.1.3 makes every SVID of the
+ * domain invalid then, not the configuration.
+ */
+hc_status hc_bundle_parse(const char *json, size_t len,
+    const char *trust_domain, hc_keyset **out, hc_detail *d);
+
+/* A set of exactly one key (takes ownership of key). */
+hc_status hc_keyset_single(hc_key *key, hc_keyset **out);
+
+void hc_keyset_ref(hc_keyset *ks);
+void hc_keyset_unref(hc_keyset *ks);  /* NULL is a no-op */
+
+/*
+ * Finds the key for a token: with a kid, the key whose kid equals it
+ * exactly (byte comparison; no normalisation); without one, the only key
+ * that hc_key_allows() alg.  Returns HC_OK and the key (borrowed from ks),
+ * HC_KEY when none (or, without kid, several) match, HC_ALG when the kid's
+ * key cannot verify alg.
+ */
+hc_status hc_keyset_find(const hc_keyset *ks, const char *kid, hc_alg alg,
+    const hc_key **out, hc_detail *d);
+
+/*
+ * Where an owner (an issuer, a trust domain) keeps its current set.
+ * Invariants: `set` is read and written only under `lock`; the slot holds
+ * one reference to `set`, which is NULL until a first set is installed and
+ * after a stale set was dropped.
+ */
+typedef struct hc_keyslot {
+	pthread_mutex_t lock;    /* guards set; never held across I/O */
+	hc_keyset *set;          /* the current set (a reference), or NULL */
+} hc_keyslot;
+
+/* Makes an empty slot. */
+void hc_keyslot_init(hc_keyslot *slot);
+
+/* Drops the slot's reference to its set and destroys the lock. */
+void hc_keyslot_destroy(hc_keyslot *slot);
+
+/*
+ * Returns a new reference to the current set (release it with
+ * hc_keyset_unref()), or NULL when the slot is empty.  A later swap does
+ * not disturb the set returned.
+ */
+hc_keyset *hc_keyslot_get(hc_keyslot *slot);
+
+/*
+ * Installs `ks` (taking over the caller's reference; NULL empties the
+ * slot) and releases the slot's reference to the set it replaces.
+ */
+void hc_keyslot_swap(hc_keyslot *slot, hc_keyset *ks);
+
+/*
+ * Whether `ks` is the slot's current set: a holder of a reference asks
+ * whether its set has been replaced since (the token cache does), and
+ * `ks` NULL asks whether the slot is empty.
+ */
+bool hc_keyslot_holds(hc_keyslot *slot, const hc_keyset *ks);
+
+#endif /* HC_KEYSET_H */
