@@ -29,6 +29,7 @@
 
 #include "crypto.h"
 #include "replay.h"
+#include "url.h"
 
 #define REDIS_KEY_PREFIX "hopcheck:"
 #define REDIS_DEFAULT_PORT 6379
@@ -80,31 +81,6 @@ ms_timeval(int ms)
 	tv.tv_sec = ms / 1000;
 	tv.tv_usec = (ms % 1000) * 1000;
 	return tv;
-}
-
-/* 127.x.x.x in four decimal octets without leading zeros. */
-static bool
-is_loopback_v4(const char *h, size_t n)
-{
-	unsigned octets = 0, val = 0, digits = 0;
-
-	for (size_t i = 0; i <= n; i++) {
-		if (i == n || h[i] == '.') {
-			if (digits == 0 || val > 255)
-				return false;
-			if (octets == 0 && val != 127)
-				return false;
-			octets++;
-			val = 0;
-			digits = 0;
-			continue;
-		}
-		if (h[i] < '0' || h[i] > '9' || (digits == 1 && val == 0) ||
-		    ++digits > 3)
-			return false;
-		val = val * 10 + (unsigned)(h[i] - '0');
-	}
-	return octets == 4;
 }
 
 /* Parses a decimal number of at most `maxdig` digits into *out. */
@@ -194,9 +170,8 @@ redis_parse(const char *url, struct redis_store *r, hc_detail *d)
 		    "a host of at most %d bytes", HC_REPLAY_REDIS_HOST_MAX);
 	memcpy(r->host, hs, hlen);
 	r->host[hlen] = '\0';
-	if (!(hlen == 9 && memcmp(hs, "localhost", 9) == 0) &&
-	    !(hlen == 3 && *s == '[' && memcmp(hs, "::1", 3) == 0) &&
-	    !(*s != '[' && is_loopback_v4(hs, hlen)))
+	/* The host as written, brackets included: "[127.0.0.1]" is not one. */
+	if (!hc_host_is_loopback(s, (size_t)(he - s) + (*s == '[' ? 1 : 0)))
 		return hc_fail(d, HC_CONFIG, "replay.store: the Redis host must "
 		    "be a loopback host (127.x.x.x, localhost or [::1]), got %s",
 		    hc_quote(q, sizeof(q), r->host));

@@ -614,12 +614,18 @@ test_redis_url_rules(void)
 		"redis://[::1/0",
 		"redis://127.0.0.01:6379",          /* leading zero */
 		"redis://128.0.0.1",
+		"redis://[127.0.0.1]:6379",         /* v4 in brackets */
+		"redis://127.1:6379",               /* short form */
+		"redis://localhost.:6379",
+		"redis://[::2]:6379",
 		NULL
 	};
 	static const char *const good[] = {
 		"redis://127.0.0.1", "redis://localhost:6380/2",
 		"redis://[::1]:6379/0", "redis://:secret@127.0.0.1:6379/0",
-		"redis://app:secret@127.0.0.2/1", NULL
+		"redis://app:secret@127.0.0.2/1",
+		"redis://LOCALHOST:6379/0",         /* the one rule: any case */
+		"redis://LocalHost", NULL
 	};
 	char conf[1024];
 
