@@ -491,7 +491,8 @@ main(int argc, char **argv)
 	if (strcmp(argv[1], "thumbprint") == 0)
 		return cmd_thumbprint(argc - 1, argv + 1);
 	if (strcmp(argv[1], "version") == 0) {
-		printf("hopcheck %s\n", hc_version());
+		printf("hopcheck %s\ncrypto: %s\n", hc_version(),
+		    hc_crypto_backend_name());
 		return 0;
 	}
 	if (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0) {
