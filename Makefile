@@ -70,7 +70,12 @@ TEST_BINS = $(TEST_SRCS:tests/%.c=$(BUILD)/tests/%)
 TEST_UTIL_OBJ = $(BUILD)/obj/tests/testutil.o
 VERSION   = $(shell sed -n 's/^\#define HC_VERSION "\(.*\)"/\1/p' include/hopcheck.h)
 
-UNIT_LABEL ?= unit
+# The word before each stage's closing counts line (tests/run-all.sh adds
+# them up): unit / vectors on the default backend, -openssl on the other.
+LABEL_SUFFIX_mbedtls =
+LABEL_SUFFIX_openssl = -openssl
+UNIT_LABEL ?= unit$(LABEL_SUFFIX_$(CRYPTO))
+VECTORS_LABEL ?= vectors$(LABEL_SUFFIX_$(CRYPTO))
 
 .SECONDARY:
 
@@ -138,7 +143,7 @@ unit: all $(TEST_BINS)
 
 vectors: all
 	@python3 tools/run_vectors.py --hopcheck $(BUILD)/hopcheck \
-	    --label vectors-$(CRYPTO) testvectors/*.json
+	    --label $(VECTORS_LABEL) testvectors/*.json
 
 # The same unit suites under AddressSanitizer + UndefinedBehaviorSanitizer.
 SAN_FLAGS = -O1 -g -fno-omit-frame-pointer

@@ -136,6 +136,15 @@ HC_EXPORT int hc_status_from_name(const char *name, hc_status *out);
 /** Returns the library version string, HC_VERSION of the built library. */
 HC_EXPORT const char *hc_version(void);
 
+/**
+ * Returns the crypto backend the library was built with and that library's
+ * run-time version, e.g. "openssl 3.0.13" or "mbedtls 2.28.8" (the second
+ * line of `hopcheck version`).  Never NULL; a static string, valid for the
+ * life of the process.  Ed25519 and Ed448 (RFC 8037) are verified only by
+ * the "openssl" backend.
+ */
+HC_EXPORT const char *hc_crypto_backend_name(void);
+
 /** Releases a string returned by the library.  NULL is a no-op. */
 HC_EXPORT void hc_string_free(char *s);
 

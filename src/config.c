@@ -130,6 +130,7 @@ read_algorithms(struct cfg *c, const hc_json *j, hc_issuer_policy *ip,
 {
 	hc_strlist l = { NULL, 0 };
 	char q[CFG_QUOTE_MAX];
+	const char *why;
 	size_t saved, s2;
 	int rc;
 
@@ -155,6 +156,8 @@ read_algorithms(struct cfg *c, const hc_json *j, hc_issuer_policy *ip,
 		else if (alg == HC_ALG_UNKNOWN)
 			hc_cfg_error(c, "unknown algorithm %s",
 			    hc_quote(q, sizeof(q), l.v[i]));
+		else if (!hc_alg_supported(alg, &why))
+			hc_cfg_error(c, "%s", why);
 		else if (keysrc_known && hs &&
 		    ip->keysrc != HC_KEYSRC_HMAC_SECRET)
 			hc_cfg_error(c, "%s needs hmac_secret_file (HMAC is"

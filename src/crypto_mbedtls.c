@@ -1,9 +1,12 @@
 /*
  * crypto_mbedtls.c - the mbedTLS 2.28 backend of the crypto seam.
  *
- * This is the only file of the library that includes mbedTLS crypto headers.
- * It fills hc_crypto_mbedtls, the const table of crypto.h, and owns the
- * layout of struct hc_backend_key.  Every mbedTLS error is translated here
+ * This is the only file of the library that includes mbedTLS headers.  It
+ * fills hc_crypto_mbedtls, the const table of crypto.h, and owns the layout
+ * of struct hc_backend_key.  It has no EdDSA (mbedTLS 2.28 has none): its
+ * table leaves import_okp NULL and does not set HC_CRYPTO_EDDSA, so OKP keys
+ * are skipped and a configuration naming EdDSA is refused before any key
+ * reaches this file.  Every mbedTLS error is translated here
  * into an hc_status and a short reason in words; mbedTLS error numbers never
  * leave this file.
  *
@@ -23,20 +26,35 @@
  * base point the first time it multiplies it; import_ec() forces that first
  * multiplication so that, afterwards, verification only reads the group.
  * The random generator is seeded once (pthread_once) and used under a mutex.
+ *
+ * X.509 (x509_leaf, x509_pem_first): mbedTLS 2.28 keeps only DNS and
+ * otherName entries in crt->subject_alt_names, so the subjectAltName
+ * extension (RFC 5280 section 4.2.1.6) is walked here from crt->v3_ext with
+ * the mbedtls_asn1 readers.  Every length read from the certificate is
+ * checked against the end of its enclosing element before use, the walk is
+ * iterative, and the number of GeneralName entries it will visit is capped
+ * (HC_MAX_CERT_SANS).
  */
 #include <pthread.h>
+#include <stdio.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include <mbedtls/asn1.h>
 #include <mbedtls/bignum.h>
 #include <mbedtls/ctr_drbg.h>
 #include <mbedtls/ecdsa.h>
 #include <mbedtls/ecp.h>
 #include <mbedtls/entropy.h>
 #include <mbedtls/md.h>
+#include <mbedtls/oid.h>
+#include <mbedtls/pem.h>
 #include <mbedtls/rsa.h>
 #include <mbedtls/sha256.h>
+#include <mbedtls/version.h>
+#include <mbedtls/x509.h>
+#include <mbedtls/x509_crt.h>
 
 #include "crypto.h"
 
@@ -624,22 +642,230 @@ mbed_random(unsigned char *buf, size_t n)
 	return rc;
 }
 
+/* ------------------------------------------------------------- X.509 */
+
+/* The PEM armour of a certificate (RFC 7468 section 5.1). */
+#define PEM_CERT_BEGIN "-----BEGIN CERTIFICATE-----"
+#define PEM_CERT_END "-----END CERTIFICATE-----"
+
+/* GeneralName uniformResourceIdentifier: [6] IMPLICIT IA5String. */
+#define SAN_TAG_URI (MBEDTLS_ASN1_CONTEXT_SPECIFIC | 6)
+
+/*
+ * Finds the subjectAltName extension in the certificate's extensions
+ * (RFC 5280 section 4.1: Extensions ::= SEQUENCE SIZE (1..MAX) OF
+ * Extension; Extension ::= SEQUENCE { extnID OID, critical BOOLEAN DEFAULT
+ * FALSE, extnValue OCTET STRING }).  mbedTLS has already rejected a
+ * certificate whose extensions do not parse or repeat; the walk still
+ * checks every step, and refuses a second subjectAltName itself.
+ */
+static hc_status
+walk_general_names(unsigned char *p, const unsigned char *end,
+    hc_x509_facts *out, hc_detail *d);
+
+static hc_status
+walk_extensions(const mbedtls_x509_crt *crt, hc_x509_facts *out,
+    hc_detail *d)
+{
+	unsigned char *p = crt->v3_ext.p;
+	const unsigned char *end;
+	size_t len;
+	bool seen = false;
+
+	if (p == NULL || crt->v3_ext.len == 0)
+		return HC_OK;       /* a v1 or v2 certificate: no extensions */
+	end = p + crt->v3_ext.len;
+	if (mbedtls_asn1_get_tag(&p, end, &len, MBEDTLS_ASN1_CONSTRUCTED |
+	    MBEDTLS_ASN1_SEQUENCE) != 0 || p + len != end)
+		return hc_fail(d, HC_MALFORMED, "certificate extensions are "
+		    "not a well-formed SEQUENCE");
+	while (p < end) {
+		unsigned char *ext_end;
+		mbedtls_x509_buf oid;
+		int critical = 0;
+
+		if (mbedtls_asn1_get_tag(&p, end, &len,
+		    MBEDTLS_ASN1_CONSTRUCTED | MBEDTLS_ASN1_SEQUENCE) != 0)
+			return hc_fail(d, HC_MALFORMED, "certificate "
+			    "extension is not a SEQUENCE");
+		ext_end = p + len;
+		if (mbedtls_asn1_get_tag(&p, ext_end, &oid.len,
+		    MBEDTLS_ASN1_OID) != 0)
+			return hc_fail(d, HC_MALFORMED, "certificate "
+			    "extension has no extnID");
+		oid.p = p;
+		p += oid.len;
+		if (p < ext_end && *p == MBEDTLS_ASN1_BOOLEAN &&
+		    mbedtls_asn1_get_bool(&p, ext_end, &critical) != 0)
+			return hc_fail(d, HC_MALFORMED, "certificate "
+			    "extension has a malformed critical flag");
+		if (mbedtls_asn1_get_tag(&p, ext_end, &len,
+		    MBEDTLS_ASN1_OCTET_STRING) != 0 || p + len != ext_end)
+			return hc_fail(d, HC_MALFORMED, "certificate "
+			    "extension has a malformed extnValue");
+		if (MBEDTLS_OID_CMP(MBEDTLS_OID_SUBJECT_ALT_NAME, &oid) == 0) {
+			hc_status st;
+
+			if (seen)
+				return hc_fail(d, HC_MALFORMED, "certificate "
+				    "has two subjectAltName extensions (RFC "
+				    "5280 section 4.2)");
+			seen = true;
+			st = walk_general_names(p, ext_end, out, d);
+			if (st != HC_OK)
+				return st;
+		}
+		p = ext_end;
+	}
+	return HC_OK;
+}
+
+/*
+ * Walks GeneralNames (RFC 5280 section 4.2.1.6: SEQUENCE SIZE (1..MAX) OF
+ * GeneralName), counting uniformResourceIdentifier entries and keeping the
+ * first.  Every other choice is skipped by its length, whatever its tag.
+ */
+static hc_status
+walk_general_names(unsigned char *p, const unsigned char *end,
+    hc_x509_facts *out, hc_detail *d)
+{
+	size_t len, n = 0;
+	hc_status st;
+
+	if (mbedtls_asn1_get_tag(&p, end, &len, MBEDTLS_ASN1_CONSTRUCTED |
+	    MBEDTLS_ASN1_SEQUENCE) != 0 || p + len != end)
+		return hc_fail(d, HC_MALFORMED, "subjectAltName is not a "
+		    "well-formed SEQUENCE of GeneralName");
+	while (p < end) {
+		unsigned char tag = *p++;
+
+		if (++n > HC_MAX_CERT_SANS)
+			return hc_fail(d, HC_MALFORMED, "subjectAltName has "
+			    "more than %d entries", HC_MAX_CERT_SANS);
+		/* GeneralName choices are [0]..[8]: never the long tag form. */
+		if ((tag & 0xc0) != MBEDTLS_ASN1_CONTEXT_SPECIFIC ||
+		    (tag & 0x1f) == 0x1f ||
+		    mbedtls_asn1_get_len(&p, end, &len) != 0)
+			return hc_fail(d, HC_MALFORMED, "subjectAltName entry "
+			    "%zu is not a well-formed GeneralName", n);
+		if (tag == SAN_TAG_URI && out->on_uri != NULL) {
+			if ((st = out->on_uri(out->arg, p, len, d)) != HC_OK)
+				return st;
+		}
+		p += len;
+	}
+	if (n == 0)
+		return hc_fail(d, HC_MALFORMED, "subjectAltName is empty (RFC "
+		    "5280 section 4.2.1.6 requires at least one name)");
+	return HC_OK;
+}
+
+/*
+ * Parses the DER certificate at the start of der; *used is the length of
+ * its encoding (mbedTLS stops at the end of the outer SEQUENCE).  With
+ * facts, reports basicConstraints cA, keyUsage keyCertSign / cRLSign and
+ * each URI SAN.
+ */
+static hc_status
+mbed_x509_leaf(const unsigned char *der, size_t len, size_t *used,
+    hc_x509_facts *facts, hc_detail *d)
+{
+	mbedtls_x509_crt crt;
+	hc_status st = HC_OK;
+	int ret;
+
+	*used = 0;
+	mbedtls_x509_crt_init(&crt);
+	if ((ret = mbedtls_x509_crt_parse_der(&crt, der, len)) != 0) {
+		st = hc_fail(d, mbed_status(ret, HC_MALFORMED), "certificate "
+		    "of %zu bytes does not parse as an X.509 certificate", len);
+		goto out;
+	}
+	*used = crt.raw.len;
+	if (facts == NULL)
+		goto out;
+	/* RFC 5280 section 4.2.1.9: no extension, cA is FALSE. */
+	facts->is_ca = (crt.ext_types & MBEDTLS_X509_EXT_BASIC_CONSTRAINTS) &&
+	    crt.ca_istrue != 0;
+	/* RFC 5280 section 4.2.1.3: no extension, no usage is asserted. */
+	facts->key_cert_sign = (crt.ext_types & MBEDTLS_X509_EXT_KEY_USAGE) &&
+	    (crt.key_usage & (MBEDTLS_X509_KU_KEY_CERT_SIGN |
+	    MBEDTLS_X509_KU_CRL_SIGN)) != 0;
+	st = walk_extensions(&crt, facts, d);
+out:
+	mbedtls_x509_crt_free(&crt);
+	return st;
+}
+
+/*
+ * Decodes the first CERTIFICATE block of the NUL-terminated PEM text into
+ * a heap copy of its DER bytes.
+ */
+static hc_status
+mbed_x509_pem_first(const char *text, unsigned char **der, size_t *derlen,
+    hc_detail *d)
+{
+	mbedtls_pem_context pem;
+	size_t used = 0;
+	hc_status st = HC_OK;
+	int ret;
+
+	*der = NULL;
+	*derlen = 0;
+	mbedtls_pem_init(&pem);
+	ret = mbedtls_pem_read_buffer(&pem, PEM_CERT_BEGIN, PEM_CERT_END,
+	    (const unsigned char *)text, NULL, 0, &used);
+	if (ret != 0 || pem.buflen == 0) {
+		st = hc_fail(d, HC_MALFORMED, "the first PEM CERTIFICATE block "
+		    "is not valid base64 between its BEGIN and END lines");
+		goto out;
+	}
+	/* mbedTLS 2.28: pem.buf is the decoded DER. */
+	if ((*der = malloc(pem.buflen)) == NULL) {
+		st = hc_fail(d, HC_INTERNAL, "out of memory");
+		goto out;
+	}
+	memcpy(*der, pem.buf, pem.buflen);
+	*derlen = pem.buflen;
+out:
+	mbedtls_pem_free(&pem);
+	return st;
+}
+
 /* ------------------------------------------------------------- API */
+
+static pthread_once_t version_once = PTHREAD_ONCE_INIT;
+static char version_text[32];
+
+static void
+version_init(void)
+{
+	char v[18];              /* mbedtls_version_get_string: 9 bytes */
+
+	mbedtls_version_get_string(v);
+	(void)snprintf(version_text, sizeof(version_text), "mbedtls %s", v);
+}
+
+/* "mbedtls 2.28.3": the library's version as it runs, not as compiled. */
+static const char *
+mbed_version(void)
+{
+	(void)pthread_once(&version_once, version_init);
+	return version_text;
+}
 
 const hc_crypto_backend hc_crypto_mbedtls = {
 	.name = "mbedtls",
+	.caps = 0,
+	.version = mbed_version,
 	.import_rsa = mbed_import_rsa,
 	.import_ec = mbed_import_ec,
+	.import_okp = NULL,         /* no EdDSA in mbedTLS 2.28 */
 	.import_secret = mbed_import_secret,
 	.key_free = mbed_key_free,
 	.verify = mbed_verify,
 	.sha256 = mbed_sha256,
 	.random = mbed_random,
+	.x509_leaf = mbed_x509_leaf,
+	.x509_pem_first = mbed_x509_pem_first,
 };
-
-/* The one backend this build has, mbedTLS; never NULL. */
-const hc_crypto_backend *
-hc_crypto(void)
-{
-	return &hc_crypto_mbedtls;
-}

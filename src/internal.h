@@ -2,9 +2,9 @@
  * internal.h - interfaces shared between the library's modules.
  *
  * Nothing here is public.  Each block below belongs to one .c file, named in
- * its banner; a dependency library (cJSON, mbedTLS, libcurl) is included by
- * exactly one .c file, and the rest of the tree sees it only through these
- * wrappers.
+ * its banner; a dependency library (cJSON, a crypto library, libcurl) is
+ * included by exactly one .c file, and the rest of the tree sees it only
+ * through these wrappers.
  */
 #ifndef HC_INTERNAL_H
 #define HC_INTERNAL_H
@@ -227,7 +227,7 @@ hc_status hc_spiffe_td_check(const char *td, size_t len, hc_detail *d);
 /* ----------------------------------------------------------------- x509.c */
 
 /*
- * The X.509 helper (mbedTLS).  hc_x509_to_der() accepts DER, or PEM text
+ * The X.509 helper (the facts come from the crypto backend).  hc_x509_to_der() accepts DER, or PEM text
  * whose first CERTIFICATE block is the leaf, and returns the leaf's DER
  * (heap, free()) after checking that it parses as one certificate.
  */

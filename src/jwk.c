@@ -12,6 +12,11 @@
  * stops the HS/RS confusion (a public key used as an HMAC secret) and the
  * use of one key with two algorithms (RFC 8725 section 3.1).
  *
+ * OKP keys (RFC 8037) are Ed25519 or Ed448 signature keys, verified only
+ * on a backend with HC_CRYPTO_EDDSA; an OKP key of an ECDH curve (X25519,
+ * X448) is never a verification key.  alg EdDSA may use either curve, the
+ * fully-specified Ed25519 and Ed448 (RFC 9864) only their own.
+ *
  * The material itself goes to the crypto backend (crypto.h); this file
  * never touches a crypto library.
  */
@@ -27,7 +32,7 @@ static const struct alg_info {
 	hc_alg alg;
 	const char *name;
 	hc_kty kty;
-	int curve;               /* ES*: curve bits; else 0 */
+	int curve;               /* ES*, Ed25519, Ed448: curve bits; else 0 */
 	size_t hash_len;
 } alg_table[] = {
 	{ HC_ALG_HS256, "HS256", HC_KTY_OCT, 0, 32 },
@@ -42,6 +47,9 @@ static const struct alg_info {
 	{ HC_ALG_ES256, "ES256", HC_KTY_EC, 256, 32 },
 	{ HC_ALG_ES384, "ES384", HC_KTY_EC, 384, 48 },
 	{ HC_ALG_ES512, "ES512", HC_KTY_EC, 521, 64 },
+	{ HC_ALG_EDDSA, "EdDSA", HC_KTY_OKP, 0, 0 },
+	{ HC_ALG_ED25519, "Ed25519", HC_KTY_OKP, HC_CURVE_ED25519, 0 },
+	{ HC_ALG_ED448, "Ed448", HC_KTY_OKP, HC_CURVE_ED448, 0 },
 };
 
 #define ALG_TABLE_LEN (sizeof(alg_table) / sizeof(alg_table[0]))
@@ -111,6 +119,28 @@ static const struct {
 	{ "P-521", 521 },
 };
 
+/*
+ * The OKP "crv" names of RFC 8037 section 2 that sign, with the length of
+ * their public key (RFC 8032 sections 5.1.5 and 5.2.5).
+ */
+static const struct okp_curve {
+	const char *name;
+	int bits;
+	size_t len;
+} okp_curves[] = {
+	{ "Ed25519", HC_CURVE_ED25519, 32 },
+	{ "Ed448", HC_CURVE_ED448, 57 },
+};
+
+static const struct okp_curve *
+okp_curve(int bits)
+{
+	for (size_t i = 0; i < sizeof(okp_curves) / sizeof(okp_curves[0]); i++)
+		if (okp_curves[i].bits == bits)
+			return &okp_curves[i];
+	return NULL;
+}
+
 static const char *
 kty_name(hc_kty kty)
 {
@@ -121,6 +151,8 @@ kty_name(hc_kty kty)
 		return "EC";
 	case HC_KTY_OCT:
 		return "oct";
+	case HC_KTY_OKP:
+		return "OKP";
 	}
 	return "unknown";
 }
@@ -151,6 +183,9 @@ key_desc(const hc_key *key, char *buf, size_t n)
 
 	if (key->kty == HC_KTY_EC)
 		(void)snprintf(size, sizeof(size), "P-%d", key->curve_bits);
+	else if (key->kty == HC_KTY_OKP && okp_curve(key->curve_bits) != NULL)
+		(void)snprintf(size, sizeof(size), "%s",
+		    okp_curve(key->curve_bits)->name);
 	else
 		(void)snprintf(size, sizeof(size), "%u-bit", key->bits);
 	if (key->kid != NULL)
@@ -379,6 +414,63 @@ out:
 	return st;
 }
 
+/*
+ * RFC 8037 section 2: crv Ed25519 or Ed448 and x, the public key of
+ * exactly the curve's length.  An ECDH curve (X25519, X448) is refused: it
+ * is a key agreement key, never a signature key (section 3.2).
+ */
+static hc_status
+import_okp(const hc_json *jwk, const char *label, hc_key *key, hc_detail *d)
+{
+	char q[HC_QBUF];
+	const hc_json *crv = hc_json_get(jwk, "crv");
+	const char *c = hc_json_string(crv), *why = NULL;
+	const struct okp_curve *oc = NULL;
+	unsigned char *x = NULL;
+	hc_detail bd = { "" };
+	size_t xlen;
+	hc_status st;
+
+	if (crv == NULL)
+		return hc_fail(d, HC_KEY, "%s lacks member \"crv\"", label);
+	if (c == NULL)
+		return hc_fail(d, HC_KEY, "%s member \"crv\" is a %s, not a "
+		    "string", label, hc_json_type_name(hc_json_type_of(crv)));
+	for (size_t i = 0; i < sizeof(okp_curves) / sizeof(okp_curves[0]); i++)
+		if (strcmp(okp_curves[i].name, c) == 0)
+			oc = &okp_curves[i];
+	if (oc == NULL)
+		return hc_fail(d, HC_KEY, "%s has crv %s; Ed25519 and Ed448 "
+		    "are the OKP curves that sign (RFC 8037)", label,
+		    hc_quote(q, sizeof(q), c));
+	if (!hc_alg_supported(HC_ALG_EDDSA, &why) ||
+	    hc_crypto()->import_okp == NULL)
+		return hc_fail(d, HC_KEY, "%s: %s", label, why != NULL ? why :
+		    "this crypto backend has no EdDSA");
+	if (key->alg != HC_ALG_UNKNOWN && hc_alg_curve(key->alg) != 0 &&
+	    hc_alg_curve(key->alg) != oc->bits)
+		return hc_fail(d, HC_KEY, "%s has alg %s, which does not use "
+		    "curve %s", label, hc_alg_name(key->alg), c);
+	if ((st = get_b64(jwk, "x", oc->len, false, label, &x, &xlen, d)) !=
+	    HC_OK)
+		return st;
+	if (xlen != oc->len) {
+		st = hc_fail(d, HC_KEY, "%s x is %zu bytes; %s needs exactly "
+		    "%zu (RFC 8037 section 2)", label, xlen, c, oc->len);
+		goto out;
+	}
+	st = hc_crypto()->import_okp(oc->bits, x, xlen, &key->bk, &bd);
+	if (st != HC_OK) {
+		st = backend_fail(st, &bd, label, d);
+		goto out;
+	}
+	key->curve_bits = oc->bits;
+	key->bits = (unsigned)oc->bits;
+out:
+	free(x);
+	return st;
+}
+
 static hc_status
 import_oct(const hc_json *jwk, const char *label, hc_key *key, hc_detail *d)
 {
@@ -464,9 +556,11 @@ hc_key_from_jwk(const hc_json *jwk, bool allow_secret, hc_key **out,
 		key->kty = HC_KTY_EC;
 	else if (strcmp(kty, "oct") == 0)
 		key->kty = HC_KTY_OCT;
+	else if (strcmp(kty, "OKP") == 0)
+		key->kty = HC_KTY_OKP;
 	else {
-		st = hc_fail(d, HC_KEY, "%s has kty %s; RSA, EC and oct are "
-		    "supported", label, hc_quote(q, sizeof(q), kty));
+		st = hc_fail(d, HC_KEY, "%s has kty %s; RSA, EC, OKP and oct "
+		    "are supported", label, hc_quote(q, sizeof(q), kty));
 		goto fail;
 	}
 
@@ -515,6 +609,9 @@ hc_key_from_jwk(const hc_json *jwk, bool allow_secret, hc_key **out,
 		break;
 	case HC_KTY_OCT:
 		st = import_oct(jwk, label, key, d);
+		break;
+	case HC_KTY_OKP:
+		st = import_okp(jwk, label, key, d);
 		break;
 	default:
 		st = hc_fail(d, HC_INTERNAL, "unreachable key type");
@@ -588,6 +685,11 @@ hc_key_allows(const hc_key *key, hc_alg alg, hc_detail *d)
 	if (key->kty == HC_KTY_EC && hc_alg_curve(alg) != key->curve_bits)
 		return hc_fail(d, HC_ALG, "token alg %s needs curve P-%d, not "
 		    "the %s", hc_alg_name(alg), hc_alg_curve(alg), kd);
+	/* RFC 9864: Ed25519 and Ed448 name their curve; EdDSA takes either. */
+	if (key->kty == HC_KTY_OKP && hc_alg_curve(alg) != 0 &&
+	    hc_alg_curve(alg) != key->curve_bits)
+		return hc_fail(d, HC_ALG, "token alg %s needs curve %s, not "
+		    "the %s", hc_alg_name(alg), hc_alg_name(alg), kd);
 	if (key->alg != HC_ALG_UNKNOWN && key->alg != alg)
 		return hc_fail(d, HC_ALG, "token alg %s differs from the alg "
 		    "of the %s", hc_alg_name(alg), kd);
@@ -603,7 +705,8 @@ hc_key_allows(const hc_key *key, hc_alg alg, hc_detail *d)
 
 /*
  * The signature length alg and key call for: the full MAC, the modulus
- * length, or R || S of twice the field size.
+ * length, R || S of twice the field size, or R || S of EdDSA (RFC 8032
+ * sections 5.1.6 and 5.2.6: twice the public key length).
  */
 static size_t
 expected_sig_len(const hc_key *key, hc_alg alg)
@@ -615,6 +718,9 @@ expected_sig_len(const hc_key *key, hc_alg alg)
 		return ((size_t)key->bits + 7) / 8;
 	case HC_KTY_EC:
 		return 2 * (((size_t)key->curve_bits + 7) / 8);
+	case HC_KTY_OKP:
+		return okp_curve(key->curve_bits) != NULL ?
+		    2 * okp_curve(key->curve_bits)->len : 0;
 	}
 	return 0;
 }

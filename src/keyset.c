@@ -61,16 +61,19 @@ static bool
 known_kty(const char *kty)
 {
 	return strcmp(kty, "RSA") == 0 || strcmp(kty, "EC") == 0 ||
-	    strcmp(kty, "oct") == 0;
+	    strcmp(kty, "oct") == 0 || strcmp(kty, "OKP") == 0;
 }
 
 /*
  * Whether a key of a known type is of a variant hopcheck does not verify
- * with: an `alg` string that is no JWS algorithm of ours (ES256K, EdDSA,
- * RSA-OAEP, ...), or an EC curve other than P-256, P-384 and P-521.  RFC
- * 7517 section 5 says to ignore such keys rather than refuse the set, and
- * real providers publish them next to the keys that matter.  A known
- * algorithm that does not fit the key stays an error (hc_key_from_jwk()).
+ * with: an `alg` string that is no JWS algorithm of ours (ES256K,
+ * RSA-OAEP, ...), an EC curve other than P-256, P-384 and P-521, an OKP
+ * curve other than Ed25519 and Ed448 (X25519 and X448 are ECDH keys, never
+ * verification keys; RFC 8037 section 3.2), or an Ed25519 / Ed448 key on a
+ * backend without EdDSA.  RFC 7517 section 5 says to ignore such keys
+ * rather than refuse the set, and real providers publish them next to the
+ * keys that matter.  A known algorithm that does not fit the key stays an
+ * error (hc_key_from_jwk()).
  */
 static bool
 unsupported_variant(const hc_json *jwk, size_t idx, char *notes, size_t n)
@@ -88,6 +91,22 @@ unsupported_variant(const hc_json *jwk, size_t idx, char *notes, size_t n)
 	    strcmp(crv, "P-521") != 0) {
 		note_skip(notes, n, idx, "unsupported crv", crv);
 		return true;
+	}
+	if (kty != NULL && strcmp(kty, "OKP") == 0) {
+		const char *why = NULL;
+		char reason[96];
+
+		if (crv == NULL || (strcmp(crv, "Ed25519") != 0 &&
+		    strcmp(crv, "Ed448") != 0)) {
+			note_skip(notes, n, idx, "unsupported crv",
+			    crv != NULL ? crv : "(missing)");
+			return true;
+		}
+		if (!hc_alg_supported(HC_ALG_EDDSA, &why)) {
+			(void)snprintf(reason, sizeof(reason), "%s; crv", why);
+			note_skip(notes, n, idx, reason, crv);
+			return true;
+		}
 	}
 	return false;
 }
@@ -116,6 +135,12 @@ skip_entry(enum set_kind kind, const hc_json *jwk, size_t idx, char *notes,
 		if (use == NULL || strcmp(use, "jwt-svid") != 0) {
 			note_skip(notes, n, idx, "use", use != NULL ? use :
 			    "(missing)");
+			return true;
+		}
+		/* JWT-SVID section 3 names RS*, ES* and PS*: no OKP key. */
+		if (strcmp(kty, "OKP") == 0) {
+			note_skip(notes, n, idx, "kty (no EdDSA in JWT-SVID)",
+			    kty);
 			return true;
 		}
 		return unsupported_variant(jwk, idx, notes, n);

@@ -1,15 +1,22 @@
 #!/bin/sh
 # run-all.sh - every test stage of `make test`, in order, then one closing
 # line over all of them: "tests: N passed, N failed".  Stops at the first
-# stage that fails.
+# stage that fails.  unit-openssl and vectors-openssl run the unit suites
+# and the vectors again on the OpenSSL backend (make CRYPTO=openssl, in
+# build-openssl/); their counts lines are labelled so.
 set -u
 MAKE=${MAKE:-make}
 log=$(mktemp)
 rcf=$(mktemp)
 trap 'rm -f "$log" "$rcf"' EXIT
-for stage in unit vectors integration asan tsan fuzz-smoke; do
+for stage in unit vectors unit-openssl vectors-openssl integration asan \
+    tsan fuzz-smoke; do
+	case $stage in
+	*-openssl) set -- CRYPTO=openssl "${stage%-openssl}" ;;
+	*) set -- "$stage" ;;
+	esac
 	echo "== $stage"
-	{ $MAKE --no-print-directory "$stage" 2>&1; echo $? > "$rcf"; } |
+	{ $MAKE --no-print-directory "$@" 2>&1; echo $? > "$rcf"; } |
 	    tee -a "$log"
 	if [ "$(cat "$rcf")" != 0 ]; then
 		echo "tests: stage $stage failed"

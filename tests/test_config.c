@@ -656,7 +656,7 @@ static const struct bad_case issuer_cases[] = {
 	    "issuers[0].algorithms[0]: unknown algorithm 'es256'" },
 	{ DOC_ISS2("'jwks_file':'k','algorithms':['none']"),
 	    "issuers[0].algorithms[0]: 'none' is never allowed" },
-	{ DOC_ISS2("'jwks_file':'k','algorithms':['EdDSA']"),
+	{ DOC_ISS2("'jwks_file':'k','algorithms':['ES256K']"),
 	    "issuers[0].algorithms[0]: unknown algorithm" },
 	{ DOC_ISS2("'jwks_file':'k','algorithms':['RS256','HS256']"),
 	    "issuers[0].algorithms[1]: HS256 needs hmac_secret_file" },

@@ -6,6 +6,12 @@
  * or were generated once with python3-jwcrypto 1.x and pasted here as
  * data; nothing is generated when the tests run.  Every rejection is
  * asserted with its exact status.
+ *
+ * Every test runs on both backends with the same expectations.  EdDSA is
+ * the exception the seam allows: the OpenSSL build verifies RFC 8037's
+ * example, the mbedTLS build asserts that it refuses EdDSA with the exact
+ * sentence users see (and prints a note that the EdDSA checks were not
+ * run there).
  */
 #include <pthread.h>
 #include <stdbool.h>
@@ -18,6 +24,20 @@
 #include "testutil.h"
 
 #define COOKBOOK "tests/vectors/rfc7520-cookbook/jwk/"
+#define RFC8037_A4 "tests/vectors/rfc8037-A4-ed25519.json"
+#define NO_EDDSA "EdDSA needs the OpenSSL backend (make CRYPTO=openssl)"
+
+/*
+ * Ed25519 and Ed448 exist only on the OpenSSL backend: the few records
+ * whose outcome depends on that say so with these.
+ */
+#if defined(HC_CRYPTO_openssl)
+#define HAVE_EDDSA true
+#define IF_EDDSA(yes, no) (yes)
+#else
+#define HAVE_EDDSA false
+#define IF_EDDSA(yes, no) (no)
+#endif
 
 /* ------------------------------------------------------------ key data */
 
@@ -170,8 +190,22 @@ test_seam_table(void)
 {
 	const hc_crypto_backend *b = hc_crypto();
 
+#if defined(HC_CRYPTO_openssl)
+	CU_ASSERT_PTR_EQUAL(b, &hc_crypto_openssl);
+	CU_ASSERT_STRING_EQUAL(b->name, "openssl");
+	CU_ASSERT(strncmp(hc_crypto_backend_name(), "openssl 3.", 10) == 0);
+	CU_ASSERT(b->caps & HC_CRYPTO_EDDSA);
+	CU_ASSERT_PTR_NOT_NULL(b->import_okp);
+#else
 	CU_ASSERT_PTR_EQUAL(b, &hc_crypto_mbedtls);
 	CU_ASSERT_STRING_EQUAL(b->name, "mbedtls");
+	CU_ASSERT(strncmp(hc_crypto_backend_name(), "mbedtls 2.", 10) == 0);
+	CU_ASSERT_FALSE(b->caps & HC_CRYPTO_EDDSA);
+	CU_ASSERT_PTR_NULL(b->import_okp);
+#endif
+	CU_ASSERT_PTR_EQUAL(b->version(), hc_crypto_backend_name());
+	CU_ASSERT_PTR_NOT_NULL(b->x509_leaf);
+	CU_ASSERT_PTR_NOT_NULL(b->x509_pem_first);
 	CU_ASSERT_PTR_NOT_NULL(b->import_rsa);
 	CU_ASSERT_PTR_NOT_NULL(b->import_ec);
 	CU_ASSERT_PTR_NOT_NULL(b->import_secret);
@@ -312,11 +346,15 @@ test_alg_names(void)
 		{ "ES256", HC_ALG_ES256, HC_KTY_EC, 256, 32 },
 		{ "ES384", HC_ALG_ES384, HC_KTY_EC, 384, 48 },
 		{ "ES512", HC_ALG_ES512, HC_KTY_EC, 521, 64 },
+		{ "EdDSA", HC_ALG_EDDSA, HC_KTY_OKP, 0, 0 },
+		{ "Ed25519", HC_ALG_ED25519, HC_KTY_OKP, HC_CURVE_ED25519, 0 },
+		{ "Ed448", HC_ALG_ED448, HC_KTY_OKP, HC_CURVE_ED448, 0 },
 	};
 	/* Case, whitespace, "none", and names JWA has but we do not verify. */
 	static const char *const unknown[] = {
 		"es256", "Es256", "ES256 ", " ES256", "ES", "none", "None", "",
-		"ES521", "ES224", "EdDSA", "RS1", "HS256\n", "A256GCM"
+		"ES521", "ES224", "eddsa", "EDDSA", "ED25519", "Ed25519 ",
+		"X25519", "RS1", "HS256\n", "A256GCM"
 	};
 
 	CU_ASSERT_EQUAL(HC_ALG_COUNT - 1, sizeof(t) / sizeof(t[0]));
@@ -433,7 +471,8 @@ static const struct jwk_case {
 	{ "no kty", false, HC_KEY, "{\"crv\":\"P-256\",\"x\":\"" EC256_X
 	    "\",\"y\":\"" EC256_Y "\"}" },
 	{ "kty number", false, HC_KEY, "{\"kty\":1}" },
-	{ "kty OKP", false, HC_KEY, "{\"kty\":\"OKP\",\"crv\":\"Ed25519\","
+	{ "kty OKP", false, IF_EDDSA(HC_OK, HC_KEY),
+	    "{\"kty\":\"OKP\",\"crv\":\"Ed25519\","
 	    "\"x\":\"11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo\"}" },
 	{ "kty case", false, HC_KEY, "{\"kty\":\"ec\",\"crv\":\"P-256\",\"x\":\""
 	    EC256_X "\",\"y\":\"" EC256_Y "\"}" },
@@ -1026,7 +1065,7 @@ static const struct set_case {
 } set_cases[] = {
 	{ "two keys", false, HC_OK, 2, SET2 },
 	/* RFC 7517 section 5: unknown kty, and use other than sig, skipped. */
-	{ "OKP skipped", false, HC_OK, 1, "{\"keys\":[{\"kty\":\"OKP\","
+	{ "OKP used or skipped", false, HC_OK, IF_EDDSA(2, 1), "{\"keys\":[{\"kty\":\"OKP\","
 	    "\"crv\":\"Ed25519\",\"x\":\"11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaa"
 	    "PcHURo\"}," JWK_EC256 "}]}" },
 	{ "enc key skipped", false, HC_OK, 1, "{\"keys\":[" JWK_RSA
@@ -1211,7 +1250,7 @@ test_keyset_details(void)
 	HC_ASSERT_STATUS(set_parse("{\"keys\":[" JWK_RSA ",\"use\":\"enc\"},"
 	    "{\"kty\":\"OKP\"}]}", false, &ks, &d), HC_KEY);
 	CU_ASSERT_STRING_EQUAL(d.text, "JWKS has no usable key: keys[0] "
-	    "skipped: use \"enc\"; keys[1] skipped: unsupported kty \"OKP\"");
+	    "skipped: use \"enc\"; keys[1] skipped: unsupported crv \"(missing)\"");
 	HC_ASSERT_STATUS(set_parse("{\"keys\":[" JWK_RSA ",\"kid\":\"a\"},"
 	    JWK_EC256 ",\"kid\":\"a\"}]}", false, &ks, &d), HC_KEY);
 	CU_ASSERT_STRING_EQUAL(d.text, "JWKS keys[1] repeats kid \"a\" of an "
@@ -1272,6 +1311,310 @@ test_keyset_refcount(void)
 	CU_ASSERT_PTR_NULL(one);
 }
 
+
+/* ----------------------------------------------------------------- EdDSA */
+
+/* An Ed448 public key (Wycheproof ed448_test.json, first group). */
+#define ED448_X "QZYQpTSvEn9YOwSBjNt_D_MAsCXy4BaCvK4z_Wkc7gOVEd8M3caQ7peEJuizj" \
+	"lDOWvfc-6UPcEwA"
+/* RFC 8037 appendix A.2: the Ed25519 public key. */
+#define ED25519_X "11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo"
+/* RFC 7748 section 6.1: Alice's X25519 public key, an ECDH key. */
+#define X25519_X "hSDwCYkwp1R0i33ctD73Wg2_Og0mOBr066SpjqqbTmo"
+#define JWK_ED25519 "{\"kty\":\"OKP\",\"crv\":\"Ed25519\",\"x\":\"" ED25519_X \
+	"\""
+#define JWK_ED448 "{\"kty\":\"OKP\",\"crv\":\"Ed448\",\"x\":\"" ED448_X "\""
+#define JWK_X25519 "{\"kty\":\"OKP\",\"crv\":\"X25519\",\"x\":\"" X25519_X \
+	"\""
+
+static void
+eddsa_note(const char *what)
+{
+	if (!HAVE_EDDSA)
+		printf("\n  note: %s: mbedTLS has no EdDSA; only its refusal is "
+		    "checked (run make CRYPTO=openssl unit)\n", what);
+}
+
+/* Decodes base64url into a fresh buffer (asserted to succeed). */
+static unsigned char *
+b64_decode(const char *s, size_t n, size_t *len)
+{
+	unsigned char *buf = malloc(HC_B64URL_DECODED_MAX(n) + 1);
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(buf);
+	CU_ASSERT_FATAL(hc_b64url_decode(s, n, buf, HC_B64URL_DECODED_MAX(n),
+	    len) == 0);
+	return buf;
+}
+
+/*
+ * RFC 8037 appendix A.4: the example JWS verifies with the example key
+ * (A.2), as alg EdDSA and as the fully-specified Ed25519 (RFC 9864), and
+ * not as Ed448.  A flipped bit, a short signature and the same signature
+ * with L added to S (RFC 8032 section 5.1.7: S must be below L) fail.
+ */
+static void
+test_eddsa_rfc8037(void)
+{
+	/* L of RFC 8032 section 5.1, little-endian. */
+	static const unsigned char l[32] = {
+		0xed, 0xd3, 0xf5, 0x5c, 0x1a, 0x63, 0x12, 0x58, 0xd6, 0x9c,
+		0xf7, 0xa2, 0xde, 0xf9, 0xde, 0x14, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+		0, 0, 0, 0, 0, 0, 0x10
+	};
+	char *text = hc_test_read(RFC8037_A4, NULL), *jwktext;
+	const char *jws, *dot2;
+	hc_json *doc = NULL;
+	hc_key *key = NULL;
+	hc_detail d = { "" };
+	unsigned char *sig, big[64];
+	size_t siglen;
+	unsigned carry = 0;
+
+	HC_ASSERT_STATUS(hc_json_parse(text, strlen(text), &doc, NULL), HC_OK);
+	jws = hc_json_string(hc_json_get(doc, "jws"));
+	CU_ASSERT_PTR_NOT_NULL_FATAL(jws);
+	jwktext = hc_json_print(hc_json_get(doc, "jwk"));
+	CU_ASSERT_PTR_NOT_NULL_FATAL(jwktext);
+	if (!HAVE_EDDSA) {
+		HC_ASSERT_STATUS(jwk_import(jwktext, false, &key, &d), HC_KEY);
+		CU_ASSERT_STRING_EQUAL(d.text, "JWK without kid: " NO_EDDSA);
+		CU_ASSERT_PTR_NULL(key);
+		eddsa_note("RFC 8037 A.4");
+		goto out;
+	}
+	HC_ASSERT_STATUS(jwk_import(jwktext, false, &key, &d), HC_OK);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(key);
+	CU_ASSERT_EQUAL(key->kty, HC_KTY_OKP);
+	CU_ASSERT_EQUAL(key->curve_bits, HC_CURVE_ED25519);
+	dot2 = strrchr(jws, '.');
+	CU_ASSERT_PTR_NOT_NULL_FATAL(dot2);
+	sig = b64_decode(dot2 + 1, strlen(dot2 + 1), &siglen);
+	CU_ASSERT_EQUAL_FATAL(siglen, 64);
+	HC_ASSERT_STATUS(hc_key_verify(key, HC_ALG_EDDSA,
+	    (const unsigned char *)jws, (size_t)(dot2 - jws), sig, siglen, &d),
+	    HC_OK);
+	HC_ASSERT_STATUS(hc_key_verify(key, HC_ALG_ED25519,
+	    (const unsigned char *)jws, (size_t)(dot2 - jws), sig, siglen, &d),
+	    HC_OK);
+	HC_ASSERT_STATUS(hc_key_verify(key, HC_ALG_ED448,
+	    (const unsigned char *)jws, (size_t)(dot2 - jws), sig, siglen, &d),
+	    HC_ALG);
+	CU_ASSERT(contains(d.text, "token alg Ed448 needs curve Ed448, not "
+	    "the OKP Ed25519 key"));
+	HC_ASSERT_STATUS(hc_key_verify(key, HC_ALG_ES256,
+	    (const unsigned char *)jws, (size_t)(dot2 - jws), sig, siglen, &d),
+	    HC_ALG);
+	HC_ASSERT_STATUS(hc_key_verify(key, HC_ALG_EDDSA,
+	    (const unsigned char *)jws, (size_t)(dot2 - jws), sig, 63, &d),
+	    HC_SIGNATURE);
+	CU_ASSERT(contains(d.text, "63 bytes; 64 expected"));
+	/* S + L: the same point equation, a non-canonical encoding. */
+	memcpy(big, sig, 64);
+	for (size_t i = 0; i < 32; i++) {
+		unsigned v = big[32 + i] + l[i] + carry;
+
+		big[32 + i] = (unsigned char)v;
+		carry = v >> 8;
+	}
+	CU_ASSERT_EQUAL(carry, 0);
+	HC_ASSERT_STATUS(hc_key_verify(key, HC_ALG_EDDSA,
+	    (const unsigned char *)jws, (size_t)(dot2 - jws), big, 64, &d),
+	    HC_SIGNATURE);
+	sig[10] ^= 0x01;
+	HC_ASSERT_STATUS(hc_key_verify(key, HC_ALG_EDDSA,
+	    (const unsigned char *)jws, (size_t)(dot2 - jws), sig, siglen, &d),
+	    HC_SIGNATURE);
+	free(sig);
+out:
+	hc_key_free(key);
+	free(jwktext);
+	hc_json_free(doc);
+	free(text);
+}
+
+/*
+ * OKP import rules (RFC 8037 section 2): only Ed25519 and Ed448 sign, x is
+ * exactly the key length, the JWK's alg must fit the curve (RFC 9864), and
+ * no private member.  ECDH keys are refused on every backend.
+ */
+static const struct jwk_case okp_cases[] = {
+	{ "Ed25519", false, IF_EDDSA(HC_OK, HC_KEY), JWK_ED25519 "}" },
+	{ "Ed448", false, IF_EDDSA(HC_OK, HC_KEY), JWK_ED448 "}" },
+	{ "Ed25519 alg EdDSA", false, IF_EDDSA(HC_OK, HC_KEY), JWK_ED25519
+	    ",\"alg\":\"EdDSA\"}" },
+	{ "Ed448 alg EdDSA", false, IF_EDDSA(HC_OK, HC_KEY), JWK_ED448
+	    ",\"alg\":\"EdDSA\"}" },
+	{ "Ed25519 alg Ed25519", false, IF_EDDSA(HC_OK, HC_KEY), JWK_ED25519
+	    ",\"alg\":\"Ed25519\"}" },
+	{ "Ed448 alg Ed25519", false, HC_KEY, JWK_ED448
+	    ",\"alg\":\"Ed25519\"}" },
+	{ "Ed25519 alg Ed448", false, HC_KEY, JWK_ED25519
+	    ",\"alg\":\"Ed448\"}" },
+	{ "Ed25519 alg ES256", false, HC_KEY, JWK_ED25519 ",\"alg\":\"ES256\"}" },
+	{ "EC alg EdDSA", false, HC_KEY, JWK_EC256 ",\"alg\":\"EdDSA\"}" },
+	{ "X25519", false, HC_KEY, JWK_X25519 "}" },
+	{ "X448", false, HC_KEY, "{\"kty\":\"OKP\",\"crv\":\"X448\",\"x\":\"AA\"}" },
+	{ "no crv", false, HC_KEY, "{\"kty\":\"OKP\",\"x\":\"" ED25519_X "\"}" },
+	{ "crv number", false, HC_KEY, "{\"kty\":\"OKP\",\"crv\":1,\"x\":\""
+	    ED25519_X "\"}" },
+	{ "x 31 bytes", false, HC_KEY, "{\"kty\":\"OKP\",\"crv\":\"Ed25519\","
+	    "\"x\":\"11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHUQ\"}" },
+	{ "Ed25519 x of Ed448", false, HC_KEY, "{\"kty\":\"OKP\",\"crv\":"
+	    "\"Ed25519\",\"x\":\"" ED448_X "\"}" },
+	{ "no x", false, HC_KEY, "{\"kty\":\"OKP\",\"crv\":\"Ed25519\"}" },
+	{ "private d", false, HC_KEY, JWK_ED25519 ",\"d\":\"" ED25519_X "\"}" },
+	{ "use enc", false, HC_KEY, JWK_ED25519 ",\"use\":\"enc\"}" },
+};
+
+static void
+test_eddsa_import(void)
+{
+	for (size_t i = 0; i < sizeof(okp_cases) / sizeof(okp_cases[0]); i++) {
+		const struct jwk_case *c = &okp_cases[i];
+		hc_detail d = { "" };
+		hc_key *key = NULL;
+		hc_status st = jwk_import(c->jwk, c->allow_secret, &key, &d);
+
+		if (st != c->want)
+			fprintf(stderr, "\nOKP case \"%s\": %s, want %s (%s)\n",
+			    c->name, hc_status_name(st),
+			    hc_status_name(c->want), d.text);
+		HC_ASSERT_STATUS(st, c->want);
+		CU_ASSERT((st == HC_OK) == (key != NULL));
+		hc_key_free(key);
+	}
+	eddsa_note("OKP import");
+}
+
+/*
+ * Key/alg binding for OKP keys: EdDSA takes either curve, Ed25519 and
+ * Ed448 only their own; a key's own alg binds it.
+ */
+static void
+test_eddsa_binding(void)
+{
+	hc_key *k25 = NULL, *k448 = NULL, *own = NULL;
+	hc_detail d = { "" };
+
+	if (!HAVE_EDDSA) {
+		CU_ASSERT_FALSE(hc_alg_supported(HC_ALG_EDDSA, NULL));
+		eddsa_note("OKP key/alg binding");
+		return;
+	}
+	HC_ASSERT_STATUS(jwk_import(JWK_ED25519 "}", false, &k25, &d), HC_OK);
+	HC_ASSERT_STATUS(jwk_import(JWK_ED448 "}", false, &k448, &d), HC_OK);
+	HC_ASSERT_STATUS(jwk_import(JWK_ED25519 ",\"alg\":\"EdDSA\"}", false,
+	    &own, &d), HC_OK);
+	CU_ASSERT_FATAL(k25 != NULL && k448 != NULL && own != NULL);
+	HC_ASSERT_STATUS(hc_key_allows(k25, HC_ALG_EDDSA, &d), HC_OK);
+	HC_ASSERT_STATUS(hc_key_allows(k448, HC_ALG_EDDSA, &d), HC_OK);
+	HC_ASSERT_STATUS(hc_key_allows(k25, HC_ALG_ED25519, &d), HC_OK);
+	HC_ASSERT_STATUS(hc_key_allows(k448, HC_ALG_ED448, &d), HC_OK);
+	HC_ASSERT_STATUS(hc_key_allows(k448, HC_ALG_ED25519, &d), HC_ALG);
+	CU_ASSERT_STRING_EQUAL(d.text, "token alg Ed25519 needs curve "
+	    "Ed25519, not the OKP Ed448 key");
+	HC_ASSERT_STATUS(hc_key_allows(k25, HC_ALG_ES256, &d), HC_ALG);
+	HC_ASSERT_STATUS(hc_key_allows(k25, HC_ALG_HS256, &d), HC_ALG);
+	HC_ASSERT_STATUS(hc_key_allows(own, HC_ALG_EDDSA, &d), HC_OK);
+	HC_ASSERT_STATUS(hc_key_allows(own, HC_ALG_ED25519, &d), HC_ALG);
+	/* Wrong lengths are signature failures, never a crash or a pass. */
+	HC_ASSERT_STATUS(hc_key_verify(k448, HC_ALG_EDDSA,
+	    (const unsigned char *)"m", 1, (const unsigned char *)"", 0, &d),
+	    HC_SIGNATURE);
+	HC_ASSERT_STATUS(hc_crypto()->verify(HC_ALG_ED448, k25->bk,
+	    (const unsigned char *)"m", 1, (const unsigned char *)"", 0),
+	    HC_SIGNATURE);
+	hc_key_free(k25);
+	hc_key_free(k448);
+	hc_key_free(own);
+}
+
+/*
+ * In a set: ECDH keys (X25519, X448) are skipped on every backend; Ed25519
+ * and Ed448 are used where EdDSA exists and skipped, with the reason,
+ * where it does not.  A SPIFFE bundle never takes an OKP key (JWT-SVID
+ * section 3 has no EdDSA).
+ */
+static void
+test_eddsa_keysets(void)
+{
+	hc_keyset *ks = NULL;
+	hc_detail d = { "" };
+
+	HC_ASSERT_STATUS(set_parse("{\"keys\":[" JWK_X25519 "}," JWK_EC256
+	    "}]}", false, &ks, &d), HC_OK);
+	CU_ASSERT_EQUAL(ks != NULL ? ks->nkeys : 0, 1);
+	hc_keyset_unref(ks);
+	HC_ASSERT_STATUS(set_parse("{\"keys\":[" JWK_X25519 ",\"kid\":\"x\"}]}",
+	    false, &ks, &d), HC_KEY);
+	CU_ASSERT_STRING_EQUAL(d.text, "JWKS has no usable key: keys[0] "
+	    "skipped: unsupported crv \"X25519\"");
+	ks = NULL;
+	if (HAVE_EDDSA) {
+		HC_ASSERT_STATUS(set_parse("{\"keys\":[" JWK_ED25519 "},"
+		    JWK_ED448 "}]}", false, &ks, &d), HC_OK);
+		CU_ASSERT_EQUAL(ks != NULL ? ks->nkeys : 0, 2);
+		hc_keyset_unref(ks);
+	} else {
+		HC_ASSERT_STATUS(set_parse("{\"keys\":[" JWK_ED25519 "}]}",
+		    false, &ks, &d), HC_KEY);
+		CU_ASSERT_STRING_EQUAL(d.text, "JWKS has no usable key: keys[0] "
+		    "skipped: " NO_EDDSA "; crv \"Ed25519\"");
+		eddsa_note("Ed25519 keys in a set");
+	}
+	ks = NULL;
+	HC_ASSERT_STATUS(hc_bundle_parse("{\"keys\":[" JWK_ED25519
+	    ",\"use\":\"jwt-svid\",\"kid\":\"e\"}]}", strlen("{\"keys\":["
+	    JWK_ED25519 ",\"use\":\"jwt-svid\",\"kid\":\"e\"}]}"), "example.org",
+	    &ks, &d), HC_OK);
+	CU_ASSERT_EQUAL(ks != NULL ? ks->nkeys : 1, 0);
+	hc_keyset_unref(ks);
+}
+
+/*
+ * A configuration that names EdDSA, Ed25519 or Ed448 is refused on a
+ * backend without EdDSA, with the exact sentence of the configuration path;
+ * on the OpenSSL build the same names are accepted.
+ */
+static void
+test_eddsa_config(void)
+{
+	static const char *const names[] = { "EdDSA", "Ed25519", "Ed448" };
+	const char *why = NULL;
+
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		char json[512], want[160];
+		hc_validator *v = NULL;
+		char *errors = NULL;
+		hc_status st;
+
+		(void)snprintf(json, sizeof(json), "{\"service\":{\"audiences\":"
+		    "[\"https://api.example.com\"]},\"issuers\":[{\"issuer\":"
+		    "\"https://issuer.example.com\",\"jwks_file\":"
+		    "\"rfc8037-A4-ed25519.json\",\"algorithms\":[\"ES256\","
+		    "\"%s\"]}]}", names[i]);
+		(void)snprintf(want, sizeof(want),
+		    "issuers[0].algorithms[1]: %s", NO_EDDSA);
+		st = hc_validator_new_from_json(json, strlen(json),
+		    "tests/vectors", &v, &errors);
+		if (!HAVE_EDDSA) {
+			HC_ASSERT_STATUS(st, HC_CONFIG);
+			CU_ASSERT(errors != NULL && contains(errors, want));
+		} else
+			CU_ASSERT(errors == NULL ||
+			    strstr(errors, NO_EDDSA) == NULL);
+		hc_validator_free(v);
+		hc_string_free(errors);
+	}
+	CU_ASSERT_EQUAL(hc_alg_supported(HC_ALG_ED448, &why), HAVE_EDDSA);
+	if (!HAVE_EDDSA)
+		CU_ASSERT_STRING_EQUAL(why, NO_EDDSA);
+	CU_ASSERT(hc_alg_supported(HC_ALG_ES256, NULL));
+	CU_ASSERT_FALSE(hc_alg_supported(HC_ALG_UNKNOWN, NULL));
+	eddsa_note("EdDSA in a configuration");
+}
+
 static const hc_test seam_tests[] = {
 	{ "backend table", test_seam_table },
 	{ "sha256", test_seam_sha256 },
@@ -1307,6 +1650,15 @@ static const hc_test es_tests[] = {
 	{ NULL, NULL }
 };
 
+static const hc_test eddsa_tests[] = {
+	{ "RFC 8037 A.4 (Ed25519)", test_eddsa_rfc8037 },
+	{ "OKP import", test_eddsa_import },
+	{ "OKP key/alg binding", test_eddsa_binding },
+	{ "OKP keys in sets", test_eddsa_keysets },
+	{ "EdDSA in a configuration", test_eddsa_config },
+	{ NULL, NULL }
+};
+
 static const hc_test thread_tests[] = {
 	{ "keys shared between threads", test_threads_share_keys },
 	{ NULL, NULL }
@@ -1330,6 +1682,7 @@ static const hc_suite suites[] = {
 	{ "jwk", jwk_tests },
 	{ "key/alg binding", allows_tests },
 	{ "es signatures", es_tests },
+	{ "eddsa", eddsa_tests },
 	{ "threads", thread_tests },
 	{ "keysets", keyset_tests },
 	{ NULL, NULL }

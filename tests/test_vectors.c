@@ -12,7 +12,10 @@
  * request.  The expected status is the case's stable name, parsed with
  * hc_status_from_name(), so a misspelt name fails the test too.  A case
  * carrying "config_patch" gets its own validator, built from the file's
- * configuration with the patch's top-level members replaced.
+ * configuration with the patch's top-level members replaced.  A case with
+ * "requires" (e.g. ["eddsa"]) that the library's crypto backend cannot meet
+ * is not run: it is counted and shown as skipped, as tools/run_vectors.py
+ * does, and never as passed.
  *
  * The loader is the strict one of testutil.h (hc_test_vectors()): a case
  * without `now`, or with a case or request member it does not know, fails
@@ -83,6 +86,12 @@ test_delegation(void)
 	vec_file("testvectors/delegation.json");
 }
 
+static void
+test_eddsa(void)
+{
+	vec_file("testvectors/eddsa.json");
+}
+
 static const hc_test tests[] = {
 	{ "core.json (layer 1)", test_core },
 	{ "route_normalization.json (paths in normal form)",
@@ -94,6 +103,7 @@ static const hc_test tests[] = {
 	{ "attacks.json (one per attack class)", test_attacks },
 	{ "binding.json (sender-constrained tokens)", test_binding },
 	{ "delegation.json (act chains and exchanges)", test_delegation },
+	{ "eddsa.json (EdDSA, OKP keys; some need OpenSSL)", test_eddsa },
 	{ NULL, NULL }
 };
 

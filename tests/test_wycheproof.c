@@ -19,6 +19,12 @@
  *    whose MGF hash or salt length differ from what RFC 7518 section 3.5
  *    fixes for PS* would be skipped with that reason (none do today);
  *    `acceptable` (PKCS#1 DigestInfo without its NULL) must be rejected;
+ *  - EdDSA (ed25519, ed448): the group's publicKeyJwk (kty OKP) through
+ *    hc_key_from_jwk(), then hc_key_verify() with EdDSA on msg and sig;
+ *    every tcId, valid accepted and invalid (non-canonical S, wrong length,
+ *    garbage) refused with a signature verdict.  Only the OpenSSL backend
+ *    has EdDSA: on mbedTLS every vector counts as skipped, and the key
+ *    import is asserted to be refused;
  *  - HMAC: the raw key through hc_key_from_secret(), HS*.  Groups with a
  *    truncated tag, or a key shorter than the hash (RFC 7518 section 3.2),
  *    are not JWS: they count as skipped, and every one of their tags is
@@ -386,6 +392,71 @@ ec_jwk_from_point(const cJSON *pk)
 }
 
 /* --------------------------------------------------- signature primitives */
+
+/*
+ * EdDSA (RFC 8032 PureEdDSA as JWS uses it, RFC 8037): one OKP key per
+ * group, msg and sig per test, verified as alg EdDSA.
+ */
+static void
+run_eddsa_file(const char *file)
+{
+	const cJSON *g, *tc;
+	tally t;
+	cJSON *root = load(file, &t);
+
+	cJSON_ArrayForEach(g, get(root, "testGroups")) {
+		const cJSON *jwk = get(g, "publicKeyJwk");
+		hc_detail kd = { "" };
+		hc_key *key = NULL;
+		hc_status kst;
+
+		CU_ASSERT_PTR_NOT_NULL_FATAL(jwk);
+		kst = key_from_cjson(jwk, false, &key, &kd);
+		if (!(hc_crypto()->caps & HC_CRYPTO_EDDSA)) {
+			HC_ASSERT_STATUS(kst, HC_KEY);
+			cJSON_ArrayForEach(tc, get(g, "tests"))
+				skip(&t, "EdDSA needs the OpenSSL backend (make "
+				    "CRYPTO=openssl)");
+			continue;
+		}
+		cJSON_ArrayForEach(tc, get(g, "tests")) {
+			size_t mlen, slen;
+			unsigned char *msg, *sig;
+			hc_detail d = { "" };
+			hc_status st;
+
+			if (kst != HC_OK) {
+				check(&t, tc, false, kd.text);
+				continue;
+			}
+			msg = hex(tc, "msg", &mlen);
+			sig = hex(tc, "sig", &slen);
+			st = hc_key_verify(key, HC_ALG_EDDSA, msg, mlen, sig,
+			    slen, &d);
+			/* A rejection is always a signature verdict here. */
+			if (st != HC_OK)
+				HC_ASSERT_STATUS(st, HC_SIGNATURE);
+			check(&t, tc, st == HC_OK, d.text);
+			free(msg);
+			free(sig);
+		}
+		hc_key_free(key);
+	}
+	tally_close(&t);
+	cJSON_Delete(root);
+}
+
+static void
+test_ed25519(void)
+{
+	run_eddsa_file("ed25519_test.json");
+}
+
+static void
+test_ed448(void)
+{
+	run_eddsa_file("ed448_test.json");
+}
 
 /*
  * ECDSA P1363 and RSA PKCS#1 / PSS: one key per group, msg and sig per
@@ -802,6 +873,8 @@ static const hc_test tests[] = {
 	{ "rsa_pss_2048_sha384_mgf1_48_test.json", test_rsa_pss_2048_sha384 },
 	{ "rsa_pss_3072_sha256_mgf1_32_test.json", test_rsa_pss_3072_sha256 },
 	{ "rsa_pss_4096_sha512_mgf1_64_test.json", test_rsa_pss_4096_sha512 },
+	{ "ed25519_test.json", test_ed25519 },
+	{ "ed448_test.json", test_ed448 },
 	{ "hmac_sha256_test.json", test_hmac_sha256 },
 	{ "hmac_sha384_test.json", test_hmac_sha384 },
 	{ "hmac_sha512_test.json", test_hmac_sha512 },
@@ -841,7 +914,7 @@ test_every_file_run(void)
 		CU_ASSERT(found);
 	}
 	closedir(dir);
-	CU_ASSERT_EQUAL(files, 16);
+	CU_ASSERT_EQUAL(files, 18);
 }
 
 static const hc_suite suites[] = {

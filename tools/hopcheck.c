@@ -347,7 +347,8 @@ cmd_spiffe_id(const cli_cmd *cmd, int argc, char **argv)
 static void
 print_version(void)
 {
-	printf("hopcheck %s\n", hc_version());
+	printf("hopcheck %s\ncrypto: %s\n", hc_version(),
+	    hc_crypto_backend_name());
 }
 
 static int

@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """run_vectors.py - run the language-neutral test vectors against a validator.
 
-    run_vectors.py [--hopcheck PATH | --cmd TEMPLATE] [--verbose] FILE...
+    run_vectors.py [--hopcheck PATH | --cmd TEMPLATE] [--have CAP]...
+                   [--verbose] [--label WORD] FILE...
 
 Each FILE is a testvectors/*.json document (DESIGN.md "Test vectors"):
 {"description", "generator", "keys", "files", "config", "cases": [...]}.
@@ -63,8 +64,20 @@ exact bytes on standard input (or --spiffe-cmd TEMPLATE, the ID on stdin),
 which must print {"valid": ..., "trust_domain": ..., "path": ...} and exit
 0 for a valid ID, 1 otherwise.
 
+A case (token, peer or exchange case) may say "requires": ["eddsa", ...],
+the capabilities a validator needs to run it.  Known capabilities:
+
+    eddsa         EdDSA, Ed25519, Ed448 (RFC 8037, RFC 9864)
+
+With --hopcheck they are learnt from the second line of `PATH version`
+("crypto: openssl 3.0.13" has eddsa, "crypto: mbedtls 2.28.8" has not);
+with --cmd they are the ones named with --have CAP (repeatable; none by
+default).  A case that requires what the validator lacks is not run and is
+counted as skipped, never as passed.
+
 Output: one line per failing case (file, name, expected and actual status,
-exit code, the validator's detail), then "vectors: N passed, N failed".
+exit code, the validator's detail), a line per file with skipped cases,
+then "vectors: N passed, N failed, N skipped".
 Exit status 1 when any case failed, 2 on a usage error.  Python 3 standard
 library only.
 """
@@ -78,6 +91,9 @@ import sys
 import tempfile
 
 CASE_TIMEOUT_S = 30
+# Capabilities a case may require, and the backends of hopcheck that have
+# them (the first word after "crypto:" in `hopcheck version`).
+CAPABILITIES = {"eddsa": ("openssl",)}
 # Request members and the hopcheck options that carry them, in order.
 REQUEST_OPTIONS = (("route", "--route"), ("tenant", "--tenant"),
                    ("peer_cert_file", "--peer-cert"),
@@ -175,34 +191,74 @@ def run_case(template, conf, tmpdir, case, index):
     return False, msg
 
 
-def run_file(path, templates, verbose):
-    """Runs every case of one vector file; returns (passed, failed)."""
+def hopcheck_capabilities(exe):
+    """The capabilities of a hopcheck binary, from `exe version`."""
+    rc, out, err = run_command([exe, "version"], b"")
+    lines = out.splitlines()
+    if rc != 0 or len(lines) < 2 or not lines[1].startswith("crypto: "):
+        print("run_vectors.py: %s version does not name its crypto backend "
+              "(%r); assuming no optional capability" % (exe, out[:200]),
+              file=sys.stderr)
+        return set(), "unknown"
+    backend = lines[1][len("crypto: "):].strip()
+    name = backend.split(" ")[0]
+    return set(c for c, names in CAPABILITIES.items() if name in names), \
+        backend
+
+
+def missing(case, have):
+    """The capabilities a case requires that the validator lacks."""
+    req = case.get("requires") or []
+    if not isinstance(req, list):
+        return ["requires is not a list"]
+    return [r for r in req if r not in have]
+
+
+def run_file(path, templates, verbose, have=frozenset(), backend=""):
+    """Runs every case of one vector file; returns (passed, failed,
+    skipped)."""
     with open(path, "rb") as f:
         doc = json.loads(f.read().decode("utf-8"))
     if not isinstance(doc, dict):
         print("%s: skipped (not a vector document)" % path)
-        return 0, 0
+        return 0, 0, 0
     if "config" not in doc:
         cases = doc.get("cases") or []
         if cases and all("id" in c or "id_repeat" in c for c in cases):
             if templates["spiffe"] is None:
                 print("%s: skipped (no --spiffe-cmd)" % path)
-                return 0, 0
-            return run_spiffe_file(path, doc, templates["spiffe"])
+                return 0, 0, 0
+            return run_spiffe_file(path, doc, templates["spiffe"]) + (0,)
         print("%s: skipped (no token cases)" % path)
-        return 0, 0
+        return 0, 0, 0
     passed = failed = 0
+    skipped = {}
+
+    def skip(case):
+        """Counts a case the validator cannot run; True when skipped."""
+        lack = missing(case, have)
+        if not lack:
+            return False
+        key = ", ".join(lack)
+        skipped[key] = skipped.get(key, 0) + 1
+        if verbose:
+            print("skip %s: %s (requires %s)" % (path, case.get("name"),
+                                                 key))
+        return True
+
     with tempfile.TemporaryDirectory(prefix="hc-vectors-") as tmp:
         write_file(os.path.join(tmp, "keys.json"), doc.get("keys", {}))
         for name, value in (doc.get("files") or {}).items():
             if not safe_name(name):
                 print("%s: bad file name %r" % (path, name))
-                return 0, len(doc.get("cases", [])) or 1
+                return 0, len(doc.get("cases", [])) or 1, 0
             write_file(os.path.join(tmp, name), value)
         conf = os.path.join(tmp, "config.json")
         write_file(conf, doc["config"])
         token_cases = list(doc.get("cases", [])) + list(doc.get("peer_cases", []))
         for i, case in enumerate(token_cases):
+            if skip(case):
+                continue
             case_conf = conf
             patch = case.get("config_patch")
             if patch:
@@ -224,6 +280,8 @@ def run_file(path, templates, verbose):
                   % (path, len(xcases)))
             xcases = []
         for i, case in enumerate(xcases):
+            if skip(case):
+                continue
             ok, msg = run_exchange_case(templates["exchange"], conf, tmp,
                                         case, i)
             if ok:
@@ -233,7 +291,11 @@ def run_file(path, templates, verbose):
             else:
                 failed += 1
                 print("FAIL %s: %s: %s" % (path, case.get("name"), msg))
-    return passed, failed
+    for lack, n in sorted(skipped.items()):
+        print("%s: %d case%s skipped (requires %s; %s)" % (
+            path, n, "" if n == 1 else "s", lack,
+            backend or "validator lacks it"))
+    return passed, failed, sum(skipped.values())
 
 
 def run_command(argv, stdin_bytes):
@@ -323,6 +385,9 @@ def main():
                     help="command template for exchange_cases")
     ap.add_argument("--spiffe-cmd", metavar="TEMPLATE",
                     help="command template for the SPIFFE ID table")
+    ap.add_argument("--have", metavar="CAP", action="append", default=[],
+                    choices=sorted(CAPABILITIES),
+                    help="with --cmd: a capability the validator has")
     ap.add_argument("--verbose", "-v", action="store_true",
                     help="also list the cases that pass")
     ap.add_argument("--label", default="vectors",
@@ -330,6 +395,7 @@ def main():
     ap.add_argument("files", nargs="+", metavar="FILE")
     args = ap.parse_args()
     exchange, spiffe = args.exchange_cmd, args.spiffe_cmd
+    have, backend = set(args.have), ""
     if args.cmd:
         template = args.cmd
     else:
@@ -345,18 +411,22 @@ def main():
             "--subject-token @{subject_file} --issued-token @{issued_file} "
             "--audience {audience} --self {self} --now {now}")
         spiffe = spiffe or shlex.quote(exe) + " spiffe-id -"
+        have, backend = hopcheck_capabilities(exe)
     templates = {"validate": template, "exchange": exchange,
                  "spiffe": spiffe}
-    passed = failed = 0
+    passed = failed = skipped = 0
     for path in args.files:
         try:
-            p, f = run_file(path, templates, args.verbose)
+            p, f, s = run_file(path, templates, args.verbose, have,
+                               backend)
         except (OSError, ValueError) as e:
             print("FAIL %s: cannot read vectors: %s" % (path, e))
-            p, f = 0, 1
+            p, f, s = 0, 1, 0
         passed += p
         failed += f
-    print("%s: %d passed, %d failed" % (args.label, passed, failed))
+        skipped += s
+    print("%s: %d passed, %d failed, %d skipped" % (args.label, passed,
+                                                   failed, skipped))
     return 1 if failed else 0
 
 
