@@ -1,11 +1,18 @@
 /*
- * chain.c - the delegation policy of layer 3: who may call this service,
- * directly or on behalf of someone else (RFC 8693 section 4.1).
+ * chain.c - RFC 8693 actor chains: the one parser of `act`, and the
+ * delegation policy of layer 3, who may call this service, directly or on
+ * behalf of someone else (RFC 8693 section 4.1).
  *
- * claims.c has already read the `act` chain into the result (current actor
- * first), checked its structure and its depth against delegation.max_depth,
- * and binding.c has tied the peer to the current actor or client.  What is
- * left is the operator's policy, from the `delegation` section:
+ * hc_act_chain_read() is the only code that judges the structure of an
+ * `act` chain: each level an object with a non-empty string `sub` and an
+ * optional string `iss`, at most HC_MAX_ACT_DEPTH levels, walked without
+ * recursion.  claims.c reads the chain of every token through it into the
+ * result (current actor first) and checks its length against
+ * delegation.max_depth; exchange.c reads both chains of an exchange
+ * through it.
+ *
+ * Then binding.c has tied the peer to the current actor or client.  What
+ * is left is the operator's policy, from the `delegation` section:
  *
  *  - a token without `act` is a direct call; when `direct_callers` is
  *    configured, the caller must match one of its patterns;
@@ -17,13 +24,54 @@
  *    opts into `path_policy` (stricter than the RFC, see SECURITY.md) must
  *    each of them match some configured actor, and no actor appear twice.
  *
- * Actors are identified by their `sub` alone here: claims.c keeps no `iss`
- * per level, and for the no-actor-twice rule comparing `sub` alone is the
- * stricter reading (a loop cannot hide behind a different `iss`).
+ * Actors are identified by their `sub` alone here: the result keeps no
+ * `iss` per level, and for the no-actor-twice rule comparing `sub` alone
+ * is the stricter reading (a loop cannot hide behind a different `iss`).
  */
 #include <string.h>
 
-#include "validator.h"
+#include "chain.h"
+#include "peer.h"
+
+/* ---------------------------------------------------------- the parser */
+
+hc_status
+hc_act_chain_read(const hc_json *act, hc_act_chain *ch)
+{
+	hc_detail *d = &ch->detail;
+
+	memset(ch, 0, sizeof(*ch));
+	for (const hc_json *a = act; a != NULL; a = hc_json_get(a, "act")) {
+		const size_t depth = ch->n + 1;
+		const hc_json *iss = hc_json_get(a, "iss");
+		const char *sub = hc_json_string(hc_json_get(a, "sub"));
+
+		ch->next = a;
+		if (hc_json_type_of(a) != HC_JSON_OBJECT)
+			return ch->status = hc_fail(d, HC_CHAIN, "act at "
+			    "depth %zu is a %s, not an object (RFC 8693 "
+			    "section 4.1)", depth,
+			    hc_json_type_name(hc_json_type_of(a)));
+		if (sub == NULL || sub[0] == '\0')
+			return ch->status = hc_fail(d, HC_CHAIN, "act at "
+			    "depth %zu has no non-empty string sub", depth);
+		if (iss != NULL && hc_json_type_of(iss) != HC_JSON_STRING)
+			return ch->status = hc_fail(d, HC_CHAIN, "act at "
+			    "depth %zu has an iss that is a %s, not a string",
+			    depth, hc_json_type_name(hc_json_type_of(iss)));
+		/* Structure first, then depth: one more level is looked at. */
+		if (depth > HC_MAX_ACT_DEPTH)
+			return ch->status = hc_fail(d, HC_CHAIN, "act chain "
+			    "is deeper than the hard limit of %d",
+			    HC_MAX_ACT_DEPTH);
+		ch->level[ch->n].sub = sub;
+		ch->level[ch->n].iss = hc_json_string(iss);
+		ch->level[ch->n].json = a;
+		ch->n++;
+	}
+	ch->next = NULL;
+	return ch->status = HC_OK;
+}
 
 /* ---------------------------------------------------------- direct calls */
 
@@ -33,14 +81,15 @@
  * or read from its X.509-SVID leaf), otherwise the token's
  * client (client_id, else sub), which, when it is not itself a SPIFFE ID,
  * binding.identities may map to the workload that client id stands for
- * (the same rule binding.c applies, so that both steps judge one caller).
+ * (hc_peer_workload(), the rule the peer check applies, so that both steps
+ * judge one caller).
  * `how` names the source for the detail.  NULL when there is none.
  */
 static const char *
 caller_identity(const hc_ctx *c, const char **how)
 {
-	const char *client = c->res->client;
-	size_t td_len;
+	const char *client = c->res->client, *w;
+	bool mapped;
 
 	if (c->peer_id != NULL) {
 		*how = "the peer's SPIFFE ID";
@@ -49,17 +98,11 @@ caller_identity(const hc_ctx *c, const char **how)
 	*how = "the token's client";
 	if (client == NULL)
 		return NULL;
-	if (hc_spiffe_id_check(client, strlen(client), &td_len, NULL) == HC_OK)
+	if ((w = hc_peer_workload(c->pol, client, &mapped)) == NULL)
 		return client;
-	for (size_t i = 0; i < c->pol->nidentities; i++) {
-		const hc_identity_map *im = &c->pol->identities[i];
-		if (im->client_id != NULL && im->spiffe_id != NULL &&
-		    strcmp(im->client_id, client) == 0) {
-			*how = "the token's client, via binding.identities";
-			return im->spiffe_id;
-		}
-	}
-	return client;
+	if (mapped)
+		*how = "the token's client, via binding.identities";
+	return w;
 }
 
 /* A token without `act`: delegation.direct_callers, when configured. */
@@ -202,7 +245,7 @@ configured_actor(const hc_policy *p, const char *actor)
  * delegation.path_policy, stricter than RFC 8693 (which makes prior actors
  * informational): every prior actor is a configured delegate, and no actor
  * appears twice in the chain.  Depths count from 1, the current actor, as
- * in the details of claims.c.  The chain is at most max_depth long, so the
+ * in the details of the parser.  The chain is at most max_depth long, so the
  * quadratic duplicate search is bounded by HC_MAX_ACT_DEPTH squared.
  */
 static hc_status

@@ -4,7 +4,7 @@
  * request-side part of layer 3 (actor chain structure, routes, tenant).
  *
  * Everything here runs after the signature has verified.  The order of the
- * checks is DESIGN.md's and is part of the contract (test vectors pin it):
+ * checks is part of the contract (test vectors pin it):
  * claim types, typ, aud, exp, nbf, iat/lifetime, required claims; then the
  * act chain, binding and peer, delegation policy, route scopes, tenant.
  */
@@ -14,6 +14,8 @@
 #include <string.h>
 #include <strings.h>
 
+#include "binding.h"
+#include "chain.h"
 #include "replay.h"
 #include "validator.h"
 
@@ -171,18 +173,17 @@ join_scp(const hc_json *scp)
 
 /*
  * Reads the `act` chain into the result, current actor first (RFC 8693
- * section 4.1: the outermost act is the current actor, the least recent the
- * most deeply nested).  Each level must be an object with a non-empty string
- * `sub` and, optionally, a string `iss`; other members are ignored, as the
- * RFC says.  A structural fault is recorded in the context and reported by
- * layer 3, after the applicability checks of layer 2.
+ * section 4.1), through the one parser of chain.c.  A structural fault is
+ * recorded in the context and reported by layer 3, after the
+ * applicability checks of layer 2; the result keeps the well-formed
+ * levels read before it.
  */
 static hc_status
 read_chain(hc_ctx *c)
 {
 	const hc_json *a = hc_json_get(c->payload, "act");
 	hc_result *r = c->res;
-	size_t depth = 0;
+	hc_act_chain ch;
 
 	if (a != NULL && hc_ctx_is_svid(c)) {
 		hc_fail(&c->chain_detail, HC_CHAIN, "a JWT-SVID carries act; "
@@ -190,45 +191,18 @@ read_chain(hc_ctx *c)
 		c->chain_status = HC_CHAIN;
 		return HC_OK;
 	}
-
-	for (; a != NULL; a = hc_json_get(a, "act")) {
-		const hc_json *sub, *iss;
-		char **n;
-
-		if (hc_json_type_of(a) != HC_JSON_OBJECT) {
-			hc_fail(&c->chain_detail, HC_CHAIN, "act at depth %zu is a %s, "
-			    "not an object (RFC 8693 section 4.1)", depth + 1,
-			    hc_json_type_name(hc_json_type_of(a)));
-			c->chain_status = HC_CHAIN;
-			return HC_OK;
-		}
-		sub = hc_json_get(a, "sub");
-		if (hc_json_string(sub) == NULL || hc_json_string(sub)[0] == '\0') {
-			hc_fail(&c->chain_detail, HC_CHAIN, "act at depth %zu has no "
-			    "non-empty string sub", depth + 1);
-			c->chain_status = HC_CHAIN;
-			return HC_OK;
-		}
-		iss = hc_json_get(a, "iss");
-		if (iss != NULL && hc_json_type_of(iss) != HC_JSON_STRING) {
-			hc_fail(&c->chain_detail, HC_CHAIN, "act at depth %zu has an "
-			    "iss that is a %s, not a string", depth + 1,
-			    hc_json_type_name(hc_json_type_of(iss)));
-			c->chain_status = HC_CHAIN;
-			return HC_OK;
-		}
-		if (++depth > HC_MAX_ACT_DEPTH) {
-			hc_fail(&c->chain_detail, HC_CHAIN, "act chain is deeper than "
-			    "the hard limit of %d", HC_MAX_ACT_DEPTH);
-			c->chain_status = HC_CHAIN;
-			return HC_OK;
-		}
-		if ((n = realloc(r->actors, depth * sizeof(*n))) == NULL)
+	if (hc_act_chain_read(a, &ch) != HC_OK) {
+		c->chain_status = ch.status;
+		c->chain_detail = ch.detail;
+	}
+	if (ch.n == 0)
+		return HC_OK;
+	if ((r->actors = calloc(ch.n, sizeof(*r->actors))) == NULL)
+		return hc_fail(&r->detail, HC_INTERNAL, "out of memory");
+	for (size_t i = 0; i < ch.n; i++) {
+		if ((r->actors[i] = strdup(ch.level[i].sub)) == NULL)
 			return hc_fail(&r->detail, HC_INTERNAL, "out of memory");
-		r->actors = n;
-		if ((r->actors[depth - 1] = strdup(hc_json_string(sub))) == NULL)
-			return hc_fail(&r->detail, HC_INTERNAL, "out of memory");
-		r->nactors = depth;
+		r->nactors = i + 1;
 	}
 	return HC_OK;
 }

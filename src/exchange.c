@@ -20,9 +20,10 @@
  *    names the caller;
  *  - `act` is {"sub": the caller, "act": the subject token's `act`}: the
  *    caller becomes the current actor and every prior actor is kept, in
- *    order, unaltered (RFC 8693 section 4.1).  Levels are compared on
- *    their identity members, `sub` and `iss`; other members of an `act`
- *    level are not used (RFC 8693 section 4.1) and may differ.
+ *    order, unaltered (RFC 8693 section 4.1).  Both chains are read by
+ *    the one parser of chain.c; levels are compared on their identity
+ *    members, `sub` and `iss`; other members of an `act` level are not
+ *    used (RFC 8693 section 4.1) and may differ.
  *
  * A broadening gives HC_NARROWING, a malformed actor chain HC_CHAIN, and
  * a token that does not verify the status its verification gave.
@@ -32,6 +33,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "chain.h"
 #include "validator.h"
 
 /* How many `aud` values a detail lists before it says "..." instead. */
@@ -207,28 +209,31 @@ check_scope(const hc_json *sj, const hc_json *ij, hc_detail *d)
 }
 
 /*
- * One level of an `act` chain has the structure claims.c requires of it:
- * an object with a non-empty string `sub` and, optionally, a string `iss`
- * (RFC 8693 section 4.1).  depth counts from 1, the outermost `act`.
+ * Whether the chain has a level at `depth` (from 1) at all, well formed or
+ * not: the walk below meets a level before it reports what is wrong with
+ * it, so that a broadened chain is reported as such even when a deeper
+ * level is also malformed.
  */
-static hc_status
-act_level(const hc_json *a, const char *which, size_t depth, hc_detail *d)
+static bool
+has_level(const hc_act_chain *ch, size_t depth)
 {
-	const hc_json *iss = hc_json_get(a, "iss");
-	const char *sub = hc_json_string(hc_json_get(a, "sub"));
+	return depth <= ch->n || (depth == ch->n + 1 && ch->next != NULL);
+}
 
-	if (hc_json_type_of(a) != HC_JSON_OBJECT)
-		return hc_fail(d, HC_CHAIN, "%s token act at depth %zu is a %s, "
-		    "not an object (RFC 8693 section 4.1)", which, depth,
-		    hc_json_type_name(hc_json_type_of(a)));
-	if (sub == NULL || sub[0] == '\0')
-		return hc_fail(d, HC_CHAIN, "%s token act at depth %zu has no "
-		    "non-empty string sub", which, depth);
-	if (iss != NULL && hc_json_type_of(iss) != HC_JSON_STRING)
-		return hc_fail(d, HC_CHAIN, "%s token act at depth %zu has an iss "
-		    "that is a %s, not a string", which, depth,
-		    hc_json_type_name(hc_json_type_of(iss)));
-	return HC_OK;
+/* The level at `depth` as the token has it, malformed or not, or NULL. */
+static const hc_json *
+level_at(const hc_act_chain *ch, size_t depth)
+{
+	if (depth <= ch->n)
+		return ch->level[depth - 1].json;
+	return depth == ch->n + 1 ? ch->next : NULL;
+}
+
+/* The parser's fault of one token's chain, naming that token. */
+static hc_status
+chain_fault(const hc_act_chain *ch, const char *which, hc_detail *d)
+{
+	return hc_fail(d, HC_CHAIN, "%s token %s", which, ch->detail.text);
 }
 
 /* "sub" or "sub" (iss "iss"), for details. */
@@ -299,32 +304,36 @@ act_mismatch(const hc_json *sa, const hc_json *ia, size_t k, hc_detail *d)
  * `act` of the issued token is {"sub": self, "act": <subject's act>}: self
  * is the new current actor, and below it the subject token's chain level
  * for level, on the identity members `sub` and `iss`.  A level dropped,
- * inserted, reordered or altered is a laundered delegation path.  The walk
- * is iterative and stops at HC_MAX_ACT_DEPTH levels of the issued chain.
+ * inserted, reordered or altered is a laundered delegation path.  Both
+ * chains are read by the parser of chain.c; the walk judges level k of
+ * the subject's chain and level k + 1 of the issued one together, and
+ * stops where the issued chain would pass HC_MAX_ACT_DEPTH levels.
  */
 static hc_status
 check_act(const hc_json *sj, const hc_json *ij, const char *self,
     hc_detail *d)
 {
-	const hc_json *ia = hc_json_get(ij, "act"), *sa;
+	const hc_json *sa, *ia;
 	char q[HC_QBUF], q2[HC_QBUF], id[2 * HC_QBUF + 16];
-	hc_status st;
+	hc_act_chain sc, ic;
 
-	if (ia == NULL)
+	if (hc_json_get(ij, "act") == NULL)
 		return hc_fail(d, HC_NARROWING, "issued token has no act; it must "
 		    "name self %s as the current actor (RFC 8693 section 4.1)",
 		    hc_quote(q, sizeof(q), self));
-	if ((st = act_level(ia, "issued", 1, d)) != HC_OK)
-		return st;
-	if (strcmp(hc_json_string(hc_json_get(ia, "sub")), self) != 0)
+	(void)hc_act_chain_read(hc_json_get(ij, "act"), &ic);
+	(void)hc_act_chain_read(hc_json_get(sj, "act"), &sc);
+	if (ic.n == 0)
+		return chain_fault(&ic, "issued", d);
+	if (strcmp(ic.level[0].sub, self) != 0)
 		return hc_fail(d, HC_NARROWING, "issued act.sub %s is not self %s",
-		    hc_quote(q, sizeof(q), hc_json_string(hc_json_get(ia, "sub"))),
+		    hc_quote(q, sizeof(q), ic.level[0].sub),
 		    hc_quote(q2, sizeof(q2), self));
 
 	/* Subject depth k sits at depth k + 1 of the issued chain. */
-	sa = hc_json_get(sj, "act");
-	ia = hc_json_get(ia, "act");
-	for (size_t k = 1; sa != NULL || ia != NULL; k++) {
+	for (size_t k = 1; has_level(&sc, k) || has_level(&ic, k + 1); k++) {
+		sa = level_at(&sc, k);
+		ia = level_at(&ic, k + 1);
 		if (k + 1 > HC_MAX_ACT_DEPTH) {
 			if (ia != NULL)
 				return hc_fail(d, HC_CHAIN, "issued token act chain is "
@@ -334,11 +343,10 @@ check_act(const hc_json *sj, const hc_json *ij, const char *self,
 			    "or more levels; with self in front it would pass the "
 			    "hard limit of %d", k, HC_MAX_ACT_DEPTH);
 		}
-		if (sa != NULL && (st = act_level(sa, "subject", k, d)) != HC_OK)
-			return st;
-		if (ia != NULL &&
-		    (st = act_level(ia, "issued", k + 1, d)) != HC_OK)
-			return st;
+		if (sa != NULL && k > sc.n)
+			return chain_fault(&sc, "subject", d);
+		if (ia != NULL && k + 1 > ic.n)
+			return chain_fault(&ic, "issued", d);
 		if (ia == NULL)
 			return hc_fail(d, HC_NARROWING, "issued act drops prior actor "
 			    "%s (depth %zu of the subject token's chain, expected at "
@@ -349,8 +357,6 @@ check_act(const hc_json *sj, const hc_json *ij, const char *self,
 			    "does not carry", identity(id, sizeof(id), ia), k + 1);
 		if (!same_actor(sa, ia))
 			return act_mismatch(sa, ia, k, d);
-		sa = hc_json_get(sa, "act");
-		ia = hc_json_get(ia, "act");
 	}
 	return HC_OK;
 }

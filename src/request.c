@@ -1,12 +1,15 @@
 /*
  * request.c - the request context: what the service knows about the call
- * a token is presented on (route, tenant, clock, peer).
+ * a token is presented on (route, tenant, clock, peer), and the setters
+ * that fill it, the peer from a certificate, from a proxy's identity, or
+ * from an x-forwarded-client-cert header (parsed by xfcc.c).
  */
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "validator.h"
+#include "xfcc.h"
 
 HC_EXPORT hc_request *
 hc_request_new(void)
@@ -245,4 +248,29 @@ hc_request_set_peer_identity(hc_request *req, const char *x5t_s256,
 	req->peer_spiffe_id = s;
 	req->has_peer = true;
 	return HC_OK;
+}
+
+/*
+ * A trusted front proxy's x-forwarded-client-cert (xfcc.c).  With a
+ * `Cert`, the request gets the leaf itself, so that binding sees exactly
+ * what it would see from a TLS layer (and makes the leaf checks of
+ * X509-SVID section 5.2); otherwise the thumbprint and SPIFFE ID.
+ */
+HC_EXPORT hc_status
+hc_request_set_xfcc(hc_request *req, const char *value, size_t len)
+{
+	hc_xfcc_peer p;
+	hc_status st;
+
+	if (req == NULL)
+		return HC_INTERNAL;
+	if ((st = hc_xfcc_read(value, len, &p, NULL)) != HC_OK)
+		return st;
+	if (p.der != NULL)
+		st = hc_request_set_peer_cert(req, p.der, p.derlen);
+	else
+		st = hc_request_set_peer_identity(req, p.has_x5t ? p.x5t : NULL,
+		    p.spiffe_id);
+	hc_xfcc_peer_clear(&p);
+	return st;
 }

@@ -128,30 +128,6 @@ hc_status hc_claims_layer3(hc_ctx *c);
 /* claims.c: fills the result's identity fields from verified claims. */
 hc_status hc_claims_fill_result(hc_ctx *c);
 
-/*
- * chain.c: delegation policy for a token whose `act` chain was parsed into
- * the result (actors, current first): delegation configured, actor allowed
- * for the subject, actor scopes, direct callers, path_policy.  HC_CHAIN,
- * HC_POLICY or HC_SCOPE with a reason.
- */
-hc_status hc_chain_policy(hc_ctx *c);
-
-/*
- * binding.c: RFC 8705 certificate binding (`cnf.x5t#S256` against the
- * peer's leaf) per binding.mtls, then the peer's SPIFFE ID against the
- * current actor or client per binding.peer_identity.  HC_BINDING or
- * HC_PEER with a reason.
- */
-hc_status hc_binding_check(hc_ctx *c);
-
-/*
- * binding.c: the peer's SPIFFE ID as the request gives it, or as its leaf
- * certificate carries it, in *out (heap, free()); NULL when the request
- * has no peer or the peer claims no SPIFFE identity.  HC_PEER with a
- * reason when it claims one that is no valid X.509-SVID.
- */
-hc_status hc_peer_spiffe_id(const hc_request *req, char **out, hc_detail *d);
-
 /* True when the space-separated `scopes` contains `s` exactly. */
 bool hc_scope_has(const char *scopes, const char *s);
 

@@ -1,7 +1,8 @@
 /*
  * test_binding.c - workload identity: the X.509 helper (x509.c), the
- * certificate binding and peer-identity step (binding.c), and the Envoy
- * x-forwarded-client-cert parser.
+ * binding step (binding.c: the cnf dispatcher of cnf.c, then the peer
+ * identity of peer.c), and the Envoy x-forwarded-client-cert parser
+ * (xfcc.c).
  *
  * Four suites:
  *  - x509: each certificate of tests/data/certs (made by the openssl CLI,

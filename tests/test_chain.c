@@ -17,6 +17,12 @@
  * section, an empty direct_callers list) to show what each part of the
  * delegation section governs.
  *
+ * The "act parser" suite runs hc_act_chain_read() (chain.c), the one
+ * structure check of `act`, on hand-written chains, then each of its two
+ * callers: the validator (claims.c, which reports a fault in layer 3 and
+ * keeps the actors read before it) and hc_check_exchange() (exchange.c,
+ * which names the token at fault), with the exact details both give.
+ *
  * Test code may read JSON with cJSON directly; the library never exposes
  * it.  The loader is tests/dv.h, shared with regress_act_splicing.c.
  */
@@ -28,6 +34,7 @@
 
 #include <cjson/cJSON.h>
 
+#include "chain.h"
 #include "dv.h"
 #include "testutil.h"
 
@@ -652,6 +659,286 @@ test_exchange_api(void)
 	dv_close(&d);
 }
 
+/* ------------------------------------------------------------ act parser */
+
+#define ACTOR_FMT "spiffe://example.org/a%zu"
+
+/*
+ * The JSON text of an `act` value of n levels, level i with sub
+ * ACTOR_FMT(i); when tail is not NULL, level n carries it as its own `act`
+ * (so the chain has a level n + 1 as written there).  Heap; the caller
+ * frees it.
+ */
+static char *
+nest(size_t n, const char *tail)
+{
+	size_t cap = 64 * (n + 1) + (tail ? strlen(tail) : 0), o = 0;
+	char *buf = malloc(cap);
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(buf);
+	for (size_t i = 1; i <= n; i++) {
+		o += (size_t)snprintf(buf + o, cap - o, "{\"sub\":\"" ACTOR_FMT
+		    "\"%s", i, i < n || tail != NULL ? ",\"act\":" : "");
+	}
+	if (tail != NULL)
+		o += (size_t)snprintf(buf + o, cap - o, "%s", tail);
+	for (size_t i = 0; i < n; i++)
+		buf[o++] = '}';
+	buf[o] = '\0';
+	return buf;
+}
+
+/*
+ * Parses the act value `text` and reads it as a chain; asserts the status,
+ * the count of well-formed levels and, when want_detail is not NULL, the
+ * exact detail.
+ */
+static void
+parse_case(const char *text, hc_status want, size_t want_n,
+    const char *want_detail)
+{
+	hc_json *act = NULL;
+	hc_detail d = { "" };
+	hc_act_chain ch;
+	char name[sizeof(ACTOR_FMT) + 24];
+	/* Chains made by nest() name their levels by ACTOR_FMT. */
+	bool nested = strncmp(text, "{\"sub\":\"spiffe:", 15) == 0;
+
+	HC_ASSERT_STATUS(hc_json_parse(text, strlen(text), &act, &d), HC_OK);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(act);
+	HC_ASSERT_STATUS(hc_act_chain_read(act, &ch), want);
+	CU_ASSERT_EQUAL(ch.status, want);
+	CU_ASSERT_EQUAL(ch.n, want_n);
+	CU_ASSERT((want == HC_OK) == (ch.next == NULL));
+	if (want_detail != NULL && strcmp(ch.detail.text, want_detail) != 0) {
+		fprintf(stderr, "\n  detail \"%s\", want \"%s\"\n",
+		    ch.detail.text, want_detail);
+		CU_FAIL("detail differs");
+	}
+	/* The levels read are those of the text, current actor first. */
+	for (size_t i = 0; nested && i < ch.n; i++) {
+		(void)snprintf(name, sizeof(name), ACTOR_FMT, i + 1);
+		CU_ASSERT_STRING_EQUAL(ch.level[i].sub, name);
+	}
+	hc_json_free(act);
+}
+
+static void
+test_parse_levels(void)
+{
+	hc_act_chain ch;
+
+	/* No act: an empty chain, no fault. */
+	HC_ASSERT_STATUS(hc_act_chain_read(NULL, &ch), HC_OK);
+	CU_ASSERT(ch.n == 0 && ch.next == NULL);
+
+	parse_case("{\"sub\":\"a\"}", HC_OK, 1, NULL);
+	/* iss is kept; non-identity members are ignored (RFC 8693 4.1). */
+	parse_case("{\"sub\":\"a\",\"iss\":\"https://as\",\"exp\":1,"
+	    "\"aud\":5,\"scope\":[]}", HC_OK, 1, NULL);
+
+	/* Non-object act, at depth 1 and deeper. */
+	parse_case("\"a\"", HC_CHAIN, 0, "act at depth 1 is a string, not an "
+	    "object (RFC 8693 section 4.1)");
+	parse_case("null", HC_CHAIN, 0, "act at depth 1 is a null, not an "
+	    "object (RFC 8693 section 4.1)");
+	parse_case("[{\"sub\":\"a\"}]", HC_CHAIN, 0, "act at depth 1 is a "
+	    "array, not an object (RFC 8693 section 4.1)");
+	parse_case("{\"sub\":\"a\",\"act\":{\"sub\":\"b\",\"act\":7}}",
+	    HC_CHAIN, 2, "act at depth 3 is a number, not an object (RFC 8693 "
+	    "section 4.1)");
+
+	/* sub: required, a string, not empty. */
+	parse_case("{}", HC_CHAIN, 0, "act at depth 1 has no non-empty string "
+	    "sub");
+	parse_case("{\"iss\":\"https://as\"}", HC_CHAIN, 0, "act at depth 1 "
+	    "has no non-empty string sub");
+	parse_case("{\"sub\":5}", HC_CHAIN, 0, "act at depth 1 has no "
+	    "non-empty string sub");
+	parse_case("{\"sub\":[\"a\"]}", HC_CHAIN, 0, "act at depth 1 has no "
+	    "non-empty string sub");
+	parse_case("{\"sub\":\"\"}", HC_CHAIN, 0, "act at depth 1 has no "
+	    "non-empty string sub");
+	parse_case("{\"sub\":\"a\",\"act\":{\"sub\":null}}", HC_CHAIN, 1,
+	    "act at depth 2 has no non-empty string sub");
+
+	/* iss: optional, but a string when present. */
+	parse_case("{\"sub\":\"a\",\"iss\":7}", HC_CHAIN, 0, "act at depth 1 "
+	    "has an iss that is a number, not a string");
+	parse_case("{\"sub\":\"a\",\"iss\":null}", HC_CHAIN, 0, "act at "
+	    "depth 1 has an iss that is a null, not a string");
+}
+
+static void
+test_parse_depth(void)
+{
+	char *t;
+
+	/* HC_MAX_ACT_DEPTH levels: the hard limit, accepted. */
+	t = nest(HC_MAX_ACT_DEPTH, NULL);
+	parse_case(t, HC_OK, HC_MAX_ACT_DEPTH, NULL);
+	free(t);
+	/* One more: refused, the levels within the limit still read. */
+	t = nest(HC_MAX_ACT_DEPTH, "{\"sub\":\"one-too-many\"}");
+	parse_case(t, HC_CHAIN, HC_MAX_ACT_DEPTH, "act chain is deeper than "
+	    "the hard limit of 16");
+	free(t);
+	t = nest(HC_MAX_ACT_DEPTH + 3, NULL);
+	parse_case(t, HC_CHAIN, HC_MAX_ACT_DEPTH, "act chain is deeper than "
+	    "the hard limit of 16");
+	free(t);
+	/* The structure of a level is judged before its depth. */
+	t = nest(HC_MAX_ACT_DEPTH, "\"x\"");
+	parse_case(t, HC_CHAIN, HC_MAX_ACT_DEPTH, "act at depth 17 is a "
+	    "string, not an object (RFC 8693 section 4.1)");
+	free(t);
+	t = nest(HC_MAX_ACT_DEPTH, "{\"sub\":1}");
+	parse_case(t, HC_CHAIN, HC_MAX_ACT_DEPTH, "act at depth 17 has no "
+	    "non-empty string sub");
+	free(t);
+	/* A fault at the last level within the limit. */
+	t = nest(HC_MAX_ACT_DEPTH - 1, "{\"iss\":\"https://as\"}");
+	parse_case(t, HC_CHAIN, HC_MAX_ACT_DEPTH - 1, "act at depth 16 has no "
+	    "non-empty string sub");
+	free(t);
+}
+
+/*
+ * The validator's side (claims.c): the chain of `payload` read into a
+ * hand-built context as hc_validate() reads it.  Asserts the fault layer 3
+ * will report (HC_OK: none), its detail, and the actors the result keeps.
+ */
+static void
+claims_case(const char *payload, bool svid, hc_status want,
+    const char *want_detail, size_t want_actors)
+{
+	hc_issuer_policy ipol;
+	hc_policy pol;
+	hc_result res;
+	hc_json *claims = NULL;
+	hc_detail d = { "" };
+	hc_ctx c;
+
+	memset(&ipol, 0, sizeof(ipol));
+	memset(&pol, 0, sizeof(pol));
+	memset(&res, 0, sizeof(res));
+	memset(&c, 0, sizeof(c));
+	if (!svid)
+		ipol.issuer = "https://sts.example.org";
+	HC_ASSERT_STATUS(hc_json_parse(payload, strlen(payload), &claims, &d),
+	    HC_OK);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(claims);
+	c.pol = &pol;
+	c.ipol = &ipol;
+	c.payload = claims;
+	c.res = &res;
+	HC_ASSERT_STATUS(hc_claims_fill_result(&c), HC_OK);
+	HC_ASSERT_STATUS(c.chain_status, want);
+	if (want_detail != NULL &&
+	    strcmp(c.chain_detail.text, want_detail) != 0) {
+		fprintf(stderr, "\n  detail \"%s\", want \"%s\"\n",
+		    c.chain_detail.text, want_detail);
+		CU_FAIL("detail differs");
+	}
+	CU_ASSERT_EQUAL(res.nactors, want_actors);
+	for (size_t i = 0; i < res.nactors; i++)
+		free(res.actors[i]);
+	free(res.actors);
+	free(res.scope);
+	hc_json_free(claims);
+}
+
+static void
+test_parse_claims_caller(void)
+{
+	char *t, *p;
+	size_t n;
+	dv d;
+	hc_result *res;
+
+	claims_case("{\"sub\":\"u\"}", false, HC_OK, NULL, 0);
+	claims_case("{\"sub\":\"u\",\"act\":{\"sub\":\"a\",\"act\":{\"sub\":"
+	    "\"b\"}}}", false, HC_OK, NULL, 2);
+	claims_case("{\"sub\":\"u\",\"act\":\"a\"}", false, HC_CHAIN,
+	    "act at depth 1 is a string, not an object (RFC 8693 section "
+	    "4.1)", 0);
+	/* The levels before a fault stay in the result. */
+	claims_case("{\"sub\":\"u\",\"act\":{\"sub\":\"a\",\"act\":{\"sub\":"
+	    "\"b\",\"act\":{\"sub\":true}}}}", false, HC_CHAIN,
+	    "act at depth 3 has no non-empty string sub", 2);
+	/* A JWT-SVID carries no delegation, whatever its act looks like. */
+	claims_case("{\"sub\":\"u\",\"act\":{\"sub\":\"a\"}}", true, HC_CHAIN,
+	    "a JWT-SVID carries act; delegation is granted by issuers, not by "
+	    "trust domains", 0);
+
+	/* At the hard limit, and one over (structure, then depth). */
+	t = nest(HC_MAX_ACT_DEPTH, NULL);
+	n = strlen(t) + 32;
+	p = malloc(n);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(p);
+	(void)snprintf(p, n, "{\"sub\":\"u\",\"act\":%s}", t);
+	claims_case(p, false, HC_OK, NULL, HC_MAX_ACT_DEPTH);
+	free(t);
+	free(p);
+	t = nest(HC_MAX_ACT_DEPTH, "{\"sub\":\"x\"}");
+	n = strlen(t) + 32;
+	p = malloc(n);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(p);
+	(void)snprintf(p, n, "{\"sub\":\"u\",\"act\":%s}", t);
+	claims_case(p, false, HC_CHAIN, "act chain is deeper than the hard "
+	    "limit of 16", HC_MAX_ACT_DEPTH);
+	free(t);
+	free(p);
+	t = nest(HC_MAX_ACT_DEPTH, "[]");
+	n = strlen(t) + 32;
+	p = malloc(n);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(p);
+	(void)snprintf(p, n, "{\"sub\":\"u\",\"act\":%s}", t);
+	claims_case(p, false, HC_CHAIN, "act at depth 17 is a array, not an "
+	    "object (RFC 8693 section 4.1)", HC_MAX_ACT_DEPTH);
+	free(t);
+	free(p);
+
+	/* Through hc_validate(): the detail, and the actors read before it. */
+	if (dv_open(&d) != 0)
+		return;
+	res = check_case(&d, "cases", "act-nested-not-object", HC_CHAIN,
+	    "act at depth 2 is a array, not an object (RFC 8693 section 4.1)",
+	    NULL);
+	CU_ASSERT_EQUAL(hc_result_actor_count(res), 1);
+	CU_ASSERT_STRING_EQUAL(hc_result_actor(res, 0), ORDERS);
+	hc_result_free(res);
+	expect(&d, "cases", "act-string", HC_CHAIN, "act at depth 1 is a "
+	    "string, not an object (RFC 8693 section 4.1)");
+	expect(&d, "cases", "act-no-sub", HC_CHAIN, "act at depth 1 has no "
+	    "non-empty string sub");
+	dv_close(&d);
+}
+
+/*
+ * The exchange side (exchange.c): the same faults, naming the token that
+ * has them; the subject's chain may be one level shorter than the hard
+ * limit, since self goes in front of it.
+ */
+static void
+test_parse_exchange_caller(void)
+{
+	dv d;
+
+	if (dv_open(&d) != 0)
+		return;
+	expect_x(&d, "xchg-act-string", HC_CHAIN, "issued token act at depth "
+	    "1 is a string, not an object (RFC 8693 section 4.1)");
+	expect_x(&d, "xchg-act-prior-not-object", HC_CHAIN, "issued token act "
+	    "at depth 2 is a string, not an object (RFC 8693 section 4.1)");
+	expect_x(&d, "xchg-subject-act-malformed", HC_CHAIN, "subject token "
+	    "act at depth 1 has no non-empty string sub");
+	expect_x(&d, "xchg-chain-at-hard-limit", HC_OK, "accepted");
+	expect_x(&d, "xchg-chain-over-hard-limit", HC_CHAIN, "issued token act "
+	    "chain is deeper than the hard limit of 16");
+	dv_close(&d);
+}
+
 static const hc_test vector_tests[] = {
 	{ "every case of delegation.json", test_all_cases },
 	{ NULL, NULL }
@@ -682,7 +969,17 @@ static const hc_test exchange_tests[] = {
 	{ NULL, NULL }
 };
 
+static const hc_test parser_tests[] = {
+	{ "levels: object, sub, iss", test_parse_levels },
+	{ "depth: the hard limit and one over", test_parse_depth },
+	{ "caller: the validator (claims.c)", test_parse_claims_caller },
+	{ "caller: hc_check_exchange (exchange.c)",
+	    test_parse_exchange_caller },
+	{ NULL, NULL }
+};
+
 static const hc_suite suites[] = {
+	{ "act parser (chain.c)", parser_tests },
 	{ "delegation vectors", vector_tests },
 	{ "delegation policy (hc_validate)", policy_tests },
 	{ "hc_check_exchange", exchange_tests },

@@ -1,0 +1,42 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * cnf.h - the confirmation (`cnf`) dispatcher (cnf.c): which proof of
+ * possession a token is bound to, and whether the request proves it.
+ *
+ * A `cnf` claim (RFC 7800 section 3.1) names the key or certificate the
+ * presenter of a token must hold.  Each confirmation method is one member
+ * name and one check in cnf.c's method table: `x5t#S256`, the SHA-256
+ * thumbprint of the client certificate (RFC 8705 section 3.1), is checked
+ * today; `jkt`, the thumbprint of a DPoP key (RFC 9449 section 6.1), and
+ * the key members of RFC 7800 are known but not yet verifiable.
+ *
+ * Important caveats
+ *  - A token confirmed by a method that has no check is refused whenever
+ *    cnf is looked at: accepting it would turn a sender-constrained token
+ *    into a bearer token (RFC 9449 section 7.2).
+ *  - Members no specification defines are ignored (RFC 7800 section 3.1),
+ *    which leaves the token unbound.
+ *  - cnf is looked at only while binding.mtls is not "off" (binding.c).
+ */
+#ifndef HC_CNF_H
+#define HC_CNF_H
+
+#include "internal.h"
+
+struct hc_ctx;                  /* validator.h */
+
+/* An RFC 8705 x5t#S256 thumbprint: a SHA-256 digest, 43 base64url chars. */
+#define HC_X5T_BYTES 32
+#define HC_X5T_LEN HC_B64URL_ENCODED_LEN(HC_X5T_BYTES)
+
+/*
+ * binding.mtls: dispatches on the confirmation method of the token's cnf.
+ * "required": the token must be bound (today: cnf.x5t#S256) and the
+ * request must prove it (the peer certificate's thumbprint matches).
+ * "if_present": the same for a token that carries a method; a token with
+ * none passes.  A cnf with two methods, or with one hopcheck cannot
+ * check, is refused.  HC_BINDING with a reason.
+ */
+hc_status hc_cnf_check(struct hc_ctx *c);
+
+#endif /* HC_CNF_H */
