@@ -50,7 +50,7 @@
 
 #include <cjson/cJSON.h>
 
-#include "binding.h"
+#include "xfcc.h"
 #include "testutil.h"
 
 #define VEC_FILE "testvectors/binding.json"
