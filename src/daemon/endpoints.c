@@ -140,6 +140,30 @@ json_error(hcd_response *rs, unsigned code, const char *error,
 }
 
 /*
+ * An RFC 9457 problem body: `title` the short name of the problem, `detail`
+ * what to do about it.
+ */
+static void
+problem(hcd_response *rs, unsigned code, const char *title,
+    const char *detail)
+{
+	hcd_buf b = { 0 };
+	char num[16];
+
+	rs->code = code;
+	(void)snprintf(num, sizeof(num), "%u", code);
+	hcd_buf_puts(&b, "{\"type\":\"about:blank\",\"title\":");
+	hcd_buf_json_string(&b, title);
+	hcd_buf_puts(&b, ",\"status\":");
+	hcd_buf_puts(&b, num);
+	hcd_buf_puts(&b, ",\"detail\":");
+	hcd_buf_json_string(&b, detail);
+	hcd_buf_puts(&b, "}\n");
+	rs->content_type = "application/problem+json";
+	rs->body = hcd_buf_take(&b, &rs->body_len);
+}
+
+/*
  * A header value from a claim: bytes outside printable ASCII, '%' and ','
  * are percent-encoded (RFC 3986 section 2.1), so that a claim can neither
  * break the header nor forge an element of the comma-separated chain.
@@ -437,6 +461,7 @@ ep_validate(const hcd_request *rq, hcd_response *rs)
 	hc_json *body = NULL;
 	hc_request *req = NULL;
 	hc_result *res = NULL;
+	hcd_settings set;
 	size_t n;
 
 	if (strcmp(rq->method, "POST") != 0) {
@@ -457,8 +482,20 @@ ep_validate(const hcd_request *rq, hcd_response *rs)
 		return;
 	}
 	memset(&in, 0, sizeof(in));
-	if (hc_json_parse(rq->body ? rq->body : "", rq->body_len, &body, &d) !=
-	    HC_OK || read_members(body, &in, &d) != 0) {
+	hcd_settings_of(rq->v, &set);
+	if (hc_json_parse(rq->body ? rq->body : "", rq->body_len, &body, &d) ==
+	    HC_OK && hc_json_type_of(body) == HC_JSON_OBJECT &&
+	    hc_json_get(body, "now") != NULL && !set.allow_request_time) {
+		/*
+		 * A caller-chosen clock makes every expired token valid
+		 * again: a test feature, refused unless configured.
+		 */
+		problem(rs, 400, "now",
+		    "request body: the member \"now\" is refused; a request"
+		    " may set the clock only with daemon.allow_request_time");
+		goto done;
+	}
+	if (body == NULL || read_members(body, &in, &d) != 0) {
 		char msg[HC_DETAIL_MAX + 32];
 		(void)snprintf(msg, sizeof(msg), "request body: %s", d.text);
 		json_error(rs, 400, "invalid_request", msg);

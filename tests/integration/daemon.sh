@@ -11,7 +11,8 @@
 #     rejection its HTTP code, X-Hopcheck-Status and WWW-Authenticate
 #     (RFC 6750 section 3); a missing or malformed Authorization; missing
 #     route headers; one-time use;
-#   - /v1/validate: verdicts in the JSON body, bad JSON, unknown or
+#   - /v1/validate: verdicts in the JSON body ("now" only with
+#     daemon.allow_request_time, else 400), bad JSON, unknown or
 #     duplicate members, wrong types, oversize and chunked bodies,
 #     ambiguous framing (two Content-Length values, Content-Length with
 #     Transfer-Encoding), wrong content type and method;
@@ -403,6 +404,11 @@ expect "readyz 503 without keys" "$CODE" "503"
 authz "$TOK_REMOTE" GET /orders/17
 expect "no keys: 503 unavailable" "$CODE $(hdr X-Hopcheck-Status)" \
     "503 unavailable"
+validate "{\"token\":\"$(fixed ok)\",\"now\":$FIXED_NOW}"
+expect "now without allow_request_time: 400 problem" \
+    "$CODE $(hdr Content-Type)" "400 application/problem+json"
+expect_match "now refused: the problem names the member" "$(body)" \
+    '"title":"now","status":400,"detail":"request body: the member \\"now\\" is refused'
 expect "metrics: not ready" "$(metric hopcheck_ready)" "0"
 stop_wait "$RPID" 5
 expect "second daemon: exit 0" "$?" "0"
