@@ -944,16 +944,18 @@ ep_readyz(const hcd_request *rq, hcd_response *rs)
 
 /* ------------------------------------------------------------ dispatch */
 
+/* `probe`: also served by the metrics listener (daemon.metrics_listen). */
 static const struct endpoint {
 	const char *path;
 	void (*fn)(const hcd_request *, hcd_response *);
+	bool probe;
 } endpoints[] = {
-	{ "/v1/validate", ep_validate },
-	{ HCD_AUTHZ_PREFIX, ep_authz },
-	{ "/metrics", ep_metrics },
-	{ "/healthz", ep_healthz },
-	{ "/readyz", ep_readyz },
-	{ NULL, NULL }
+	{ "/v1/validate", ep_validate, false },
+	{ HCD_AUTHZ_PREFIX, ep_authz, false },
+	{ "/metrics", ep_metrics, true },
+	{ "/healthz", ep_healthz, true },
+	{ "/readyz", ep_readyz, true },
+	{ NULL, NULL, false }
 };
 
 /*
@@ -974,7 +976,8 @@ hcd_body_limit(const hc_validator *v, const char *path)
 
 /*
  * Dispatches by exact path, then /v1/authz/PATH (Envoy) to ep_authz();
- * anything else is 404.  Every endpoint fills *rs completely; the caller sends
+ * anything else is 404, and so is every path but the probes and /metrics
+ * on the metrics listener.  Every endpoint fills *rs completely; the caller sends
  * and then clears it.
  */
 void
@@ -982,13 +985,15 @@ hcd_handle(const hcd_request *rq, hcd_response *rs)
 {
 	memset(rs, 0, sizeof(*rs));
 	for (const struct endpoint *e = endpoints; e->path != NULL; e++) {
+		if (rq->metrics_only && !e->probe)
+			continue;
 		if (strcmp(e->path, rq->path) == 0) {
 			e->fn(rq, rs);
 			return;
 		}
 	}
-	if (strncmp(rq->path, HCD_AUTHZ_PREFIX "/", HCD_AUTHZ_PREFIX_LEN + 1) ==
-	    0) {
+	if (!rq->metrics_only && strncmp(rq->path, HCD_AUTHZ_PREFIX "/",
+	    HCD_AUTHZ_PREFIX_LEN + 1) == 0) {
 		ep_authz(rq, rs);
 		return;
 	}

@@ -59,6 +59,7 @@ struct app {
 	const char *conf;
 	char *listen;            /* copies of the settings in use at start */
 	char *unix_socket;
+	char *metrics_listen;
 	bool bound;              /* the Unix socket file is ours to remove */
 	unsigned threads;
 	hcd_holder *holder;
@@ -190,10 +191,12 @@ reload(struct app *a)
 		    "smaller: %zu remembered jti values were dropped", dropped);
 	hcd_settings_of(nv, &set);
 	if (!same(set.listen, a->listen) ||
-	    !same(set.unix_socket, a->unix_socket) || set.threads != a->threads)
+	    !same(set.unix_socket, a->unix_socket) ||
+	    !same(set.metrics_listen, a->metrics_listen) ||
+	    set.threads != a->threads)
 		hcd_log(HCD_LOG_WARN, "reload", "daemon.listen, "
-		    "daemon.unix_socket and daemon.threads take effect on "
-		    "restart only");
+		    "daemon.unix_socket, daemon.metrics_listen and "
+		    "daemon.threads take effect on restart only");
 	if (hcd_holder_swap(a->holder, nv) != 0) {
 		hc_validator_free(nv);
 		hcd_log(HCD_LOG_ERROR, "reload", "out of memory; the running "
@@ -217,23 +220,30 @@ open_listeners(const hcd_settings *set, hcd_listener *ls)
 	int n = 0;
 
 	if (set->listen != NULL) {
-		if (hcd_listen_tcp(set->listen, &ls[n], err, sizeof(err)) != 0) {
-			hcd_log(HCD_LOG_ERROR, "start", "%s", err);
-			return -1;
-		}
+		if (hcd_listen_tcp(set->listen, "daemon.listen", set->tls, &ls[n],
+		    err, sizeof(err)) != 0)
+			goto fail;
 		n++;
 	}
 	if (set->unix_socket != NULL) {
 		if (hcd_listen_unix(set->unix_socket, &ls[n], err,
-		    sizeof(err)) != 0) {
-			hcd_log(HCD_LOG_ERROR, "start", "%s", err);
-			while (n > 0)
-				close(ls[--n].fd);
-			return -1;
-		}
+		    sizeof(err)) != 0)
+			goto fail;
+		n++;
+	}
+	if (set->metrics_listen != NULL) {
+		if (hcd_listen_tcp(set->metrics_listen, "daemon.metrics_listen",
+		    true, &ls[n], err, sizeof(err)) != 0)
+			goto fail;
+		ls[n].metrics = true;
 		n++;
 	}
 	return n;
+fail:
+	hcd_log(HCD_LOG_ERROR, "start", "%s", err);
+	while (n > 0)
+		close(ls[--n].fd);
+	return -1;
 }
 
 /*
@@ -289,7 +299,7 @@ int
 main(int argc, char **argv)
 {
 	struct app a;
-	hcd_listener ls[2];
+	hcd_listener ls[3];
 	hcd_settings set;
 	hc_validator *v;
 	sigset_t sigs;
@@ -345,8 +355,11 @@ main(int argc, char **argv)
 	a.listen = set.listen != NULL ? strdup(set.listen) : NULL;
 	a.unix_socket = set.unix_socket != NULL ? strdup(set.unix_socket) :
 	    NULL;
+	a.metrics_listen = set.metrics_listen != NULL ?
+	    strdup(set.metrics_listen) : NULL;
 	a.threads = set.threads;
 	if ((set.listen != NULL && a.listen == NULL) ||
+	    (set.metrics_listen != NULL && a.metrics_listen == NULL) ||
 	    (set.unix_socket != NULL && a.unix_socket == NULL) ||
 	    (a.holder = hcd_holder_new(v)) == NULL) {
 		hcd_log(HCD_LOG_ERROR, "start", "out of memory");
@@ -367,7 +380,8 @@ main(int argc, char **argv)
 	(void)snprintf(err, sizeof(err), "%u", a.threads);
 	hcd_log_fields(HCD_LOG_INFO, "start", "serving", "version",
 	    hc_version(), "config", a.conf, "listen", a.listen, "unix_socket",
-	    a.unix_socket, "threads", err, "keys",
+	    a.unix_socket, "metrics_listen", a.metrics_listen, "threads", err,
+	    "keys",
 	    hc_validator_ready(v) ? "ready" : "waiting", (const char *)NULL);
 
 	serve(&a, &sigs);
@@ -384,6 +398,7 @@ main(int argc, char **argv)
 	hcd_notify_close();
 	free(a.listen);
 	free(a.unix_socket);
+	free(a.metrics_listen);
 	return 0;
 fail:
 	if (a.bound)
@@ -391,5 +406,6 @@ fail:
 	hcd_holder_free(a.holder);
 	free(a.listen);
 	free(a.unix_socket);
+	free(a.metrics_listen);
 	return 1;
 }

@@ -7,6 +7,8 @@
 # tokens of tests/integration/data/fixed, and checks:
 #   - -t on a good and a bad file; a bad file at start is exit 1;
 #   - /healthz, /readyz (200, and 503 while keys cannot be fetched);
+#   - daemon.metrics_listen: /healthz, /readyz, /metrics, and 404 for
+#     every other path;
 #   - /v1/authz: the identity headers of an accepted token, and for each
 #     rejection its HTTP code, X-Hopcheck-Status and WWW-Authenticate
 #     (RFC 6750 section 3); a missing or malformed Authorization; missing
@@ -39,7 +41,14 @@ mint "$T_TMP" --cert "orders=$CERTS/orders.pem" --cert "billing=$CERTS/billing.p
 . "$T_TMP/tokens.sh"
 PORT=$(free_port)
 [ -n "$PORT" ] || bail "no free port"
-from_template "$DATA/daemon.conf.in" "$T_TMP/hopcheck.conf"
+MPORT=$(free_port)
+[ -n "$MPORT" ] || bail "no free port"
+# template IN OUT: from_template, and the metrics listener's port.
+template() {
+	from_template "$1" "$2" && sed -i "s|@MPORT@|$MPORT|g" "$2"
+}
+template "$DATA/daemon.conf.in" "$T_TMP/hopcheck.conf"
+MURL=http://127.0.0.1:$MPORT
 LOG=$T_TMP/hopcheckd.log
 URL=http://127.0.0.1:$PORT
 FIXED_NOW=1767225600        # the clock of the committed tokens
@@ -79,6 +88,16 @@ req --unix-socket "$T_TMP/hopcheckd.sock" "http://localhost/healthz"
 expect "healthz over the Unix socket" "$CODE" "200"
 req "$URL/nowhere"
 expect "unknown path 404" "$CODE" "404"
+
+# The metrics listener: probes and counters, nothing else.
+for p in healthz readyz metrics; do
+	req "$MURL/$p"
+	expect "metrics listener: /$p 200" "$CODE" "200"
+done
+for p in v1/authz v1/authz/orders/1 v1/validate nowhere; do
+	req -H "Authorization: Bearer x" "$MURL/$p"
+	expect "metrics listener: /$p 404" "$CODE" "404"
+done
 
 # ------------------------------------------------------------ /v1/authz
 
@@ -326,7 +345,7 @@ expect "before reload: new issuer unknown" "$CODE $(hdr X-Hopcheck-Status)" \
     "401 issuer"
 hits=$(metric 'hopcheck_cache_lookups_total{result="hit"}')
 misses=$(metric 'hopcheck_cache_lookups_total{result="miss"}')
-from_template "$DATA/daemon-reload.conf.in" "$T_TMP/hopcheck.conf"
+template "$DATA/daemon-reload.conf.in" "$T_TMP/hopcheck.conf"
 kill -HUP "$DPID"
 check "SIGHUP: reload logged" wait_grep "$LOG" '"msg":"configuration reloaded"'
 expect "metrics: cache counters survive the reload" \
@@ -372,7 +391,7 @@ for line in open(sys.argv[1]):
     n += 1
 sys.exit(0 if n > 10 else 1)' "$LOG"
 expect_match "log: the start event is structured" "$(grep '"event":"start"' "$LOG" | head -n 1)" \
-    '"msg":"serving","version":"[0-9.]+","config":"[^"]+","listen":"127\.0\.0\.1:[0-9]+","unix_socket":"[^"]+","threads":"[0-9]+","keys":"ready"'
+    '"msg":"serving","version":"[0-9.]+","config":"[^"]+","listen":"127\.0\.0\.1:[0-9]+","unix_socket":"[^"]+","metrics_listen":"127\.0\.0\.1:[0-9]+","threads":"[0-9]+","keys":"ready"'
 n=$(grep -c '"event":"decision","endpoint":"/v1/authz"' "$LOG")
 check "log: a line per authz decision ($n)" [ "$n" -ge 20 ]
 leaked=""
