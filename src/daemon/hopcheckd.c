@@ -101,6 +101,18 @@ daemon_problem(const hc_validator *v)
 	return NULL;
 }
 
+/* -t: each warning about a valid configuration, "warning: " first. */
+static void
+print_warnings(const hc_validator *v)
+{
+	char *w = hc_validator_warnings(v), *line, *save = NULL;
+
+	for (line = w != NULL ? strtok_r(w, "\n", &save) : NULL; line != NULL;
+	    line = strtok_r(NULL, "\n", &save))
+		fprintf(stderr, "warning: %s\n", line);
+	hc_string_free(w);
+}
+
 /* -t: reports every problem of the file; 0 when there is none. */
 static int
 check_config(const char *path)
@@ -118,13 +130,13 @@ check_config(const char *path)
 		return 1;
 	}
 	p = daemon_problem(v);
-	hc_validator_free(v);
-	if (p != NULL) {
+	if (p != NULL)
 		fprintf(stderr, "%s\n", p);
-		return 1;
-	}
-	fprintf(stderr, "configuration OK\n");
-	return 0;
+	else
+		fprintf(stderr, "configuration OK\n");
+	print_warnings(v);
+	hc_validator_free(v);
+	return p != NULL ? 1 : 0;
 }
 
 /* Builds a validator from the file, logging every problem under `event`. */
@@ -153,6 +165,17 @@ load(const char *path, const char *event, const char *what)
 		return NULL;
 	}
 	return v;
+}
+
+/* Logs each warning about the configuration of `v` (level warn). */
+static void
+log_warnings(const hc_validator *v, const char *event)
+{
+	char *w = hc_validator_warnings(v);
+
+	if (w != NULL)
+		hcd_log_lines(HCD_LOG_WARN, event, "configuration warning", w);
+	hc_string_free(w);
 }
 
 /* SIGHUP: a new validator from the same file, or the old one kept. */
@@ -207,6 +230,7 @@ reload(struct app *a)
 		return;
 	}
 	hcd_log_set_level(set.log_level);
+	log_warnings(nv, "reload");
 	hcd_metrics_reload(true);
 	hcd_log(HCD_LOG_INFO, "reload", "configuration reloaded");
 	hcd_notify("READY=1", "serving; configuration reloaded");
@@ -352,6 +376,7 @@ main(int argc, char **argv)
 		return 1;
 	hcd_settings_of(v, &set);
 	hcd_log_set_level(set.log_level);
+	log_warnings(v, "start");
 	a.listen = set.listen != NULL ? strdup(set.listen) : NULL;
 	a.unix_socket = set.unix_socket != NULL ? strdup(set.unix_socket) :
 	    NULL;

@@ -57,12 +57,20 @@ FIXED_NOW=1767225600        # the clock of the committed tokens
 
 out=$("$HOPCHECKD" -t -c "$T_TMP/hopcheck.conf" 2>&1)
 rc=$?
-expect "-t accepts a good file" "$rc $out" "0 configuration OK"
+expect "-t accepts a good file" "$rc $(echo "$out" | head -n 1)" \
+    "0 configuration OK"
+expect_match "-t warns of allow_request_time" "$out" \
+    '^warning: daemon\.allow_request_time: true'
+expect_match "-t warns of a default route that does not deny" "$out" \
+    '^warning: default_route: .*case-sensitive.*/V1/payments'
+expect "-t: nothing but the verdict and warnings" \
+    "$(echo "$out" | grep -vc -e '^warning: ' -e '^configuration OK$')" "0"
 
 out=$("$HOPCHECKD" -t -c "$DATA/daemon-bad.conf" 2>&1)
 rc=$?
 expect "-t rejects a bad file" "$rc" "1"
-expect_match "-t names the unknown key" "$out" 'servce'
+expect_match "-t names the unknown key and its likely spelling" "$out" \
+    'toplevel: unknown key "servce" \(did you mean "service"\?\)'
 expect_match "-t names the bad algorithm" "$out" 'issuers\[0\]\.algorithms\[1\]'
 
 "$HOPCHECKD" -c "$DATA/daemon-bad.conf" 2>"$T_TMP/bad-start.log"
@@ -81,6 +89,8 @@ DPID=$!
 track "$DPID"
 wait_http "$URL/readyz" 200 || bail "hopcheckd did not become ready"
 ok "readyz 200 once keys are loaded"
+check "log: the configuration warnings at start, level warn" \
+    grep -q '"level":"warn","event":"start".*allow_request_time' "$LOG"
 
 req "$URL/healthz"
 expect "healthz 200 ok" "$CODE $(body)" "200 ok"
@@ -390,7 +400,7 @@ for line in open(sys.argv[1]):
     json.loads(line)
     n += 1
 sys.exit(0 if n > 10 else 1)' "$LOG"
-expect_match "log: the start event is structured" "$(grep '"event":"start"' "$LOG" | head -n 1)" \
+expect_match "log: the start event is structured" "$(grep '"event":"start","msg":"serving"' "$LOG" | head -n 1)" \
     '"msg":"serving","version":"[0-9.]+","config":"[^"]+","listen":"127\.0\.0\.1:[0-9]+","unix_socket":"[^"]+","metrics_listen":"127\.0\.0\.1:[0-9]+","threads":"[0-9]+","keys":"ready"'
 n=$(grep -c '"event":"decision","endpoint":"/v1/authz"' "$LOG")
 check "log: a line per authz decision ($n)" [ "$n" -ge 20 ]
