@@ -98,6 +98,14 @@ daemon_problem(const hc_validator *v)
 	if (set.listen == NULL && set.unix_socket == NULL)
 		return "daemon: set daemon.listen or daemon.unix_socket, or "
 		    "hopcheckd has nothing to listen on";
+	/*
+	 * Fail closed: until hopcheckd verifies client certificates itself,
+	 * a configuration that asks for network mode must not start, or it
+	 * would serve plain HTTP on the address it names.
+	 */
+	if (set.tls)
+		return "daemon.tls: network mode (TLS with client "
+		    "certificates) is not available in this build of hopcheckd";
 	return NULL;
 }
 
