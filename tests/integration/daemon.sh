@@ -43,9 +43,11 @@ PORT=$(free_port)
 [ -n "$PORT" ] || bail "no free port"
 MPORT=$(free_port)
 [ -n "$MPORT" ] || bail "no free port"
-# template IN OUT: from_template, and the metrics listener's port.
+# template IN OUT: from_template, plus a metrics listener (probes and
+# counters only) on a port of its own; systemd.sh shares the templates.
 template() {
-	from_template "$1" "$2" && sed -i "s|@MPORT@|$MPORT|g" "$2"
+	from_template "$1" "$2" && sed -i 's|^\(    "unix_socket": .*,\)$|\1\
+    "metrics_listen": "127.0.0.1:'"$MPORT"'",|' "$2"
 }
 template "$DATA/daemon.conf.in" "$T_TMP/hopcheck.conf"
 MURL=http://127.0.0.1:$MPORT
