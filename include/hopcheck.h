@@ -177,6 +177,17 @@ HC_EXPORT HC_WARN_UNUSED hc_status hc_validator_new_from_json(const char *json,
 /** Releases a validator.  NULL is a no-op.  No validation may be running. */
 HC_EXPORT void hc_validator_free(hc_validator *v);
 
+/**
+ * The warnings about a valid configuration: settings that are accepted but
+ * probably do not do what was meant (no `"default_route": {"deny": true}`;
+ * an issuer whose jwks_file has no key for any of its `algorithms`;
+ * binding.mtls or binding.peer_identity off with delegation configured),
+ * or that are test features (daemon.allow_request_time).  Returns a
+ * newline-separated list, each line "PATH: message", to release with
+ * hc_string_free(); NULL when there is nothing to say (or out of memory).
+ */
+HC_EXPORT char *hc_validator_warnings(const hc_validator *v);
+
 /* ------------------------------------------------------------------------
  * Remote keys
  * --------------------------------------------------------------------- */

@@ -18,13 +18,13 @@
  *
  * Layout: the schema bounds and defaults, one function per section (with
  * the checks only that section needs), then the public API: parsing and
- * freeing.  The generic readers, the error lines and their JSON paths are
- * in config_read.c; what a loopback host is, in url.c; the queries over a
- * built policy, in policy.c.
+ * freeing.  The daemon section is in config_daemon.c; the generic
+ * readers, the error lines and their JSON paths are in config_read.c; what
+ * a loopback host is, in url.c; the queries over a built policy, in
+ * policy.c; the warnings about a built policy, in config_warn.c.
  */
 #include <stdlib.h>
 #include <string.h>
-#include <sys/un.h>
 
 #include "config_read.h"
 #include "crypto.h"
@@ -56,9 +56,6 @@
 #define CFG_MIN_FETCH_BYTES      1024
 #define CFG_MAX_FETCH_BYTES      16777216
 
-#define CFG_DEFAULT_THREADS      4
-#define CFG_MAX_THREADS          64
-#define CFG_DEFAULT_LOG_LEVEL    2             /* info */
 
 /* ------------------------------------------------------- small helpers */
 
@@ -667,82 +664,6 @@ read_fetch(struct cfg *c, const hc_json *j)
 	}
 }
 
-/* -------------------------------------------------------------- daemon */
-
-/*
- * daemon.listen: "HOST:PORT" on a loopback host only.  The daemon trusts
- * headers its front proxy sets (the client certificate, the tenant), so it
- * must not be reachable by anyone else.
- */
-static bool
-check_listen(struct cfg *c, const char *s, const void *arg)
-{
-	char q[CFG_QUOTE_MAX];
-	hc_hostport hp;
-
-	(void)arg;
-	if (!hc_hostport_split(s, strlen(s), &hp) || !hp.has_port) {
-		hc_cfg_error(c, "expected HOST:PORT with a port in 1..65535,"
-		    " got %s", hc_quote(q, sizeof(q), s));
-		return false;
-	}
-	if (!hc_hostport_is_loopback(&hp)) {
-		hc_cfg_error(c, "the daemon listens on loopback only"
-		    " (127.x.x.x, [::1], localhost), got %s",
-		    hc_quote(q, sizeof(q), s));
-		return false;
-	}
-	return true;
-}
-
-/*
- * Reads an HTTP field name member into *out in lower case: field names are
- * case-insensitive (RFC 9110 section 5.1), and one stored form spares every
- * lookup a case-insensitive compare.
- */
-static void
-read_header_name(struct cfg *c, const hc_json *j, const char *name,
-    char **out)
-{
-	if (hc_cfg_str(c, j, name, false, hc_cfg_check_header, NULL, out) == 1)
-		for (char *u = *out; *u != '\0'; u++)
-			*u = to_lower(*u);
-}
-
-/*
- * daemon: the settings only hopcheckd reads.  unix_socket is measured after
- * resolution against base_dir, because it is the resolved path that must fit
- * in sun_path.
- */
-static void
-read_daemon(struct cfg *c, const hc_json *j)
-{
-	static const char *const levels[] = {
-		"error", "warn", "info", "debug", NULL
-	};
-	static const int level_values[] = { 0, 1, 2, 3 };
-	hc_daemon_policy *d = &c->p->daemon;
-	struct sockaddr_un sa;
-	int64_t threads = d->threads;
-
-	(void)hc_cfg_str(c, j, "listen", false, check_listen, NULL, &d->listen);
-	if (hc_cfg_file(c, j, "unix_socket", &d->unix_socket) == 1 &&
-	    strlen(d->unix_socket) >= sizeof(sa.sun_path)) {
-		size_t saved = hc_cfg_path_key(c, "unix_socket");
-		hc_cfg_error(c, "the resolved path is %zu bytes; a socket"
-		    " address holds at most %zu", strlen(d->unix_socket),
-		    sizeof(sa.sun_path) - 1);
-		hc_cfg_path_pop(c, saved);
-	}
-	read_header_name(c, j, "peer_cert_header", &d->peer_cert_header);
-	(void)hc_cfg_bool(c, j, "xfcc", &d->xfcc);
-	read_header_name(c, j, "tenant_header", &d->tenant_header);
-	if (hc_cfg_int(c, j, "threads", 1, CFG_MAX_THREADS, &threads) == 1)
-		d->threads = (unsigned)threads;
-	(void)hc_cfg_enum(c, j, "log_level", levels, level_values,
-	    &d->log_level);
-}
-
 /* ------------------------------------------------------------ document */
 
 static const char *const top_keys[] = {
@@ -780,8 +701,7 @@ set_defaults(struct cfg *c)
 	p->fetch.connect_timeout_ms = CFG_DEFAULT_CONNECT_MS;
 	p->fetch.timeout_ms = CFG_DEFAULT_TIMEOUT_MS;
 	p->fetch.max_bytes = CFG_DEFAULT_FETCH_BYTES;
-	p->daemon.threads = CFG_DEFAULT_THREADS;
-	p->daemon.log_level = CFG_DEFAULT_LOG_LEVEL;
+	hc_cfg_daemon_defaults(&p->daemon);
 }
 
 /* Reads the whole document into c->p, reporting every problem. */
@@ -809,10 +729,6 @@ read_document(struct cfg *c, const hc_json *root)
 		"min_refresh_s", "max_refresh_s", "max_stale_s",
 		"unknown_kid_cooldown_s", "connect_timeout_ms", "timeout_ms",
 		"max_bytes", NULL
-	};
-	static const char *const daemon_keys[] = {
-		"listen", "unix_socket", "peer_cert_header", "xfcc",
-		"tenant_header", "threads", "log_level", NULL
 	};
 	hc_policy *p = c->p;
 	size_t saved;
@@ -861,7 +777,8 @@ read_document(struct cfg *c, const hc_json *root)
 	(void)hc_cfg_section(c, root, "replay", replay_keys, read_replay);
 	(void)hc_cfg_section(c, root, "cache", cache_keys, read_cache);
 	(void)hc_cfg_section(c, root, "fetch", fetch_keys, read_fetch);
-	(void)hc_cfg_section(c, root, "daemon", daemon_keys, read_daemon);
+	(void)hc_cfg_section(c, root, "daemon", hc_cfg_daemon_keys,
+	    hc_cfg_read_daemon);
 }
 
 /* ----------------------------------------------------------------- API */
@@ -984,9 +901,6 @@ hc_policy_free(hc_policy *p)
 	if (p->replay_store != NULL)
 		hc_wipe(p->replay_store, strlen(p->replay_store));
 	free(p->replay_store);
-	free(p->daemon.listen);
-	free(p->daemon.unix_socket);
-	free(p->daemon.peer_cert_header);
-	free(p->daemon.tenant_header);
+	hc_daemon_policy_clear(&p->daemon);
 	free(p);
 }

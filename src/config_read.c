@@ -506,6 +506,55 @@ fail:
 }
 
 /* Reports every member of obj whose name is not in keys[] (NULL-ended). */
+/* Longest key compared for a suggestion; longer names get none. */
+#define CFG_SUGGEST_MAX 64
+
+/*
+ * Whether two names are close: equal but for case, or at most two edits
+ * apart (Levenshtein distance: insertions, deletions, substitutions).
+ */
+static bool
+close_names(const char *a, const char *b)
+{
+	size_t la = strlen(a), lb = strlen(b), row[CFG_SUGGEST_MAX + 1];
+
+	if (la > CFG_SUGGEST_MAX || lb > CFG_SUGGEST_MAX)
+		return false;
+	if (la == lb) {
+		size_t i;
+		for (i = 0; i < la; i++) {
+			char x = a[i], y = b[i];
+			if (x >= 'A' && x <= 'Z')
+				x = (char)(x - 'A' + 'a');
+			if (y >= 'A' && y <= 'Z')
+				y = (char)(y - 'A' + 'a');
+			if (x != y)
+				break;
+		}
+		if (i == la)
+			return true;
+	}
+	if ((la > lb ? la - lb : lb - la) > 2)
+		return false;
+	for (size_t j = 0; j <= lb; j++)
+		row[j] = j;
+	for (size_t i = 1; i <= la; i++) {
+		size_t diag = row[0], best;
+		row[0] = i;
+		for (size_t j = 1; j <= lb; j++) {
+			size_t up = row[j];
+			best = diag + (a[i - 1] != b[j - 1]);
+			if (up + 1 < best)
+				best = up + 1;
+			if (row[j - 1] + 1 < best)
+				best = row[j - 1] + 1;
+			row[j] = best;
+			diag = up;
+		}
+	}
+	return row[lb] <= 2;
+}
+
 void
 hc_cfg_check_keys(struct cfg *c, const hc_json *obj, const char *const *keys)
 {
@@ -519,7 +568,16 @@ hc_cfg_check_keys(struct cfg *c, const hc_json *obj, const char *const *keys)
 		for (k = 0; keys[k] != NULL; k++)
 			if (name != NULL && strcmp(name, keys[k]) == 0)
 				break;
-		if (keys[k] == NULL)
+		if (keys[k] != NULL)
+			continue;
+		/* A misspelt known key gets its right spelling. */
+		for (k = 0; name != NULL && keys[k] != NULL; k++)
+			if (close_names(name, keys[k]))
+				break;
+		if (name != NULL && keys[k] != NULL)
+			hc_cfg_error(c, "unknown key %s (did you mean \"%s\"?)",
+			    hc_quote(q, sizeof(q), name), keys[k]);
+		else
 			hc_cfg_error(c, "unknown key %s",
 			    hc_quote(q, sizeof(q), name));
 	}

@@ -142,4 +142,12 @@ bool hc_cfg_check_workload_id(struct cfg *c, const char *s, const void *arg);
 bool hc_cfg_check_trust_domain(struct cfg *c, const char *s,
     const void *arg);
 
+/* ------------------------------------------------------------ sections */
+
+/* config_daemon.c: the `daemon` section, its keys, defaults and freeing. */
+extern const char *const hc_cfg_daemon_keys[];
+void hc_cfg_read_daemon(struct cfg *c, const hc_json *j);
+void hc_cfg_daemon_defaults(hc_daemon_policy *d);
+void hc_daemon_policy_clear(hc_daemon_policy *d);
+
 #endif /* HC_CONFIG_READ_H */

@@ -83,6 +83,18 @@ typedef struct hc_route_policy {
 	bool deny;               /* default_route only: refuse unmatched requests */
 } hc_route_policy;
 
+/*
+ * daemon.tls: hopcheckd's own TLS with required client certificates, the
+ * condition of a listener that is not loopback.  The files are resolved
+ * paths, read by hopcheckd at start and on SIGHUP.
+ */
+typedef struct hc_daemon_tls_policy {
+	char *cert_file;         /* server chain, PEM */
+	char *key_file;          /* its private key, PEM */
+	char *client_ca_file;    /* CAs that issue the clients' certificates */
+	hc_strlist allowed_clients;  /* patterns over URI and DNS SANs */
+} hc_daemon_tls_policy;
+
 typedef struct hc_daemon_policy {
 	char *listen;            /* "127.0.0.1:9300"; NULL: none */
 	char *unix_socket;       /* path; NULL: none */
@@ -91,6 +103,12 @@ typedef struct hc_daemon_policy {
 	char *tenant_header;     /* lowercase header name, or NULL */
 	unsigned threads;
 	int log_level;           /* 0 error, 1 warn, 2 info, 3 debug */
+	bool has_tls;            /* tls is set: network mode */
+	hc_daemon_tls_policy tls;
+	char *metrics_listen;    /* "HOST:PORT", any address; NULL: none */
+	int64_t header_timeout_ms;   /* a request head must be in by then */
+	unsigned max_connections_per_client;  /* network mode; 0: no limit */
+	bool allow_request_time; /* "now" in /v1/validate (tests only) */
 } hc_daemon_policy;
 
 typedef struct hc_fetch_policy {

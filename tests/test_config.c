@@ -260,6 +260,11 @@ test_defaults(void)
 	CU_ASSERT_PTR_NULL(p->daemon.tenant_header);
 	CU_ASSERT_EQUAL(p->daemon.threads, 4);
 	CU_ASSERT_EQUAL(p->daemon.log_level, 2);
+	CU_ASSERT_FALSE(p->daemon.has_tls);
+	CU_ASSERT_PTR_NULL(p->daemon.metrics_listen);
+	CU_ASSERT_EQUAL(p->daemon.header_timeout_ms, 5000);
+	CU_ASSERT_EQUAL(p->daemon.max_connections_per_client, 0);
+	CU_ASSERT_FALSE(p->daemon.allow_request_time);
 	hc_policy_free(p);
 }
 
@@ -1040,6 +1045,25 @@ static const struct bad_case daemon_cases[] = {
 	    "daemon.log_level: expected one of 'error', 'warn',"
 	    " 'info', 'debug', got 'trace'" },
 	{ DM("'port':9300"), "daemon: unknown key 'port'" },
+	{ DM("'metrics_listen':'0.0.0.0'"),
+	    "daemon.metrics_listen: expected HOST:PORT" },
+	{ DM("'header_timeout_ms':50"),
+	    "daemon.header_timeout_ms: expected an integer in 100..60000" },
+	{ DM("'max_connections_per_client':8"),
+	    "daemon.max_connections_per_client: applies in network mode" },
+	{ DM("'allow_request_time':1"),
+	    "daemon.allow_request_time: expected a boolean" },
+	{ DM("'tls':{}"), "daemon.tls.cert_file: required key is missing" },
+	{ DM("'tls':{}"), "daemon.tls.client_ca_file: required key is missing" },
+	{ DM("'tls':{}"),
+	    "daemon.tls.allowed_clients: required key is missing" },
+	{ DM("'tls':{'cert_file':'c','key_file':'k','client_ca_file':'a',"
+	    "'allowed_clients':[]}"), "daemon.tls.allowed_clients: " },
+	{ DM("'tls':{'cert_file':'c','key_file':'k','client_ca_file':'a',"
+	    "'allowed_clients':['spiffe://x/*/y']}"),
+	    "daemon.tls.allowed_clients[0]: \"*\" is allowed only" },
+	{ DM("'tls':{'cert_fle':'c'}"),
+	    "daemon.tls: unknown key 'cert_fle' (did you mean 'cert_file'?)" },
 	{ NULL, NULL }
 };
 #undef DM
@@ -1048,6 +1072,57 @@ static void
 test_daemon_errors(void)
 {
 	run_bad(daemon_cases);
+}
+
+/*
+ * Network mode: with daemon.tls, any listen address; the files resolved
+ * against the base directory; a per-client limit by default.
+ */
+static void
+test_daemon_network(void)
+{
+	hc_policy *p = load_ok(DOC(",'daemon':{'listen':'0.0.0.0:9300',"
+	    "'metrics_listen':'[::]:9301','header_timeout_ms':2000,"
+	    "'allow_request_time':true,'tls':{'cert_file':'tls/s.crt',"
+	    "'key_file':'tls/s.key','client_ca_file':'/etc/ca.pem',"
+	    "'allowed_clients':['spiffe://example.org/ns/edge/sa/proxy',"
+	    "'proxy.example.org','spiffe://example.org/ns/edge/*']}}"),
+	    "base");
+
+	if (p == NULL)
+		return;
+	CU_ASSERT_TRUE(p->daemon.has_tls);
+	CU_ASSERT_STRING_EQUAL(p->daemon.listen, "0.0.0.0:9300");
+	CU_ASSERT_STRING_EQUAL(p->daemon.metrics_listen, "[::]:9301");
+	CU_ASSERT_STRING_EQUAL(p->daemon.tls.cert_file, "base/tls/s.crt");
+	CU_ASSERT_STRING_EQUAL(p->daemon.tls.key_file, "base/tls/s.key");
+	CU_ASSERT_STRING_EQUAL(p->daemon.tls.client_ca_file, "/etc/ca.pem");
+	CU_ASSERT_EQUAL(p->daemon.tls.allowed_clients.n, 3);
+	CU_ASSERT_EQUAL(p->daemon.header_timeout_ms, 2000);
+	CU_ASSERT_EQUAL(p->daemon.max_connections_per_client, 64);
+	CU_ASSERT_TRUE(p->daemon.allow_request_time);
+	hc_policy_free(p);
+}
+
+/* A misspelt key is named with its likely spelling; others are not. */
+static const struct bad_case suggest_cases[] = {
+	{ DOC(",'servce':{}"),
+	    "toplevel: unknown key 'servce' (did you mean 'service'?)" },
+	{ DOC(",'Routes':[]"),
+	    "toplevel: unknown key 'Routes' (did you mean 'routes'?)" },
+	{ DOC(",'binding':{'mtsl':'off'}"),
+	    "binding: unknown key 'mtsl' (did you mean 'mtls'?)" },
+	{ DOC(",'daemon':{'metrics_listn':'127.0.0.1:1'}"),
+	    "daemon: unknown key 'metrics_listn' (did you mean"
+	    " 'metrics_listen'?)" },
+	{ DOC(",'colour':1,'zz':2"), "toplevel: unknown key 'colour'\n" },
+	{ NULL, NULL }
+};
+
+static void
+test_did_you_mean(void)
+{
+	run_bad(suggest_cases);
 }
 
 /* Loopback listen addresses the daemon accepts. */
@@ -1197,6 +1272,8 @@ static const hc_test error_tests[] = {
 	{ "routes", test_route_errors },
 	{ "replay, cache, fetch", test_store_fetch_errors },
 	{ "daemon", test_daemon_errors },
+	{ "daemon network mode", test_daemon_network },
+	{ "did you mean", test_did_you_mean },
 	{ NULL, NULL }
 };
 

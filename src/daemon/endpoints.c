@@ -140,6 +140,30 @@ json_error(hcd_response *rs, unsigned code, const char *error,
 }
 
 /*
+ * An RFC 9457 problem body: `title` the short name of the problem, `detail`
+ * what to do about it.
+ */
+static void
+problem(hcd_response *rs, unsigned code, const char *title,
+    const char *detail)
+{
+	hcd_buf b = { 0 };
+	char num[16];
+
+	rs->code = code;
+	(void)snprintf(num, sizeof(num), "%u", code);
+	hcd_buf_puts(&b, "{\"type\":\"about:blank\",\"title\":");
+	hcd_buf_json_string(&b, title);
+	hcd_buf_puts(&b, ",\"status\":");
+	hcd_buf_puts(&b, num);
+	hcd_buf_puts(&b, ",\"detail\":");
+	hcd_buf_json_string(&b, detail);
+	hcd_buf_puts(&b, "}\n");
+	rs->content_type = "application/problem+json";
+	rs->body = hcd_buf_take(&b, &rs->body_len);
+}
+
+/*
  * A header value from a claim: bytes outside printable ASCII, '%' and ','
  * are percent-encoded (RFC 3986 section 2.1), so that a claim can neither
  * break the header nor forge an element of the comma-separated chain.
@@ -430,6 +454,7 @@ ep_validate(const hcd_request *rq, hcd_response *rs)
 	hc_json *body = NULL;
 	hc_request *req = NULL;
 	hc_result *res = NULL;
+	hcd_settings set;
 	size_t n;
 
 	if (strcmp(rq->method, "POST") != 0) {
@@ -450,8 +475,20 @@ ep_validate(const hcd_request *rq, hcd_response *rs)
 		return;
 	}
 	memset(&in, 0, sizeof(in));
-	if (hc_json_parse(rq->body ? rq->body : "", rq->body_len, &body, &d) !=
-	    HC_OK || hcd_validate_read(body, &in, &d) != 0) {
+	hcd_settings_of(rq->v, &set);
+	if (hc_json_parse(rq->body ? rq->body : "", rq->body_len, &body, &d) ==
+	    HC_OK && hc_json_type_of(body) == HC_JSON_OBJECT &&
+	    hc_json_get(body, "now") != NULL && !set.allow_request_time) {
+		/*
+		 * A caller-chosen clock makes every expired token valid
+		 * again: a test feature, refused unless configured.
+		 */
+		problem(rs, 400, "now",
+		    "request body: the member \"now\" is refused; a request"
+		    " may set the clock only with daemon.allow_request_time");
+		goto done;
+	}
+	if (body == NULL || hcd_validate_read(body, &in, &d) != 0) {
 		char msg[HC_DETAIL_MAX + 32];
 		(void)snprintf(msg, sizeof(msg), "request body: %s", d.text);
 		json_error(rs, 400, "invalid_request", msg);
@@ -900,16 +937,18 @@ ep_readyz(const hcd_request *rq, hcd_response *rs)
 
 /* ------------------------------------------------------------ dispatch */
 
+/* `probe`: also served by the metrics listener (daemon.metrics_listen). */
 static const struct endpoint {
 	const char *path;
 	void (*fn)(const hcd_request *, hcd_response *);
+	bool probe;
 } endpoints[] = {
-	{ "/v1/validate", ep_validate },
-	{ HCD_AUTHZ_PREFIX, ep_authz },
-	{ "/metrics", ep_metrics },
-	{ "/healthz", ep_healthz },
-	{ "/readyz", ep_readyz },
-	{ NULL, NULL }
+	{ "/v1/validate", ep_validate, false },
+	{ HCD_AUTHZ_PREFIX, ep_authz, false },
+	{ "/metrics", ep_metrics, true },
+	{ "/healthz", ep_healthz, true },
+	{ "/readyz", ep_readyz, true },
+	{ NULL, NULL, false }
 };
 
 /*
@@ -930,7 +969,8 @@ hcd_body_limit(const hc_validator *v, const char *path)
 
 /*
  * Dispatches by exact path, then /v1/authz/PATH (Envoy) to ep_authz();
- * anything else is 404.  Every endpoint fills *rs completely; the caller sends
+ * anything else is 404, and so is every path but the probes and /metrics
+ * on the metrics listener.  Every endpoint fills *rs completely; the caller sends
  * and then clears it.
  */
 void
@@ -938,13 +978,15 @@ hcd_handle(const hcd_request *rq, hcd_response *rs)
 {
 	memset(rs, 0, sizeof(*rs));
 	for (const struct endpoint *e = endpoints; e->path != NULL; e++) {
+		if (rq->metrics_only && !e->probe)
+			continue;
 		if (strcmp(e->path, rq->path) == 0) {
 			e->fn(rq, rs);
 			return;
 		}
 	}
-	if (strncmp(rq->path, HCD_AUTHZ_PREFIX "/", HCD_AUTHZ_PREFIX_LEN + 1) ==
-	    0) {
+	if (!rq->metrics_only && strncmp(rq->path, HCD_AUTHZ_PREFIX "/",
+	    HCD_AUTHZ_PREFIX_LEN + 1) == 0) {
 		ep_authz(rq, rs);
 		return;
 	}

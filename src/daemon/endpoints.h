@@ -42,6 +42,7 @@ typedef struct hcd_request {
 	const char *(*header)(void *ctx, const char *name, size_t *count);
 	void *ctx;
 	const hc_validator *v;   /* the generation this request uses */
+	bool metrics_only;       /* the metrics listener: probes and counters */
 	double started;          /* monotonic seconds at arrival */
 } hcd_request;
 

@@ -59,6 +59,7 @@ struct app {
 	const char *conf;
 	char *listen;            /* copies of the settings in use at start */
 	char *unix_socket;
+	char *metrics_listen;
 	bool bound;              /* the Unix socket file is ours to remove */
 	unsigned threads;
 	hcd_holder *holder;
@@ -97,7 +98,27 @@ daemon_problem(const hc_validator *v)
 	if (set.listen == NULL && set.unix_socket == NULL)
 		return "daemon: set daemon.listen or daemon.unix_socket, or "
 		    "hopcheckd has nothing to listen on";
+	/*
+	 * Fail closed: until hopcheckd verifies client certificates itself,
+	 * a configuration that asks for network mode must not start, or it
+	 * would serve plain HTTP on the address it names.
+	 */
+	if (set.tls)
+		return "daemon.tls: network mode (TLS with client "
+		    "certificates) is not available in this build of hopcheckd";
 	return NULL;
+}
+
+/* -t: each warning about a valid configuration, "warning: " first. */
+static void
+print_warnings(const hc_validator *v)
+{
+	char *w = hc_validator_warnings(v), *line, *save = NULL;
+
+	for (line = w != NULL ? strtok_r(w, "\n", &save) : NULL; line != NULL;
+	    line = strtok_r(NULL, "\n", &save))
+		fprintf(stderr, "warning: %s\n", line);
+	hc_string_free(w);
 }
 
 /* -t: reports every problem of the file; 0 when there is none. */
@@ -117,13 +138,13 @@ check_config(const char *path)
 		return 1;
 	}
 	p = daemon_problem(v);
-	hc_validator_free(v);
-	if (p != NULL) {
+	if (p != NULL)
 		fprintf(stderr, "%s\n", p);
-		return 1;
-	}
-	fprintf(stderr, "configuration OK\n");
-	return 0;
+	else
+		fprintf(stderr, "configuration OK\n");
+	print_warnings(v);
+	hc_validator_free(v);
+	return p != NULL ? 1 : 0;
 }
 
 /* Builds a validator from the file, logging every problem under `event`. */
@@ -152,6 +173,17 @@ load(const char *path, const char *event, const char *what)
 		return NULL;
 	}
 	return v;
+}
+
+/* Logs each warning about the configuration of `v` (level warn). */
+static void
+log_warnings(const hc_validator *v, const char *event)
+{
+	char *w = hc_validator_warnings(v);
+
+	if (w != NULL)
+		hcd_log_lines(HCD_LOG_WARN, event, "configuration warning", w);
+	hc_string_free(w);
 }
 
 /* SIGHUP: a new validator from the same file, or the old one kept. */
@@ -190,10 +222,12 @@ reload(struct app *a)
 		    "smaller: %zu remembered jti values were dropped", dropped);
 	hcd_settings_of(nv, &set);
 	if (!same(set.listen, a->listen) ||
-	    !same(set.unix_socket, a->unix_socket) || set.threads != a->threads)
+	    !same(set.unix_socket, a->unix_socket) ||
+	    !same(set.metrics_listen, a->metrics_listen) ||
+	    set.threads != a->threads)
 		hcd_log(HCD_LOG_WARN, "reload", "daemon.listen, "
-		    "daemon.unix_socket and daemon.threads take effect on "
-		    "restart only");
+		    "daemon.unix_socket, daemon.metrics_listen and "
+		    "daemon.threads take effect on restart only");
 	if (hcd_holder_swap(a->holder, nv) != 0) {
 		hc_validator_free(nv);
 		hcd_log(HCD_LOG_ERROR, "reload", "out of memory; the running "
@@ -204,6 +238,7 @@ reload(struct app *a)
 		return;
 	}
 	hcd_log_set_level(set.log_level);
+	log_warnings(nv, "reload");
 	hcd_metrics_reload(true);
 	hcd_log(HCD_LOG_INFO, "reload", "configuration reloaded");
 	hcd_notify("READY=1", "serving; configuration reloaded");
@@ -217,23 +252,30 @@ open_listeners(const hcd_settings *set, hcd_listener *ls)
 	int n = 0;
 
 	if (set->listen != NULL) {
-		if (hcd_listen_tcp(set->listen, &ls[n], err, sizeof(err)) != 0) {
-			hcd_log(HCD_LOG_ERROR, "start", "%s", err);
-			return -1;
-		}
+		if (hcd_listen_tcp(set->listen, "daemon.listen", set->tls, &ls[n],
+		    err, sizeof(err)) != 0)
+			goto fail;
 		n++;
 	}
 	if (set->unix_socket != NULL) {
 		if (hcd_listen_unix(set->unix_socket, &ls[n], err,
-		    sizeof(err)) != 0) {
-			hcd_log(HCD_LOG_ERROR, "start", "%s", err);
-			while (n > 0)
-				close(ls[--n].fd);
-			return -1;
-		}
+		    sizeof(err)) != 0)
+			goto fail;
+		n++;
+	}
+	if (set->metrics_listen != NULL) {
+		if (hcd_listen_tcp(set->metrics_listen, "daemon.metrics_listen",
+		    true, &ls[n], err, sizeof(err)) != 0)
+			goto fail;
+		ls[n].metrics = true;
 		n++;
 	}
 	return n;
+fail:
+	hcd_log(HCD_LOG_ERROR, "start", "%s", err);
+	while (n > 0)
+		close(ls[--n].fd);
+	return -1;
 }
 
 /*
@@ -289,7 +331,7 @@ int
 main(int argc, char **argv)
 {
 	struct app a;
-	hcd_listener ls[2];
+	hcd_listener ls[3];
 	hcd_settings set;
 	hc_validator *v;
 	sigset_t sigs;
@@ -342,11 +384,15 @@ main(int argc, char **argv)
 		return 1;
 	hcd_settings_of(v, &set);
 	hcd_log_set_level(set.log_level);
+	log_warnings(v, "start");
 	a.listen = set.listen != NULL ? strdup(set.listen) : NULL;
 	a.unix_socket = set.unix_socket != NULL ? strdup(set.unix_socket) :
 	    NULL;
+	a.metrics_listen = set.metrics_listen != NULL ?
+	    strdup(set.metrics_listen) : NULL;
 	a.threads = set.threads;
 	if ((set.listen != NULL && a.listen == NULL) ||
+	    (set.metrics_listen != NULL && a.metrics_listen == NULL) ||
 	    (set.unix_socket != NULL && a.unix_socket == NULL) ||
 	    (a.holder = hcd_holder_new(v)) == NULL) {
 		hcd_log(HCD_LOG_ERROR, "start", "out of memory");
@@ -367,7 +413,8 @@ main(int argc, char **argv)
 	(void)snprintf(err, sizeof(err), "%u", a.threads);
 	hcd_log_fields(HCD_LOG_INFO, "start", "serving", "version",
 	    hc_version(), "config", a.conf, "listen", a.listen, "unix_socket",
-	    a.unix_socket, "threads", err, "keys",
+	    a.unix_socket, "metrics_listen", a.metrics_listen, "threads", err,
+	    "keys",
 	    hc_validator_ready(v) ? "ready" : "waiting", (const char *)NULL);
 
 	serve(&a, &sigs);
@@ -384,6 +431,7 @@ main(int argc, char **argv)
 	hcd_notify_close();
 	free(a.listen);
 	free(a.unix_socket);
+	free(a.metrics_listen);
 	return 0;
 fail:
 	if (a.bound)
@@ -391,5 +439,6 @@ fail:
 	hcd_holder_free(a.holder);
 	free(a.listen);
 	free(a.unix_socket);
+	free(a.metrics_listen);
 	return 1;
 }

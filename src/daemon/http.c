@@ -40,14 +40,25 @@
 #include "log.h"
 
 /* Bounds of the HTTP server. */
-#define HCD_MAX_LISTENERS     2         /* TCP and a Unix socket */
+#define HCD_MAX_LISTENERS     3         /* TCP, a Unix socket, metrics */
 #define HCD_CONN_TIMEOUT_S    30        /* an idle connection is closed */
 #define HCD_MAX_CONNECTIONS   1024      /* per listener */
+#define HCD_METRICS_CONNECTIONS 32      /* the metrics listener's own */
+#define HCD_METRICS_TIMEOUT_S 10
+
+struct hcd_http;
+
+/* What one MHD daemon serves (its callbacks' cls). */
+struct lctx {
+	struct hcd_http *h;
+	bool metrics;            /* probes and /metrics only */
+};
 
 struct hcd_http {
 	hcd_holder *holder;
 	struct MHD_Daemon *d[HCD_MAX_LISTENERS];
 	hcd_listener ls[HCD_MAX_LISTENERS];
+	struct lctx lc[HCD_MAX_LISTENERS];
 	size_t n;
 	bool quiesced;
 	pthread_mutex_t lock;    /* guards inflight */
@@ -167,8 +178,8 @@ length_over(const char *cl, size_t limit)
 
 /* Answers the request now: hcd_handle(), then MHD_queue_response(). */
 static enum MHD_Result
-respond(struct MHD_Connection *conn, struct conn_state *cs, const char *url,
-    const char *method)
+respond(struct MHD_Connection *conn, const struct lctx *lc,
+    struct conn_state *cs, const char *url, const char *method)
 {
 	hcd_request rq;
 	hcd_response rs;
@@ -185,6 +196,7 @@ respond(struct MHD_Connection *conn, struct conn_state *cs, const char *url,
 	rq.ctx = conn;
 	rq.v = hcd_gen_validator(cs->gen);
 	rq.started = cs->started;
+	rq.metrics_only = lc->metrics;
 	hcd_handle(&rq, &rs);
 	cs->responded = true;
 
@@ -248,7 +260,8 @@ on_request(void *cls, struct MHD_Connection *conn, const char *url,
     const char *method, const char *version, const char *data,
     size_t *size, void **con_cls)
 {
-	struct hcd_http *h = cls;
+	const struct lctx *lc = cls;
+	struct hcd_http *h = lc->h;
 	struct conn_state *cs = *con_cls;
 	const char *cl, *why;
 
@@ -278,7 +291,7 @@ on_request(void *cls, struct MHD_Connection *conn, const char *url,
 			    "Content-Length\n");
 		if (cl != NULL && length_over(cl, cs->limit)) {
 			cs->too_large = true;
-			return respond(conn, cs, url, method);
+			return respond(conn, lc, cs, url, method);
 		}
 		return MHD_YES;
 	}
@@ -296,14 +309,15 @@ on_request(void *cls, struct MHD_Connection *conn, const char *url,
 	}
 	if (cs->responded)
 		return MHD_YES;
-	return respond(conn, cs, url, method);
+	return respond(conn, lc, cs, url, method);
 }
 
 static void
 on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
     enum MHD_RequestTerminationCode toe)
 {
-	struct hcd_http *h = cls;
+	const struct lctx *lc = cls;
+	struct hcd_http *h = lc->h;
 	struct conn_state *cs = *con_cls;
 
 	(void)conn;
@@ -374,18 +388,25 @@ hcd_http_start(hcd_holder *holder, const hcd_listener *ls, size_t n,
 	for (size_t i = 0; i < n; i++) {
 		unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ITC |
 		    MHD_USE_ERROR_LOG | MHD_USE_AUTO;
+		bool m = ls[i].metrics;
+
 		if (ls[i].family == AF_INET6)
 			flags |= MHD_USE_IPv6;
 		h->ls[i] = ls[i];
+		h->lc[i].h = h;
+		h->lc[i].metrics = m;
 		/* The logger goes first, or MHD's own one reports the options. */
-		h->d[i] = MHD_start_daemon(flags, 0, NULL, NULL, on_request, h,
+		h->d[i] = MHD_start_daemon(flags, 0, NULL, NULL, on_request,
+		    &h->lc[i],
 		    MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log, NULL,
 		    MHD_OPTION_LISTEN_SOCKET, (MHD_socket)ls[i].fd,
-		    MHD_OPTION_THREAD_POOL_SIZE, (unsigned)(threads > 1 ?
+		    MHD_OPTION_THREAD_POOL_SIZE, (unsigned)(threads > 1 && !m ?
 		    threads : 0),
-		    MHD_OPTION_NOTIFY_COMPLETED, on_completed, h,
-		    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)HCD_CONN_TIMEOUT_S,
-		    MHD_OPTION_CONNECTION_LIMIT, (unsigned)HCD_MAX_CONNECTIONS,
+		    MHD_OPTION_NOTIFY_COMPLETED, on_completed, &h->lc[i],
+		    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)(m ?
+		    HCD_METRICS_TIMEOUT_S : HCD_CONN_TIMEOUT_S),
+		    MHD_OPTION_CONNECTION_LIMIT, (unsigned)(m ?
+		    HCD_METRICS_CONNECTIONS : HCD_MAX_CONNECTIONS),
 		    MHD_OPTION_CONNECTION_MEMORY_LIMIT, conn_memory,
 		    MHD_OPTION_UNESCAPE_CALLBACK, no_unescape, NULL,
 		    MHD_OPTION_END);

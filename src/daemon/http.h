@@ -10,6 +10,7 @@
 #ifndef HCD_HTTP_H
 #define HCD_HTTP_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "holder.h"
@@ -20,12 +21,14 @@ typedef struct hcd_http hcd_http;
 typedef struct hcd_listener {
 	int fd;                  /* bound and listening */
 	int family;              /* AF_INET, AF_INET6, AF_UNIX */
+	bool metrics;            /* /metrics, /healthz, /readyz only */
 } hcd_listener;
 
 /*
  * Starts serving `n` listeners with `threads` worker threads each, each
  * connection holding at most `conn_memory` bytes of request line and
- * headers.  Returns the server, or NULL with a reason in err (size
+ * headers.  A metrics listener has a thread and a connection limit of its
+ * own, so that probes are answered whatever the other listeners suffer.  Returns the server, or NULL with a reason in err (size
  * errlen); the sockets belong to the server from here on, and are closed
  * when it is stopped or fails to start.
  */

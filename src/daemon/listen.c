@@ -1,5 +1,9 @@
 /*
- * listen.c - binding hopcheckd's loopback TCP and Unix sockets.
+ * listen.c - binding hopcheckd's TCP and Unix sockets.
+ *
+ * A TCP address is held to loopback unless the caller says otherwise:
+ * the main listener in network mode (daemon.tls) and the metrics
+ * listener may bind any address.
  */
 #include <errno.h>
 #include <netdb.h>
@@ -46,12 +50,13 @@ is_loopback(const struct sockaddr *sa)
 }
 
 /*
- * Binds and listens on "HOST:PORT".  The host must be a loopback host as
- * written (url.h), and every address it resolves to must be loopback too.
+ * Binds and listens on "HOST:PORT".  Unless `any`, the host must be a
+ * loopback host as written (url.h), and every address it resolves to must
+ * be loopback too.  `key` names the setting in errors.
  */
 int
-hcd_listen_tcp(const char *hostport, hcd_listener *out, char *err,
-    size_t errlen)
+hcd_listen_tcp(const char *hostport, const char *key, bool any,
+    hcd_listener *out, char *err, size_t errlen)
 {
 	struct addrinfo hints, *res = NULL, *ai;
 	char host[HCD_HOST_MAX], port[8];
@@ -60,16 +65,16 @@ hcd_listen_tcp(const char *hostport, hcd_listener *out, char *err,
 
 	if (!hc_hostport_split(hostport, strlen(hostport), &hp) ||
 	    !hp.has_port) {
-		(void)snprintf(err, errlen, "daemon.listen is not HOST:PORT");
+		(void)snprintf(err, errlen, "%s is not HOST:PORT", key);
 		return -1;
 	}
 	if (hp.hlen >= sizeof(host)) {
-		(void)snprintf(err, errlen, "daemon.listen has no usable host");
+		(void)snprintf(err, errlen, "%s has no usable host", key);
 		return -1;
 	}
-	if (!hc_hostport_is_loopback(&hp)) {
-		(void)snprintf(err, errlen, "daemon.listen %s is not a "
-		    "loopback host (127.x.x.x, [::1], localhost)", hostport);
+	if (!any && !hc_hostport_is_loopback(&hp)) {
+		(void)snprintf(err, errlen, "%s %s is not a "
+		    "loopback host (127.x.x.x, [::1], localhost)", key, hostport);
 		return -1;
 	}
 	memcpy(host, hp.host, hp.hlen);
@@ -80,14 +85,14 @@ hcd_listen_tcp(const char *hostport, hcd_listener *out, char *err,
 	hints.ai_socktype = SOCK_STREAM;
 	hints.ai_flags = AI_NUMERICSERV;
 	if ((rc = getaddrinfo(host, port, &hints, &res)) != 0) {
-		(void)snprintf(err, errlen, "daemon.listen %s: %s", hostport,
+		(void)snprintf(err, errlen, "%s %s: %s", key, hostport,
 		    gai_strerror(rc));
 		return -1;
 	}
 	for (ai = res; ai != NULL; ai = ai->ai_next) {
-		if (!is_loopback(ai->ai_addr)) {
-			(void)snprintf(err, errlen, "daemon.listen %s resolves to an "
-			    "address that is not loopback", hostport);
+		if (!any && !is_loopback(ai->ai_addr)) {
+			(void)snprintf(err, errlen, "%s %s resolves to an "
+			    "address that is not loopback", key, hostport);
 			freeaddrinfo(res);
 			return -1;
 		}
@@ -105,6 +110,7 @@ hcd_listen_tcp(const char *hostport, hcd_listener *out, char *err,
 			    sizeof(one));
 		if (bind(fd, ai->ai_addr, ai->ai_addrlen) == 0 &&
 		    listen(fd, HCD_LISTEN_BACKLOG) == 0) {
+			memset(out, 0, sizeof(*out));
 			out->fd = fd;
 			out->family = ai->ai_family;
 			freeaddrinfo(res);
@@ -178,6 +184,7 @@ hcd_listen_unix(const char *path, hcd_listener *out, char *err,
 		(void)unlink(path);
 		goto fail;
 	}
+	memset(out, 0, sizeof(*out));
 	out->fd = fd;
 	out->family = AF_UNIX;
 	return 0;

@@ -20,4 +20,14 @@ hcd_settings_of(const hc_validator *v, hcd_settings *out)
 	out->threads = d->threads > 0 ? d->threads : 1;
 	out->log_level = d->log_level;
 	out->max_token_bytes = v->policy->max_token_bytes;
+	out->tls = d->has_tls;
+	out->cert_file = d->tls.cert_file;
+	out->key_file = d->tls.key_file;
+	out->client_ca_file = d->tls.client_ca_file;
+	out->allowed_clients = (const char *const *)d->tls.allowed_clients.v;
+	out->nallowed_clients = d->tls.allowed_clients.n;
+	out->metrics_listen = d->metrics_listen;
+	out->header_timeout_ms = (long)d->header_timeout_ms;
+	out->max_per_client = d->max_connections_per_client;
+	out->allow_request_time = d->allow_request_time;
 }

@@ -23,6 +23,16 @@ typedef struct hcd_settings {
 	unsigned threads;             /* worker threads, >= 1 */
 	int log_level;                /* 0 error .. 3 debug */
 	size_t max_token_bytes;       /* from the top level */
+	bool tls;                     /* daemon.tls is set: network mode */
+	const char *cert_file;        /* daemon.tls, resolved paths */
+	const char *key_file;
+	const char *client_ca_file;
+	const char *const *allowed_clients;  /* patterns */
+	size_t nallowed_clients;
+	const char *metrics_listen;   /* "HOST:PORT", or NULL */
+	long header_timeout_ms;       /* request head deadline */
+	unsigned max_per_client;      /* connections per client IP; 0: any */
+	bool allow_request_time;      /* "now" in /v1/validate */
 } hcd_settings;
 
 /*

@@ -7,11 +7,14 @@
 # tokens of tests/integration/data/fixed, and checks:
 #   - -t on a good and a bad file; a bad file at start is exit 1;
 #   - /healthz, /readyz (200, and 503 while keys cannot be fetched);
+#   - daemon.metrics_listen: /healthz, /readyz, /metrics, and 404 for
+#     every other path;
 #   - /v1/authz: the identity headers of an accepted token, and for each
 #     rejection its HTTP code, X-Hopcheck-Status and WWW-Authenticate
 #     (RFC 6750 section 3); a missing or malformed Authorization; missing
 #     route headers; one-time use;
-#   - /v1/validate: verdicts in the JSON body, bad JSON, unknown or
+#   - /v1/validate: verdicts in the JSON body ("now" only with
+#     daemon.allow_request_time, else 400), bad JSON, unknown or
 #     duplicate members, wrong types, oversize and chunked bodies,
 #     ambiguous framing (two Content-Length values, Content-Length with
 #     Transfer-Encoding), wrong content type and method;
@@ -38,7 +41,16 @@ mint "$T_TMP" --cert "orders=$CERTS/orders.pem" --cert "billing=$CERTS/billing.p
 . "$T_TMP/tokens.sh"
 PORT=$(free_port)
 [ -n "$PORT" ] || bail "no free port"
-from_template "$DATA/daemon.conf.in" "$T_TMP/hopcheck.conf"
+MPORT=$(free_port)
+[ -n "$MPORT" ] || bail "no free port"
+# template IN OUT: from_template, plus a metrics listener (probes and
+# counters only) on a port of its own; systemd.sh shares the templates.
+template() {
+	from_template "$1" "$2" && sed -i 's|^\(    "unix_socket": .*,\)$|\1\
+    "metrics_listen": "127.0.0.1:'"$MPORT"'",|' "$2"
+}
+template "$DATA/daemon.conf.in" "$T_TMP/hopcheck.conf"
+MURL=http://127.0.0.1:$MPORT
 LOG=$T_TMP/hopcheckd.log
 URL=http://127.0.0.1:$PORT
 FIXED_NOW=1767225600        # the clock of the committed tokens
@@ -47,12 +59,20 @@ FIXED_NOW=1767225600        # the clock of the committed tokens
 
 out=$("$HOPCHECKD" -t -c "$T_TMP/hopcheck.conf" 2>&1)
 rc=$?
-expect "-t accepts a good file" "$rc $out" "0 configuration OK"
+expect "-t accepts a good file" "$rc $(echo "$out" | head -n 1)" \
+    "0 configuration OK"
+expect_match "-t warns of allow_request_time" "$out" \
+    '^warning: daemon\.allow_request_time: true'
+expect_match "-t warns of a default route that does not deny" "$out" \
+    '^warning: default_route: .*case-sensitive.*/V1/payments'
+expect "-t: nothing but the verdict and warnings" \
+    "$(echo "$out" | grep -vc -e '^warning: ' -e '^configuration OK$')" "0"
 
 out=$("$HOPCHECKD" -t -c "$DATA/daemon-bad.conf" 2>&1)
 rc=$?
 expect "-t rejects a bad file" "$rc" "1"
-expect_match "-t names the unknown key" "$out" 'servce'
+expect_match "-t names the unknown key and its likely spelling" "$out" \
+    'toplevel: unknown key "servce" \(did you mean "service"\?\)'
 expect_match "-t names the bad algorithm" "$out" 'issuers\[0\]\.algorithms\[1\]'
 
 "$HOPCHECKD" -c "$DATA/daemon-bad.conf" 2>"$T_TMP/bad-start.log"
@@ -71,6 +91,8 @@ DPID=$!
 track "$DPID"
 wait_http "$URL/readyz" 200 || bail "hopcheckd did not become ready"
 ok "readyz 200 once keys are loaded"
+check "log: the configuration warnings at start, level warn" \
+    grep -q '"level":"warn","event":"start".*allow_request_time' "$LOG"
 
 req "$URL/healthz"
 expect "healthz 200 ok" "$CODE $(body)" "200 ok"
@@ -78,6 +100,16 @@ req --unix-socket "$T_TMP/hopcheckd.sock" "http://localhost/healthz"
 expect "healthz over the Unix socket" "$CODE" "200"
 req "$URL/nowhere"
 expect "unknown path 404" "$CODE" "404"
+
+# The metrics listener: probes and counters, nothing else.
+for p in healthz readyz metrics; do
+	req "$MURL/$p"
+	expect "metrics listener: /$p 200" "$CODE" "200"
+done
+for p in v1/authz v1/authz/orders/1 v1/validate nowhere; do
+	req -H "Authorization: Bearer x" "$MURL/$p"
+	expect "metrics listener: /$p 404" "$CODE" "404"
+done
 
 # ------------------------------------------------------------ /v1/authz
 
@@ -325,7 +357,7 @@ expect "before reload: new issuer unknown" "$CODE $(hdr X-Hopcheck-Status)" \
     "401 issuer"
 hits=$(metric 'hopcheck_cache_lookups_total{result="hit"}')
 misses=$(metric 'hopcheck_cache_lookups_total{result="miss"}')
-from_template "$DATA/daemon-reload.conf.in" "$T_TMP/hopcheck.conf"
+template "$DATA/daemon-reload.conf.in" "$T_TMP/hopcheck.conf"
 kill -HUP "$DPID"
 check "SIGHUP: reload logged" wait_grep "$LOG" '"msg":"configuration reloaded"'
 expect "metrics: cache counters survive the reload" \
@@ -370,8 +402,8 @@ for line in open(sys.argv[1]):
     json.loads(line)
     n += 1
 sys.exit(0 if n > 10 else 1)' "$LOG"
-expect_match "log: the start event is structured" "$(grep '"event":"start"' "$LOG" | head -n 1)" \
-    '"msg":"serving","version":"[0-9.]+","config":"[^"]+","listen":"127\.0\.0\.1:[0-9]+","unix_socket":"[^"]+","threads":"[0-9]+","keys":"ready"'
+expect_match "log: the start event is structured" "$(grep '"event":"start","msg":"serving"' "$LOG" | head -n 1)" \
+    '"msg":"serving","version":"[0-9.]+","config":"[^"]+","listen":"127\.0\.0\.1:[0-9]+","unix_socket":"[^"]+","metrics_listen":"127\.0\.0\.1:[0-9]+","threads":"[0-9]+","keys":"ready"'
 n=$(grep -c '"event":"decision","endpoint":"/v1/authz"' "$LOG")
 check "log: a line per authz decision ($n)" [ "$n" -ge 20 ]
 leaked=""
@@ -403,6 +435,11 @@ expect "readyz 503 without keys" "$CODE" "503"
 authz "$TOK_REMOTE" GET /orders/17
 expect "no keys: 503 unavailable" "$CODE $(hdr X-Hopcheck-Status)" \
     "503 unavailable"
+validate "{\"token\":\"$(fixed ok)\",\"now\":$FIXED_NOW}"
+expect "now without allow_request_time: 400 problem" \
+    "$CODE $(hdr Content-Type)" "400 application/problem+json"
+expect_match "now refused: the problem names the member" "$(body)" \
+    '"title":"now","status":400,"detail":"request body: the member \\"now\\" is refused'
 expect "metrics: not ready" "$(metric hopcheck_ready)" "0"
 stop_wait "$RPID" 5
 expect "second daemon: exit 0" "$?" "0"

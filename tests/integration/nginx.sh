@@ -9,8 +9,10 @@
 #   - a token bound to the orders certificate, presented with it: 200 from
 #     the static location, with the identity hopcheckd found forwarded
 #     through auth_request_set;
+#   - nginx -t accepts the shipped conf/nginx-auth-request.conf;
 #   - no token: 401 with the bare Bearer challenge; a token without the
-#     route's scope: 403; an expired one: 401;
+#     route's scope: 403 with hopcheckd's insufficient_scope challenge
+#     (the error_page of the shipped snippet); an expired one: 401;
 #   - the same bound token presented with the billing certificate: 401
 #     binding; an unbound token of the orders client presented with the
 #     billing certificate: 401 peer;
@@ -82,6 +84,28 @@ track "$HPID"
 wait_http "http://127.0.0.1:$HCPORT/readyz" 200 ||
     bail "hopcheckd did not become ready"
 
+# The shipped snippet, inside a minimal http {} with this run's files.
+SPORT=$(free_port)
+mkdir -p "$T_TMP/shipped" || bail "mkdir"
+sed -e "s|/etc/hopcheck/tls/server.pem|$T_TMP/server.pem|" \
+    -e "s|/etc/hopcheck/tls/server.key|$T_TMP/server.key|" \
+    -e "s|/etc/hopcheck/tls/workload-ca.pem|$T_TMP/ca.pem|" \
+    -e "s|listen 443 ssl;|listen 127.0.0.1:$SPORT ssl;|" \
+    -e "s|server 127.0.0.1:9300;|server 127.0.0.1:$HCPORT;|" \
+    conf/nginx-auth-request.conf > "$T_TMP/shipped/site.conf" ||
+    bail "sed the shipped snippet"
+printf 'events { worker_connections 16; }\nhttp {\n    client_body_temp_path %s/tmp-body;\n    proxy_temp_path %s/tmp-proxy;\n    fastcgi_temp_path %s/tmp-fastcgi;\n    uwsgi_temp_path %s/tmp-uwsgi;\n    scgi_temp_path %s/tmp-scgi;\n    include %s/shipped/site.conf;\n}\n' \
+    "$T_TMP" "$T_TMP" "$T_TMP" "$T_TMP" "$T_TMP" "$T_TMP" \
+    > "$T_TMP/shipped/nginx.conf"
+if "$NGINX" -p "$T_TMP" -e stderr -c "$T_TMP/shipped/nginx.conf" \
+    -g "pid $T_TMP/shipped.pid; error_log stderr;" -t \
+    >"$T_TMP/shipped-t.log" 2>&1; then
+	ok "nginx -t accepts conf/nginx-auth-request.conf"
+else
+	not_ok "nginx -t accepts conf/nginx-auth-request.conf" \
+	    "$(tail -n 3 "$T_TMP/shipped-t.log")"
+fi
+
 NGINX_ARGS="-p $T_TMP -e stderr -c $T_TMP/nginx.conf"
 NGINX_G="daemon off; pid $T_TMP/nginx.pid; error_log stderr;"
 # shellcheck disable=SC2086
@@ -137,11 +161,17 @@ expect "no token: bare challenge passed through" "$(hdr WWW-Authenticate)" \
 
 as "$ORDERS" "$TOK_NOSCOPE_ORDERS"
 expect "missing scope: 403" "$CODE $(hdr X-Hopcheck-Status)" "403 scope"
+expect_match "missing scope: the 403 carries hopcheckd's challenge" \
+    "$(hdr WWW-Authenticate)" '^Bearer error="insufficient_scope"'
+expect "missing scope: one challenge" \
+    "$(grep -ci '^WWW-Authenticate:' "$T_TMP/headers")" "1"
 
 as "$ORDERS" "$TOK_EXPIRED"
 expect "expired: 401" "$CODE $(hdr X-Hopcheck-Status)" "401 expired"
 expect_match "expired: invalid_token passed through" \
     "$(hdr WWW-Authenticate)" '^Bearer error="invalid_token"'
+expect "expired: one challenge" \
+    "$(grep -ci '^WWW-Authenticate:' "$T_TMP/headers")" "1"
 
 as "$BILLING" "$TOK_BOUND_ORDERS"
 expect "bound token, wrong certificate: 401 binding" \
