@@ -234,7 +234,7 @@ static int
 cmd_check_config(const cli_cmd *cmd, int argc, char **argv)
 {
 	hc_validator *v = NULL;
-	char *errors = NULL;
+	char *errors = NULL, *warnings, *line, *save = NULL;
 	const char *file;
 	hc_status st;
 	int rc;
@@ -252,8 +252,14 @@ cmd_check_config(const cli_cmd *cmd, int argc, char **argv)
 		hc_string_free(errors);
 		return CLI_EXIT_REJECT;
 	}
+	warnings = hc_validator_warnings(v);
 	hc_validator_free(v);
 	printf("%s: configuration OK\n", file);
+	/* Warnings do not fail the check: the file is valid, maybe unwise. */
+	for (line = warnings != NULL ? strtok_r(warnings, "\n", &save) : NULL;
+	    line != NULL; line = strtok_r(NULL, "\n", &save))
+		fprintf(stderr, "%s: warning: %s\n", file, line);
+	hc_string_free(warnings);
 	return CLI_EXIT_OK;
 }
 
@@ -393,8 +399,9 @@ static const cli_cmd cmd_check_config_def = {
 	.synopsis = "FILE",
 	.help =
 	    "Loads a configuration and the local key files it names; prints\n"
-	    "\"FILE: configuration OK\", or every problem on standard error and\n"
-	    "exits 1.\n",
+	    "\"FILE: configuration OK\" and any warnings (\"FILE: warning: ...\",\n"
+	    "on standard error; they do not fail the check), or every problem on\n"
+	    "standard error and exits 1.\n",
 	.run = cmd_check_config,
 };
 

@@ -204,4 +204,17 @@ expect "thumbprint of RFC 8705 Appendix A" \
     "A4DtL2JmUMhAsvJj5tKyn64SqzmuXbMrJa0n761y5v0"
 "$H" thumbprint README.md >/dev/null 2>&1
 expect "thumbprint of a non-certificate: exit 1" "$?" "1"
+
+# check-config: warnings go to standard error and do not fail the check.
+out=$("$H" check-config "$conf" 2>"$T_TMP/warn")
+expect "check-config with warnings: exit 0" "$?" "0"
+expect "check-config with warnings: OK on standard output" "$out" \
+    "$conf: configuration OK"
+expect_match "check-config: warns about a default route without deny" \
+    "$(cat "$T_TMP/warn")" "^$conf: warning: default_route: not \\{\"deny\": true\\}"
+sed 's/^{/{ "default_route": { "deny": true },/' "$conf" > "$T_TMP/deny.conf"
+cp "$(dirname "$conf")"/*.json "$T_TMP/" 2>/dev/null
+"$H" check-config "$T_TMP/deny.conf" >/dev/null 2>"$T_TMP/warn2"
+expect "check-config: no warning once the default route denies" \
+    "$(grep -c 'default_route' "$T_TMP/warn2")" "0"
 finish
