@@ -352,7 +352,8 @@ main(int argc, char **argv)
 		case 'f':
 			break;
 		case 'V':
-			printf("hopcheckd %s\n", hc_version());
+			printf("hopcheckd %s\ncrypto: %s\n", hc_version(),
+			    hc_crypto_backend_name());
 			return 0;
 		default:
 			usage();
@@ -412,7 +413,7 @@ main(int argc, char **argv)
 	}
 	(void)snprintf(err, sizeof(err), "%u", a.threads);
 	hcd_log_fields(HCD_LOG_INFO, "start", "serving", "version",
-	    hc_version(), "config", a.conf, "listen", a.listen, "unix_socket",
+	    hc_version(), "crypto", hc_crypto_backend_name(), "config", a.conf, "listen", a.listen, "unix_socket",
 	    a.unix_socket, "metrics_listen", a.metrics_listen, "threads", err,
 	    "keys",
 	    hc_validator_ready(v) ? "ready" : "waiting", (const char *)NULL);

@@ -364,6 +364,13 @@ hcd_metrics_render(const hc_validator *v, size_t *len)
 	    (unsigned long long)atomic_load(&reloads_ok));
 	hcd_buf_printf(&b, "hopcheck_config_reloads_total{result=\"failed\"} "
 	    "%llu\n", (unsigned long long)atomic_load(&reloads_failed));
+	family(&b, "hopcheck_build_info", "gauge",
+	    "The hopcheck version and crypto backend of this process (always 1).");
+	hcd_buf_puts(&b, "hopcheck_build_info{version=");
+	label(&b, hc_version());
+	hcd_buf_puts(&b, ",crypto=");
+	label(&b, hc_crypto_backend_name());
+	hcd_buf_puts(&b, "} 1\n");
 	family(&b, "hopcheck_ready", "gauge",
 	    "1 when every issuer and trust domain has keys (see /readyz).");
 	hcd_buf_printf(&b, "hopcheck_ready %d\n", hc_validator_ready(v) ? 1 : 0);

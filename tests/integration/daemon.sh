@@ -324,6 +324,12 @@ expect "metrics: text format 0.0.4" "$(hdr Content-Type)" \
     "text/plain; version=0.0.4; charset=utf-8"
 n=$(grep -c '^hopcheck_decisions_total{status="' "$T_TMP/body")
 expect "metrics: every status listed" "$n" "24"
+expect_match "metrics: build info names the version and the backend" \
+    "$(grep '^hopcheck_build_info' "$T_TMP/body")" \
+    '^hopcheck_build_info\{version="[0-9]+\.[0-9]+\.[0-9]+",crypto="(mbedtls|openssl) [0-9.]+"\} 1$'
+expect_match "hopcheckd -V: version and backend" "$("$HOPCHECKD" -V | tr '\n' ' ')" \
+    '^hopcheckd [0-9.]+ crypto: (mbedtls|openssl) [0-9.]+ $'
+
 for fam in hopcheck_decisions_total hopcheck_validation_seconds \
     hopcheck_key_refresh_total hopcheck_keys_loaded hopcheck_key_age_seconds \
     hopcheck_replay_entries hopcheck_config_reloads_total \
@@ -403,7 +409,7 @@ for line in open(sys.argv[1]):
     n += 1
 sys.exit(0 if n > 10 else 1)' "$LOG"
 expect_match "log: the start event is structured" "$(grep '"event":"start","msg":"serving"' "$LOG" | head -n 1)" \
-    '"msg":"serving","version":"[0-9.]+","config":"[^"]+","listen":"127\.0\.0\.1:[0-9]+","unix_socket":"[^"]+","metrics_listen":"127\.0\.0\.1:[0-9]+","threads":"[0-9]+","keys":"ready"'
+    '"msg":"serving","version":"[0-9.]+","crypto":"(mbedtls|openssl) [0-9.]+","config":"[^"]+","listen":"127\.0\.0\.1:[0-9]+","unix_socket":"[^"]+","metrics_listen":"127\.0\.0\.1:[0-9]+","threads":"[0-9]+","keys":"ready"'
 n=$(grep -c '"event":"decision","endpoint":"/v1/authz"' "$LOG")
 check "log: a line per authz decision ($n)" [ "$n" -ge 20 ]
 leaked=""
