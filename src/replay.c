@@ -176,13 +176,14 @@ hc_replay_get_stats(const hc_validator *v, hc_replay_stats *out)
 
 /* Only stores of one kind can hand over; the store knows how. */
 hc_status
-hc_replay_inherit(hc_validator *to, const hc_validator *from,
-    size_t *dropped)
+hc_replay_inherit(hc_validator *to, const hc_validator *from, size_t *over)
 {
 	hc_replay_store *dst, *src;
+	size_t n = 0;
+	hc_status st;
 
-	if (dropped != NULL)
-		*dropped = 0;
+	if (over != NULL)
+		*over = 0;
 	if (to == NULL || from == NULL || to->replay == NULL ||
 	    from->replay == NULL)
 		return HC_OK;
@@ -190,5 +191,8 @@ hc_replay_inherit(hc_validator *to, const hc_validator *from,
 	src = from->replay->store;
 	if (dst->ops != src->ops || dst->ops->inherit == NULL)
 		return HC_OK;
-	return dst->ops->inherit(dst, src, dropped);
+	st = dst->ops->inherit(dst, src, &n);
+	if (over != NULL)
+		*over = n;
+	return st;
 }

@@ -79,18 +79,21 @@ hc_status hc_replay_check(struct hc_ctx *c, const hc_route_policy *rt);
 void hc_replay_get_stats(const hc_validator *v, hc_replay_stats *out);
 
 /*
- * Lets `to`, a validator just built from a reloaded configuration and not
- * yet validating, remember what `from` remembers, so that a reload does
- * not reopen one-time-use tokens for a second use.  When both use memory
- * stores of the same capacity, `to` shares the very table of `from` (no
- * window between the copy and the swap of validators); with different
- * capacities, the live entries of `from` are copied, as many as fit, and
- * *dropped (when not NULL) says how many did not.  A Redis store needs
- * nothing: the server remembers.  Returns HC_OK, or HC_INTERNAL when out
- * of memory.
+ * Hands the store of `from`, the validator in use, over to `to`, one just
+ * built from a reloaded configuration and not yet validating, so that a
+ * reload never reopens a one-time-use token for a second use.  When both
+ * use memory stores, `to` shares the very table of `from` from then on,
+ * whatever their capacities: a key spent through either, before or after
+ * the swap of validators (requests in flight finish on `from`), is spent
+ * for both, and the table's counters carry on.  Nothing is copied and
+ * nothing live is dropped: when the replay.max_entries of `to` is below
+ * the entries remembered now, *over (when not NULL) says by how many, all
+ * are kept, and `to` refuses new spends (HC_UNAVAILABLE, as when full)
+ * until enough have expired.  A Redis store needs nothing: the server
+ * remembers.  Returns HC_OK, or HC_INTERNAL when out of memory.
  */
 hc_status hc_replay_inherit(hc_validator *to, const hc_validator *from,
-    size_t *dropped);
+    size_t *over);
 
 /* ------------------------------------------------ the store interface */
 
@@ -142,11 +145,12 @@ typedef struct hc_replay_store_ops {
 	/* Fills every field of *out but `store`. */
 	void (*stats)(hc_replay_store *s, hc_replay_stats *out);
 	/*
-	 * Optional.  Makes `to` (not yet in use) remember what `from`, a
-	 * store of the same ops, remembers; see hc_replay_inherit().
+	 * Optional.  Makes `to` (not yet in use) share what `from`, a store
+	 * of the same ops in use, remembers, and sets *over (never NULL); see
+	 * hc_replay_inherit().
 	 */
 	hc_status (*inherit)(hc_replay_store *to, hc_replay_store *from,
-	    size_t *dropped);
+	    size_t *over);
 	void (*close)(hc_replay_store *s);  /* frees; NULL is not passed */
 } hc_replay_store_ops;
 

@@ -10,8 +10,10 @@
  *    not a string; a jti is per issuer; a token rejected for another
  *    reason does not spend its jti; a full store fails closed
  *    (HC_UNAVAILABLE) and makes room only as entries expire; concurrent
- *    presentations of one token admit exactly one; a reload hands the
- *    table over (hc_replay_inherit());
+ *    presentations of one token admit exactly one; a reload shares one
+ *    table between the old and the new validator whatever their
+ *    capacities (hc_replay_inherit()), keeps every live entry when the
+ *    capacity shrinks, and admits one of many threads on both;
  *  - redis: the same verdicts against a real redis-server started on a
  *    random loopback port, shared by two validators, the key's TTL, a
  *    database of its own; a server that is down is HC_UNAVAILABLE; URLs
@@ -382,30 +384,135 @@ test_concurrent_use_admits_one(void)
 	hc_validator_free(v);
 }
 
+/*
+ * The SIGHUP race.  hopcheckd builds the new validator, hands the store
+ * over, then swaps; a request that started before the swap finishes on
+ * the old validator.  When the handover copied the old table into a new
+ * one (as it did when replay.max_entries changed), a jti spent on the old
+ * validator after the copy was unknown to the new one, and the token
+ * could be spent a second time there.  One table for both: whichever
+ * validator spends first, the other answers replay.
+ */
 static void
-test_reload_keeps_memory(void)
+test_reload_race_one_table(void)
 {
 	hc_validator *v1 = validator("memory", 10);
-	hc_validator *v2 = validator("memory", 10);
-	hc_validator *v3 = validator("memory", 1);
-	size_t dropped = 99;
+	hc_validator *v2 = validator("memory", 20);
+	hc_replay_stats s;
+	size_t over = 99;
+
+	PAY(v1, "a", NOW, HC_OK);
+	HC_ASSERT_STATUS(hc_replay_inherit(v2, v1, &over), HC_OK);
+	CU_ASSERT_EQUAL(over, 0);
+	/* In flight on the old validator after the handover. */
+	PAY(v1, "b", NOW, HC_OK);
+	PAY(v2, "b", NOW, HC_REPLAY);
+	/* Spent on the new one first: the old one knows too. */
+	PAY(v2, "c", NOW, HC_OK);
+	PAY(v1, "c", NOW, HC_REPLAY);
+	PAY(v2, "a", NOW, HC_REPLAY);
+	/* The counters are the table's: they survive the reload. */
+	hc_replay_get_stats(v2, &s);
+	CU_ASSERT_EQUAL(s.entries, 3);
+	CU_ASSERT_EQUAL(s.capacity, 20);
+	CU_ASSERT_EQUAL(s.recorded, 3);
+	CU_ASSERT_EQUAL(s.replays, 3);
+	hc_validator_free(v1);
+	/* v2 outlives v1 with the table. */
+	PAY(v2, "a", NOW, HC_REPLAY);
+	PAY(v2, "d", NOW, HC_OK);
+	CU_ASSERT_EQUAL(entries(v2), 4);
+	hc_validator_free(v2);
+}
+
+/*
+ * A reload that lowers replay.max_entries below what is remembered used
+ * to drop the entries that did not fit, reopening their tokens.  Now all
+ * are kept, the handover says how many are over, and the new validator
+ * refuses new spends (fail closed) until enough expire.
+ */
+static void
+test_reload_shrink_keeps_all(void)
+{
+	hc_validator *v1 = validator("memory", 10);
+	hc_validator *v2 = validator("memory", 2);
+	hc_request *req = hc_request_new();
+	hc_result *res = NULL;
+	hc_replay_stats s;
+	char *tok = token("d");
+	size_t over = 0;
 
 	PAY(v1, "a", NOW, HC_OK);
 	PAY(v1, "b", NOW, HC_OK);
-	/* Same capacity: v2 shares the table, and outlives v1. */
-	HC_ASSERT_STATUS(hc_replay_inherit(v2, v1, &dropped), HC_OK);
-	CU_ASSERT_EQUAL(dropped, 0);
+	PAY(v1, "c", NOW, HC_OK);
+	HC_ASSERT_STATUS(hc_replay_inherit(v2, v1, &over), HC_OK);
+	CU_ASSERT_EQUAL(over, 1);
 	hc_validator_free(v1);
+	hc_replay_get_stats(v2, &s);
+	CU_ASSERT_EQUAL(s.entries, 3);
+	CU_ASSERT_EQUAL(s.capacity, 2);
+	/* Every jti stays spent, even those beyond the new capacity. */
 	PAY(v2, "a", NOW, HC_REPLAY);
-	PAY(v2, "c", NOW, HC_OK);
-	CU_ASSERT_EQUAL(entries(v2), 3);
-	/* A smaller table takes what fits and counts the rest. */
-	HC_ASSERT_STATUS(hc_replay_inherit(v3, v2, &dropped), HC_OK);
-	CU_ASSERT_EQUAL(dropped, 2);
-	CU_ASSERT_EQUAL(entries(v3), 1);
-	PAY(v3, "d", NOW, HC_UNAVAILABLE);
+	PAY(v2, "b", NOW, HC_REPLAY);
+	PAY(v2, "c", NOW, HC_REPLAY);
+	/* Nothing new until enough expire; the detail says why. */
+	CU_ASSERT_EQUAL_FATAL(hc_request_set_route(req, "POST", "/pay"), HC_OK);
+	hc_request_set_time(req, NOW);
+	HC_ASSERT_STATUS(hc_validate(v2, tok, strlen(tok), req, &res),
+	    HC_UNAVAILABLE);
+	CU_ASSERT_PTR_NOT_NULL(strstr(hc_result_detail(res),
+	    "since a reload lowered it"));
+	hc_result_free(res);
+	/* a and b go at NOW + 130 (c, d and e live until NOW + 1030). */
+	PAY(v2, "d", NOW + 129, HC_UNAVAILABLE);
+	PAY(v2, "d", NOW + 130, HC_OK);
+	PAY(v2, "e", NOW + 130, HC_UNAVAILABLE);
+	PAY(v2, "c", NOW + 130, HC_REPLAY);
+	hc_replay_get_stats(v2, &s);
+	CU_ASSERT_EQUAL(s.entries, 2);
+	CU_ASSERT_EQUAL(s.recorded, 4);
+	CU_ASSERT_EQUAL(s.failures, 3);
+	hc_request_free(req);
+	free(tok);
 	hc_validator_free(v2);
-	hc_validator_free(v3);
+}
+
+/*
+ * Threads presenting one token, half on the old validator and half on
+ * the new, while the handover happens: exactly one is admitted.
+ */
+static void
+test_reload_threads_admit_one(void)
+{
+	hc_validator *v1 = validator("memory", 100);
+	hc_validator *v2 = validator("memory", 50);
+	struct race r[NTHREADS];
+	pthread_t th[NTHREADS];
+	char *tok = token("e");
+	int ok = 0, replay = 0;
+
+	for (int i = 0; i < NTHREADS / 2; i++) {
+		r[i] = (struct race){ .v = v1, .tok = tok, .st = HC_INTERNAL };
+		CU_ASSERT_EQUAL_FATAL(pthread_create(&th[i], NULL, race_one,
+		    &r[i]), 0);
+	}
+	HC_ASSERT_STATUS(hc_replay_inherit(v2, v1, NULL), HC_OK);
+	for (int i = NTHREADS / 2; i < NTHREADS; i++) {
+		r[i] = (struct race){ .v = v2, .tok = tok, .st = HC_INTERNAL };
+		CU_ASSERT_EQUAL_FATAL(pthread_create(&th[i], NULL, race_one,
+		    &r[i]), 0);
+	}
+	for (int i = 0; i < NTHREADS; i++) {
+		pthread_join(th[i], NULL);
+		ok += r[i].st == HC_OK;
+		replay += r[i].st == HC_REPLAY;
+	}
+	CU_ASSERT_EQUAL(ok, 1);
+	CU_ASSERT_EQUAL(replay, NTHREADS - 1);
+	hc_validator_free(v1);
+	CU_ASSERT_EQUAL(entries(v2), 1);
+	free(tok);
+	hc_validator_free(v2);
 }
 
 /* ----------------------------------------------------------- Redis store */
@@ -716,7 +823,12 @@ static const hc_test memory_tests[] = {
 	{ "a future request clock purges nothing",
 	    test_future_clock_does_not_purge },
 	{ "concurrent presentations admit one", test_concurrent_use_admits_one },
-	{ "reload hands the table over", test_reload_keeps_memory },
+	{ "reload: one table for old and new validators",
+	    test_reload_race_one_table },
+	{ "reload: a lower capacity keeps every entry",
+	    test_reload_shrink_keeps_all },
+	{ "reload: threads on both generations admit one",
+	    test_reload_threads_admit_one },
 	{ "memory store interface, namespaces", test_store_interface },
 	{ NULL, NULL }
 };
