@@ -38,6 +38,14 @@ hc_status
 hc_replay_new(const hc_policy *p, struct hc_replay **out, hc_detail *d)
 {
 	const char *spec = p->replay_store != NULL ? p->replay_store : "memory";
+	const hc_replay_options o = {
+		.spec = spec,
+		.max_entries = p->replay_max_entries,
+		.key_namespace = p->replay_namespace,
+		.pool_size = p->replay_pool_size != 0 ? p->replay_pool_size :
+		    HC_REPLAY_POOL_DEFAULT,
+		.allow_network = p->replay_allow_network,
+	};
 	const hc_replay_store_ops *ops;
 	struct hc_replay *r;
 	hc_status st;
@@ -48,8 +56,7 @@ hc_replay_new(const hc_policy *p, struct hc_replay **out, hc_detail *d)
 	    &hc_replay_store_redis;
 	if ((r = calloc(1, sizeof(*r))) == NULL)
 		return hc_fail(d, HC_INTERNAL, "out of memory");
-	if ((st = ops->open(spec, p->replay_max_entries, &r->store, d)) !=
-	    HC_OK) {
+	if ((st = ops->open(&o, &r->store, d)) != HC_OK) {
 		free(r);
 		return st;
 	}

@@ -21,8 +21,11 @@
  *    spent on one instance can be spent again on another.  Use a Redis
  *    store ("redis://127.0.0.1:6379/0") when one-time use must hold across
  *    processes.
- *  - The Redis store trusts the Redis server it talks to; it connects to
- *    loopback addresses only, without TLS.
+ *  - The Redis store trusts the Redis server it talks to, and speaks to it
+ *    without TLS (Debian 12's hiredis 0.14 has none): loopback hosts only,
+ *    unless replay.allow_network is set, and then the path to the server
+ *    must be private (a private network, a mesh sidecar, a TLS tunnel).
+ *    The AUTH password crosses that path in the clear.
  *  - hiredis writes to its socket with write(2): a process using the Redis
  *    store must ignore SIGPIPE (hopcheckd does), or a server that closes
  *    the connection can kill it.
@@ -119,6 +122,18 @@ typedef struct hc_replay_spend {
 
 typedef struct hc_replay_store hc_replay_store;
 
+/* What a store is built from: the replay section of the policy. */
+typedef struct hc_replay_options {
+	const char *spec;        /* replay.store: "memory" or a redis:// URL */
+	size_t max_entries;      /* >= 1: bounds a store that holds the keys
+				    itself */
+	const char *key_namespace;  /* NULL, or replay.namespace: a shared
+				    store keeps the keys of each namespace
+				    apart */
+	unsigned pool_size;      /* >= 1: connections of a networked store */
+	bool allow_network;      /* a networked store may leave loopback */
+} hc_replay_options;
+
 /*
  * A store.  Every function but inherit is required, and each is safe to
  * call from any number of threads.
@@ -126,12 +141,12 @@ typedef struct hc_replay_store hc_replay_store;
 typedef struct hc_replay_store_ops {
 	const char *name;        /* "memory", "redis": for statistics */
 	/*
-	 * Builds a store from the replay.store text `spec`; `max_entries`
-	 * bounds a store that holds the keys itself.  HC_CONFIG or
-	 * HC_INTERNAL with a reason; nothing is connected yet.
+	 * Builds a store from the options; each store reads those that
+	 * concern it.  HC_CONFIG (naming the key at fault) or HC_INTERNAL
+	 * with a reason; nothing is connected yet.
 	 */
-	hc_status (*open)(const char *spec, size_t max_entries,
-	    hc_replay_store **out, hc_detail *d);
+	hc_status (*open)(const hc_replay_options *o, hc_replay_store **out,
+	    hc_detail *d);
 	/*
 	 * Records a key: HC_OK when it was new and is now remembered,
 	 * HC_REPLAY when it is remembered already (no detail: the policy

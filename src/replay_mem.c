@@ -287,15 +287,14 @@ mem_table_unref(struct mem_table *t)
 
 /* ------------------------------------------------------------ the store */
 
+/* Reads max_entries only: the table is this process's own. */
 static hc_status
-mem_open(const char *spec, size_t max_entries, hc_replay_store **out,
-    hc_detail *d)
+mem_open(const hc_replay_options *o, hc_replay_store **out, hc_detail *d)
 {
+	size_t mb = HC_REPLAY_MIN_BUCKETS, max_entries = o->max_entries;
 	struct mem_store *m;
-	size_t mb = HC_REPLAY_MIN_BUCKETS;
 	hc_status st;
 
-	(void)spec;
 	*out = NULL;
 	if (max_entries == 0)
 		return hc_fail(d, HC_CONFIG, "replay.max_entries must be at least 1");
