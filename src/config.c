@@ -606,13 +606,39 @@ check_replay_store(struct cfg *c, const char *s, const void *arg)
 }
 
 /*
+ * replay.namespace: 1..HC_REPLAY_NAMESPACE_MAX bytes of [A-Za-z0-9._-], so
+ * that it sits between two ':' of a Redis key name without ambiguity.
+ * Returns false after reporting.
+ */
+static bool
+check_replay_namespace(struct cfg *c, const char *s, const void *arg)
+{
+	size_t n = strlen(s);
+
+	(void)arg;
+	if (n > HC_REPLAY_NAMESPACE_MAX ||
+	    strspn(s, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+	    "0123456789._-") != n) {
+		hc_cfg_error(c, "expected 1..%d characters of A-Z a-z 0-9 . _ -",
+		    HC_REPLAY_NAMESPACE_MAX);
+		return false;
+	}
+	return true;
+}
+
+/*
  * replay: the store replaces the "memory" default (freed here) only when
- * valid, so the policy always owns exactly one store string.
+ * valid, so the policy always owns exactly one store string.  An empty
+ * namespace is the default (no namespace: key names as before there was
+ * one), so it is accepted as such.
  */
 static void
 read_replay(struct cfg *c, const hc_json *j)
 {
+	const hc_json *ns = hc_json_get(j, "namespace");
+	const char *nss = ns != NULL ? hc_json_string(ns) : NULL;
 	char *store = NULL;
+	int64_t pool;
 
 	if (hc_cfg_str(c, j, "store", false, check_replay_store, NULL,
 	    &store) == 1) {
@@ -621,6 +647,12 @@ read_replay(struct cfg *c, const hc_json *j)
 	}
 	(void)hc_cfg_size(c, j, "max_entries", 1, CFG_MAX_ENTRIES,
 	    &c->p->replay_max_entries);
+	if (nss == NULL || *nss != '\0')
+		(void)hc_cfg_str(c, j, "namespace", false,
+		    check_replay_namespace, NULL, &c->p->replay_namespace);
+	if (hc_cfg_int(c, j, "pool_size", 1, HC_REPLAY_POOL_MAX, &pool) == 1)
+		c->p->replay_pool_size = (unsigned)pool;
+	(void)hc_cfg_bool(c, j, "allow_network", &c->p->replay_allow_network);
 }
 
 /* cache: the number of validated tokens remembered (0 turns the cache off). */
@@ -693,6 +725,7 @@ set_defaults(struct cfg *c)
 	p->max_depth = HC_DEFAULT_ACT_DEPTH;
 	p->replay_store = hc_cfg_strdup(c, "memory");
 	p->replay_max_entries = CFG_DEFAULT_REPLAY_ENTRIES;
+	p->replay_pool_size = HC_REPLAY_POOL_DEFAULT;
 	p->cache_max_entries = CFG_DEFAULT_CACHE_ENTRIES;
 	p->fetch.min_refresh_s = CFG_DEFAULT_MIN_REFRESH_S;
 	p->fetch.max_refresh_s = CFG_DEFAULT_MAX_REFRESH_S;
@@ -722,7 +755,8 @@ read_document(struct cfg *c, const hc_json *root)
 		"max_depth", "actors", "direct_callers", "path_policy", NULL
 	};
 	static const char *const replay_keys[] = {
-		"store", "max_entries", NULL
+		"store", "max_entries", "namespace", "pool_size",
+		"allow_network", NULL
 	};
 	static const char *const cache_keys[] = { "max_entries", NULL };
 	static const char *const fetch_keys[] = {
@@ -901,6 +935,7 @@ hc_policy_free(hc_policy *p)
 	if (p->replay_store != NULL)
 		hc_wipe(p->replay_store, strlen(p->replay_store));
 	free(p->replay_store);
+	free(p->replay_namespace);
 	hc_daemon_policy_clear(&p->daemon);
 	free(p);
 }

@@ -21,6 +21,11 @@
 
 #include "internal.h"
 
+/* replay.namespace and replay.pool_size (Redis stores). */
+#define HC_REPLAY_NAMESPACE_MAX  64
+#define HC_REPLAY_POOL_DEFAULT   4
+#define HC_REPLAY_POOL_MAX       64
+
 /* A list of strings (owned). */
 typedef struct hc_strlist {
 	char **v;
@@ -156,6 +161,10 @@ typedef struct hc_policy {
 
 	char *replay_store;      /* "memory" or a redis:// URL */
 	size_t replay_max_entries;
+	char *replay_namespace;  /* NULL, or 1..HC_REPLAY_NAMESPACE_MAX bytes
+				    of [A-Za-z0-9._-] */
+	unsigned replay_pool_size;  /* 1..HC_REPLAY_POOL_MAX connections */
+	bool replay_allow_network;  /* Redis may be a non-loopback host */
 	size_t cache_max_entries;
 
 	hc_fetch_policy fetch;

@@ -38,6 +38,14 @@ hc_status
 hc_replay_new(const hc_policy *p, struct hc_replay **out, hc_detail *d)
 {
 	const char *spec = p->replay_store != NULL ? p->replay_store : "memory";
+	const hc_replay_options o = {
+		.spec = spec,
+		.max_entries = p->replay_max_entries,
+		.key_namespace = p->replay_namespace,
+		.pool_size = p->replay_pool_size != 0 ? p->replay_pool_size :
+		    HC_REPLAY_POOL_DEFAULT,
+		.allow_network = p->replay_allow_network,
+	};
 	const hc_replay_store_ops *ops;
 	struct hc_replay *r;
 	hc_status st;
@@ -48,8 +56,7 @@ hc_replay_new(const hc_policy *p, struct hc_replay **out, hc_detail *d)
 	    &hc_replay_store_redis;
 	if ((r = calloc(1, sizeof(*r))) == NULL)
 		return hc_fail(d, HC_INTERNAL, "out of memory");
-	if ((st = ops->open(spec, p->replay_max_entries, &r->store, d)) !=
-	    HC_OK) {
+	if ((st = ops->open(&o, &r->store, d)) != HC_OK) {
 		free(r);
 		return st;
 	}
@@ -176,13 +183,14 @@ hc_replay_get_stats(const hc_validator *v, hc_replay_stats *out)
 
 /* Only stores of one kind can hand over; the store knows how. */
 hc_status
-hc_replay_inherit(hc_validator *to, const hc_validator *from,
-    size_t *dropped)
+hc_replay_inherit(hc_validator *to, const hc_validator *from, size_t *over)
 {
 	hc_replay_store *dst, *src;
+	size_t n = 0;
+	hc_status st;
 
-	if (dropped != NULL)
-		*dropped = 0;
+	if (over != NULL)
+		*over = 0;
 	if (to == NULL || from == NULL || to->replay == NULL ||
 	    from->replay == NULL)
 		return HC_OK;
@@ -190,5 +198,8 @@ hc_replay_inherit(hc_validator *to, const hc_validator *from,
 	src = from->replay->store;
 	if (dst->ops != src->ops || dst->ops->inherit == NULL)
 		return HC_OK;
-	return dst->ops->inherit(dst, src, dropped);
+	st = dst->ops->inherit(dst, src, &n);
+	if (over != NULL)
+		*over = n;
+	return st;
 }

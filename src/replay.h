@@ -21,8 +21,11 @@
  *    spent on one instance can be spent again on another.  Use a Redis
  *    store ("redis://127.0.0.1:6379/0") when one-time use must hold across
  *    processes.
- *  - The Redis store trusts the Redis server it talks to; it connects to
- *    loopback addresses only, without TLS.
+ *  - The Redis store trusts the Redis server it talks to, and speaks to it
+ *    without TLS (Debian 12's hiredis 0.14 has none): loopback hosts only,
+ *    unless replay.allow_network is set, and then the path to the server
+ *    must be private (a private network, a mesh sidecar, a TLS tunnel).
+ *    The AUTH password crosses that path in the clear.
  *  - hiredis writes to its socket with write(2): a process using the Redis
  *    store must ignore SIGPIPE (hopcheckd does), or a server that closes
  *    the connection can kill it.
@@ -79,18 +82,21 @@ hc_status hc_replay_check(struct hc_ctx *c, const hc_route_policy *rt);
 void hc_replay_get_stats(const hc_validator *v, hc_replay_stats *out);
 
 /*
- * Lets `to`, a validator just built from a reloaded configuration and not
- * yet validating, remember what `from` remembers, so that a reload does
- * not reopen one-time-use tokens for a second use.  When both use memory
- * stores of the same capacity, `to` shares the very table of `from` (no
- * window between the copy and the swap of validators); with different
- * capacities, the live entries of `from` are copied, as many as fit, and
- * *dropped (when not NULL) says how many did not.  A Redis store needs
- * nothing: the server remembers.  Returns HC_OK, or HC_INTERNAL when out
- * of memory.
+ * Hands the store of `from`, the validator in use, over to `to`, one just
+ * built from a reloaded configuration and not yet validating, so that a
+ * reload never reopens a one-time-use token for a second use.  When both
+ * use memory stores, `to` shares the very table of `from` from then on,
+ * whatever their capacities: a key spent through either, before or after
+ * the swap of validators (requests in flight finish on `from`), is spent
+ * for both, and the table's counters carry on.  Nothing is copied and
+ * nothing live is dropped: when the replay.max_entries of `to` is below
+ * the entries remembered now, *over (when not NULL) says by how many, all
+ * are kept, and `to` refuses new spends (HC_UNAVAILABLE, as when full)
+ * until enough have expired.  A Redis store needs nothing: the server
+ * remembers.  Returns HC_OK, or HC_INTERNAL when out of memory.
  */
 hc_status hc_replay_inherit(hc_validator *to, const hc_validator *from,
-    size_t *dropped);
+    size_t *over);
 
 /* ------------------------------------------------ the store interface */
 
@@ -116,6 +122,18 @@ typedef struct hc_replay_spend {
 
 typedef struct hc_replay_store hc_replay_store;
 
+/* What a store is built from: the replay section of the policy. */
+typedef struct hc_replay_options {
+	const char *spec;        /* replay.store: "memory" or a redis:// URL */
+	size_t max_entries;      /* >= 1: bounds a store that holds the keys
+				    itself */
+	const char *key_namespace;  /* NULL, or replay.namespace: a shared
+				    store keeps the keys of each namespace
+				    apart */
+	unsigned pool_size;      /* >= 1: connections of a networked store */
+	bool allow_network;      /* a networked store may leave loopback */
+} hc_replay_options;
+
 /*
  * A store.  Every function but inherit is required, and each is safe to
  * call from any number of threads.
@@ -123,12 +141,12 @@ typedef struct hc_replay_store hc_replay_store;
 typedef struct hc_replay_store_ops {
 	const char *name;        /* "memory", "redis": for statistics */
 	/*
-	 * Builds a store from the replay.store text `spec`; `max_entries`
-	 * bounds a store that holds the keys itself.  HC_CONFIG or
-	 * HC_INTERNAL with a reason; nothing is connected yet.
+	 * Builds a store from the options; each store reads those that
+	 * concern it.  HC_CONFIG (naming the key at fault) or HC_INTERNAL
+	 * with a reason; nothing is connected yet.
 	 */
-	hc_status (*open)(const char *spec, size_t max_entries,
-	    hc_replay_store **out, hc_detail *d);
+	hc_status (*open)(const hc_replay_options *o, hc_replay_store **out,
+	    hc_detail *d);
 	/*
 	 * Records a key: HC_OK when it was new and is now remembered,
 	 * HC_REPLAY when it is remembered already (no detail: the policy
@@ -142,11 +160,12 @@ typedef struct hc_replay_store_ops {
 	/* Fills every field of *out but `store`. */
 	void (*stats)(hc_replay_store *s, hc_replay_stats *out);
 	/*
-	 * Optional.  Makes `to` (not yet in use) remember what `from`, a
-	 * store of the same ops, remembers; see hc_replay_inherit().
+	 * Optional.  Makes `to` (not yet in use) share what `from`, a store
+	 * of the same ops in use, remembers, and sets *over (never NULL); see
+	 * hc_replay_inherit().
 	 */
 	hc_status (*inherit)(hc_replay_store *to, hc_replay_store *from,
-	    size_t *dropped);
+	    size_t *over);
 	void (*close)(hc_replay_store *s);  /* frees; NULL is not passed */
 } hc_replay_store_ops;
 

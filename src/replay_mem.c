@@ -11,9 +11,19 @@
  * known in O(1).  Full with nothing expired is HC_UNAVAILABLE: failing
  * closed beats forgetting a live key.
  *
- * The table is refcounted so that a validator built by a reload can share
- * the very table of the one it replaces (inherit).  It is guarded by one
- * mutex; any number of threads may spend at once.
+ * One table serves every generation of validators across reloads: it is
+ * refcounted, and a validator built by a reload takes over the very table
+ * of the one it replaces (inherit), so that a key spent through either,
+ * before or after the handover, is spent for both.  Nothing is ever
+ * copied, and nothing live is ever dropped.  The capacity belongs to each
+ * validator's store (its replay.max_entries), not to the table: when a
+ * reload lowers it below the entries the table holds, all of them are
+ * kept and every new spend through the new store is refused as when full
+ * until enough have expired; a raised capacity lets the table grow in
+ * place.  The old store keeps its own capacity for the requests still in
+ * flight on it, and a reload that fails after the handover leaves the
+ * running validator exactly as it was.  The table is guarded by one mutex;
+ * any number of threads may spend at once.
  */
 #include <pthread.h>
 #include <stdlib.h>
@@ -36,30 +46,38 @@ struct mem_entry {
 };
 
 /*
- * The table.  May be shared by the stores of two validators across a
- * reload; `refs` counts them.  Invariants, under `lock`: count <= max;
+ * The table, shared by the stores of every validator generation that
+ * holds it; `refs` counts them.  Invariants, under `lock`: count <=
+ * heap_cap; count grows only through a store whose capacity is above it
+ * (a store whose capacity was lowered may find count above its own);
  * every entry is in exactly one bucket chain and at heap[heap_idx]; heap
- * is a min-heap on `expires`; nbuckets is a power of two no larger than
- * max_buckets.
+ * is a min-heap on `expires`; nbuckets is a power of two.  The counters
+ * count every spend through any store of the table, so they survive
+ * reloads.
  */
 struct mem_table {
 	pthread_mutex_t lock;
-	int refs;
-	unsigned char sipkey[16];
+	int refs;                /* >= 1 */
+	unsigned char sipkey[16];  /* fixed once built */
 	struct mem_entry **buckets;
 	size_t nbuckets;
-	size_t max_buckets;
 	struct mem_entry **heap;
 	size_t heap_cap;
 	size_t count;
-	size_t max;
 	uint64_t recorded, replays, failures;
 };
 
-/* A validator's memory store: its (possibly shared) table. */
+/*
+ * A validator's memory store: its capacity and the table it shares.
+ * Invariants: max >= 1 and max_buckets (a power of two, the bucket array
+ * size that suits max) are fixed once opened; t changes only by inherit,
+ * before the store is in use.
+ */
 struct mem_store {
 	hc_replay_store base;    /* first: all the policy sees */
 	struct mem_table *t;     /* never NULL once opened */
+	size_t max;              /* replay.max_entries of this validator */
+	size_t max_buckets;      /* the bucket array grows no larger */
 };
 
 /* ---------------------------------------------------------------- private */
@@ -147,14 +165,18 @@ mem_find(const struct mem_table *t, uint64_t hash, const char *ns,
 	return NULL;
 }
 
-/* Doubles the bucket array (up to max_buckets); false when out of memory. */
+/*
+ * Doubles the bucket array, up to max_buckets (an array already that large
+ * or larger, from a store of a greater capacity, stays); false when out of
+ * memory.
+ */
 static bool
-mem_grow_buckets(struct mem_table *t)
+mem_grow_buckets(struct mem_table *t, size_t max_buckets)
 {
 	size_t n = t->nbuckets * 2;
 	struct mem_entry **b;
 
-	if (n > t->max_buckets)
+	if (n > max_buckets)
 		return true;
 	if ((b = calloc(n, sizeof(*b))) == NULL)
 		return false;
@@ -173,23 +195,25 @@ mem_grow_buckets(struct mem_table *t)
 }
 
 /*
- * Adds a new entry; the caller has checked that the key is absent and
- * that count < max.  HC_INTERNAL when out of memory.
+ * Adds a new entry through store m; the caller has checked that the key
+ * is absent and that count < m->max (so a full heap can grow).
+ * HC_INTERNAL when out of memory.
  */
 static hc_status
-mem_insert(struct mem_table *t, uint64_t hash, const char *ns, size_t nslen,
-    const unsigned char *key, size_t klen, int64_t expires)
+mem_insert(const struct mem_store *m, uint64_t hash, const char *ns,
+    size_t nslen, const unsigned char *key, size_t klen, int64_t expires)
 {
+	struct mem_table *t = m->t;
 	struct mem_entry *e;
 	size_t b;
 
-	if (t->count + 1 > t->nbuckets && !mem_grow_buckets(t))
+	if (t->count + 1 > t->nbuckets && !mem_grow_buckets(t, m->max_buckets))
 		return HC_INTERNAL;
 	if (t->count == t->heap_cap) {
 		size_t cap = t->heap_cap ? t->heap_cap * 2 : HC_REPLAY_MIN_BUCKETS;
 		struct mem_entry **h;
-		if (cap > t->max)
-			cap = t->max;
+		if (cap > m->max)
+			cap = m->max;
 		if ((h = realloc(t->heap, cap * sizeof(*h))) == NULL)
 			return HC_INTERNAL;
 		t->heap = h;
@@ -213,22 +237,15 @@ mem_insert(struct mem_table *t, uint64_t hash, const char *ns, size_t nslen,
 	return HC_OK;
 }
 
-/* Builds an empty table for `max` entries under a fresh random hash key. */
+/* Builds an empty table under a fresh random hash key. */
 static hc_status
-mem_table_new(size_t max, struct mem_table **out, hc_detail *d)
+mem_table_new(struct mem_table **out, hc_detail *d)
 {
 	struct mem_table *t;
-	size_t mb = HC_REPLAY_MIN_BUCKETS;
 
 	*out = NULL;
-	if (max == 0)
-		return hc_fail(d, HC_CONFIG, "replay.max_entries must be at least 1");
-	while (mb < max && mb <= SIZE_MAX / 4)
-		mb *= 2;
 	if ((t = calloc(1, sizeof(*t))) == NULL)
 		return hc_fail(d, HC_INTERNAL, "out of memory");
-	t->max = max;
-	t->max_buckets = mb;
 	t->nbuckets = HC_REPLAY_MIN_BUCKETS;
 	t->refs = 1;
 	if ((t->buckets = calloc(t->nbuckets, sizeof(*t->buckets))) == NULL) {
@@ -270,19 +287,25 @@ mem_table_unref(struct mem_table *t)
 
 /* ------------------------------------------------------------ the store */
 
+/* Reads max_entries only: the table is this process's own. */
 static hc_status
-mem_open(const char *spec, size_t max_entries, hc_replay_store **out,
-    hc_detail *d)
+mem_open(const hc_replay_options *o, hc_replay_store **out, hc_detail *d)
 {
+	size_t mb = HC_REPLAY_MIN_BUCKETS, max_entries = o->max_entries;
 	struct mem_store *m;
 	hc_status st;
 
-	(void)spec;
 	*out = NULL;
+	if (max_entries == 0)
+		return hc_fail(d, HC_CONFIG, "replay.max_entries must be at least 1");
+	while (mb < max_entries && mb <= SIZE_MAX / 4)
+		mb *= 2;
 	if ((m = calloc(1, sizeof(*m))) == NULL)
 		return hc_fail(d, HC_INTERNAL, "out of memory");
 	m->base.ops = &hc_replay_store_memory;
-	if ((st = mem_table_new(max_entries, &m->t, d)) != HC_OK) {
+	m->max = max_entries;
+	m->max_buckets = mb;
+	if ((st = mem_table_new(&m->t, d)) != HC_OK) {
 		free(m);
 		return st;
 	}
@@ -299,11 +322,17 @@ mem_close(hc_replay_store *s)
 	free(m);
 }
 
-/* Records the key until sp->expires, or says why not. */
+/*
+ * Records the key until sp->expires, or says why not.  The capacity is
+ * this store's: a table shared with a store of a greater one may hold
+ * more, and then nothing new is recorded here until enough expire.
+ */
 static hc_status
 mem_spend(hc_replay_store *s, const hc_replay_spend *sp, hc_detail *d)
 {
-	struct mem_table *t = mem_store_of(s)->t;
+	const struct mem_store *m = mem_store_of(s);
+	struct mem_table *t = m->t;
+	size_t count;
 	uint64_t hash = hc_siphash24(t->sipkey, sp->key, sp->klen);
 	size_t nslen = strlen(sp->ns);
 	hc_status st;
@@ -315,14 +344,20 @@ mem_spend(hc_replay_store *s, const hc_replay_spend *sp, hc_detail *d)
 		pthread_mutex_unlock(&t->lock);
 		return HC_REPLAY;
 	}
-	if (t->count >= t->max) {
+	if ((count = t->count) >= m->max) {
 		t->failures++;
 		pthread_mutex_unlock(&t->lock);
+		if (count > m->max)
+			return hc_fail(d, HC_UNAVAILABLE, "replay store holds %zu "
+			    "live entries, more than replay.max_entries (%zu) "
+			    "since a reload lowered it; refusing rather than "
+			    "forgetting a %s until enough expire", count, m->max,
+			    sp->ns);
 		return hc_fail(d, HC_UNAVAILABLE, "replay store is full (%zu of "
 		    "replay.max_entries, none expired); refusing rather than "
-		    "forgetting a %s", t->count, sp->ns);
+		    "forgetting a %s", count, sp->ns);
 	}
-	st = mem_insert(t, hash, sp->ns, nslen, sp->key, sp->klen,
+	st = mem_insert(m, hash, sp->ns, nslen, sp->key, sp->klen,
 	    sp->expires);
 	if (st == HC_OK)
 		t->recorded++;
@@ -337,11 +372,12 @@ mem_spend(hc_replay_store *s, const hc_replay_spend *sp, hc_detail *d)
 static void
 mem_stats(hc_replay_store *s, hc_replay_stats *out)
 {
-	struct mem_table *t = mem_store_of(s)->t;
+	const struct mem_store *m = mem_store_of(s);
+	struct mem_table *t = m->t;
 
 	pthread_mutex_lock(&t->lock);
 	out->entries = t->count;
-	out->capacity = t->max;
+	out->capacity = m->max;
 	out->recorded = t->recorded;
 	out->replays = t->replays;
 	out->failures = t->failures;
@@ -349,56 +385,30 @@ mem_stats(hc_replay_store *s, hc_replay_stats *out)
 }
 
 /*
- * Same capacity: `to` drops its own table and shares that of `from`.
- * Different capacities: the entries of `from` are copied into the table
- * of `to`, as many as fit.
+ * `to` (not in use yet) drops its own empty table and takes a reference
+ * to that of `from`: one table from then on, whatever the capacities.
+ * *over says how many of the entries live now exceed the capacity of
+ * `to`; they are all kept.
  */
 static hc_status
-mem_inherit(hc_replay_store *to, hc_replay_store *from, size_t *dropped)
+mem_inherit(hc_replay_store *to, hc_replay_store *from, size_t *over)
 {
 	struct mem_store *mto = mem_store_of(to);
-	struct mem_table *src = mem_store_of(from)->t, *dst = mto->t;
-	size_t lost = 0;
-	hc_status st = HC_OK;
+	struct mem_table *src = mem_store_of(from)->t, *own = mto->t;
+	size_t count;
 
-	if (src == dst)
-		return HC_OK;
-	if (src->max == dst->max) {
-		pthread_mutex_lock(&src->lock);
-		src->refs++;
-		pthread_mutex_unlock(&src->lock);
-		mto->t = src;
-		mem_table_unref(dst);
-		return HC_OK;
-	}
-	/*
-	 * The new table is not in use yet, but both are locked (source
-	 * first, the only order ever taken); the entries that do not fit a
-	 * smaller table are counted for the log.
-	 */
 	pthread_mutex_lock(&src->lock);
-	pthread_mutex_lock(&dst->lock);
-	for (size_t i = 0; i < src->count; i++) {
-		const struct mem_entry *e = src->heap[i];
-		const unsigned char *key = e->bytes + e->nslen + 1;
-		const char *ns = (const char *)e->bytes;
-		uint64_t h = hc_siphash24(dst->sipkey, key, e->klen);
-
-		if (dst->count >= dst->max) {
-			lost++;
-			continue;
-		}
-		if (mem_find(dst, h, ns, e->nslen, key, e->klen) != NULL)
-			continue;
-		if ((st = mem_insert(dst, h, ns, e->nslen, key, e->klen,
-		    e->expires)) != HC_OK)
-			break;
-	}
-	pthread_mutex_unlock(&dst->lock);
+	if (src != own)
+		src->refs++;
+	count = src->count;
 	pthread_mutex_unlock(&src->lock);
-	if (dropped != NULL)
-		*dropped = lost;
-	return st;
+	if (src != own) {
+		mto->t = src;
+		mem_table_unref(own);
+	}
+	if (over != NULL)
+		*over = count > mto->max ? count - mto->max : 0;
+	return HC_OK;
 }
 
 const hc_replay_store_ops hc_replay_store_memory = {

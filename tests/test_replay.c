@@ -10,12 +10,18 @@
  *    not a string; a jti is per issuer; a token rejected for another
  *    reason does not spend its jti; a full store fails closed
  *    (HC_UNAVAILABLE) and makes room only as entries expire; concurrent
- *    presentations of one token admit exactly one; a reload hands the
- *    table over (hc_replay_inherit());
+ *    presentations of one token admit exactly one; a reload shares one
+ *    table between the old and the new validator whatever their
+ *    capacities (hc_replay_inherit()), keeps every live entry when the
+ *    capacity shrinks, and admits one of many threads on both;
  *  - redis: the same verdicts against a real redis-server started on a
  *    random loopback port, shared by two validators, the key's TTL, a
  *    database of its own; a server that is down is HC_UNAVAILABLE; URLs
- *    that are not loopback or not well formed are configuration errors.
+ *    that are not well formed, or not loopback without
+ *    replay.allow_network, are configuration errors; namespaces keep
+ *    services apart (and none keeps the key names of old); AUTH, right and
+ *    wrong; the pool reconnects after a restart; threads on two
+ *    validators over small pools admit each token once.
  */
 #include <errno.h>
 #include <pthread.h>
@@ -59,9 +65,12 @@ token(const char *name)
 	return t;
 }
 
-/* A validator for the replay configuration with the given store. */
+/*
+ * A validator for the replay configuration with the given store; `more`
+ * (may be empty) adds members to the replay section.
+ */
 static hc_validator *
-validator(const char *store, size_t max_entries)
+validator_more(const char *store, size_t max_entries, const char *more)
 {
 	char conf[2048];
 	hc_validator *v = NULL;
@@ -82,14 +91,20 @@ validator(const char *store, size_t max_entries)
 	    "    { \"method\": \"POST\", \"path\": \"/tenant-pay\", "
 	    "\"tenant_claim\": \"tenant\", \"one_time_use\": true },\n"
 	    "    { \"method\": \"GET\", \"path\": \"/read\" } ],\n"
-	    "  \"replay\": { \"store\": \"%s\", \"max_entries\": %zu } }\n",
-	    SKEW, store, max_entries);
+	    "  \"replay\": { \"store\": \"%s\", \"max_entries\": %zu%s } }\n",
+	    SKEW, store, max_entries, more);
 	st = hc_validator_new_from_json(conf, strlen(conf), DATA, &v, &errors);
 	if (st != HC_OK)
 		fprintf(stderr, "\nconfiguration: %s\n", errors ? errors : "?");
 	HC_ASSERT_STATUS(st, HC_OK);
 	hc_string_free(errors);
 	return v;
+}
+
+static hc_validator *
+validator(const char *store, size_t max_entries)
+{
+	return validator_more(store, max_entries, "");
 }
 
 /*
@@ -382,30 +397,135 @@ test_concurrent_use_admits_one(void)
 	hc_validator_free(v);
 }
 
+/*
+ * The SIGHUP race.  hopcheckd builds the new validator, hands the store
+ * over, then swaps; a request that started before the swap finishes on
+ * the old validator.  When the handover copied the old table into a new
+ * one (as it did when replay.max_entries changed), a jti spent on the old
+ * validator after the copy was unknown to the new one, and the token
+ * could be spent a second time there.  One table for both: whichever
+ * validator spends first, the other answers replay.
+ */
 static void
-test_reload_keeps_memory(void)
+test_reload_race_one_table(void)
 {
 	hc_validator *v1 = validator("memory", 10);
-	hc_validator *v2 = validator("memory", 10);
-	hc_validator *v3 = validator("memory", 1);
-	size_t dropped = 99;
+	hc_validator *v2 = validator("memory", 20);
+	hc_replay_stats s;
+	size_t over = 99;
+
+	PAY(v1, "a", NOW, HC_OK);
+	HC_ASSERT_STATUS(hc_replay_inherit(v2, v1, &over), HC_OK);
+	CU_ASSERT_EQUAL(over, 0);
+	/* In flight on the old validator after the handover. */
+	PAY(v1, "b", NOW, HC_OK);
+	PAY(v2, "b", NOW, HC_REPLAY);
+	/* Spent on the new one first: the old one knows too. */
+	PAY(v2, "c", NOW, HC_OK);
+	PAY(v1, "c", NOW, HC_REPLAY);
+	PAY(v2, "a", NOW, HC_REPLAY);
+	/* The counters are the table's: they survive the reload. */
+	hc_replay_get_stats(v2, &s);
+	CU_ASSERT_EQUAL(s.entries, 3);
+	CU_ASSERT_EQUAL(s.capacity, 20);
+	CU_ASSERT_EQUAL(s.recorded, 3);
+	CU_ASSERT_EQUAL(s.replays, 3);
+	hc_validator_free(v1);
+	/* v2 outlives v1 with the table. */
+	PAY(v2, "a", NOW, HC_REPLAY);
+	PAY(v2, "d", NOW, HC_OK);
+	CU_ASSERT_EQUAL(entries(v2), 4);
+	hc_validator_free(v2);
+}
+
+/*
+ * A reload that lowers replay.max_entries below what is remembered used
+ * to drop the entries that did not fit, reopening their tokens.  Now all
+ * are kept, the handover says how many are over, and the new validator
+ * refuses new spends (fail closed) until enough expire.
+ */
+static void
+test_reload_shrink_keeps_all(void)
+{
+	hc_validator *v1 = validator("memory", 10);
+	hc_validator *v2 = validator("memory", 2);
+	hc_request *req = hc_request_new();
+	hc_result *res = NULL;
+	hc_replay_stats s;
+	char *tok = token("d");
+	size_t over = 0;
 
 	PAY(v1, "a", NOW, HC_OK);
 	PAY(v1, "b", NOW, HC_OK);
-	/* Same capacity: v2 shares the table, and outlives v1. */
-	HC_ASSERT_STATUS(hc_replay_inherit(v2, v1, &dropped), HC_OK);
-	CU_ASSERT_EQUAL(dropped, 0);
+	PAY(v1, "c", NOW, HC_OK);
+	HC_ASSERT_STATUS(hc_replay_inherit(v2, v1, &over), HC_OK);
+	CU_ASSERT_EQUAL(over, 1);
 	hc_validator_free(v1);
+	hc_replay_get_stats(v2, &s);
+	CU_ASSERT_EQUAL(s.entries, 3);
+	CU_ASSERT_EQUAL(s.capacity, 2);
+	/* Every jti stays spent, even those beyond the new capacity. */
 	PAY(v2, "a", NOW, HC_REPLAY);
-	PAY(v2, "c", NOW, HC_OK);
-	CU_ASSERT_EQUAL(entries(v2), 3);
-	/* A smaller table takes what fits and counts the rest. */
-	HC_ASSERT_STATUS(hc_replay_inherit(v3, v2, &dropped), HC_OK);
-	CU_ASSERT_EQUAL(dropped, 2);
-	CU_ASSERT_EQUAL(entries(v3), 1);
-	PAY(v3, "d", NOW, HC_UNAVAILABLE);
+	PAY(v2, "b", NOW, HC_REPLAY);
+	PAY(v2, "c", NOW, HC_REPLAY);
+	/* Nothing new until enough expire; the detail says why. */
+	CU_ASSERT_EQUAL_FATAL(hc_request_set_route(req, "POST", "/pay"), HC_OK);
+	hc_request_set_time(req, NOW);
+	HC_ASSERT_STATUS(hc_validate(v2, tok, strlen(tok), req, &res),
+	    HC_UNAVAILABLE);
+	CU_ASSERT_PTR_NOT_NULL(strstr(hc_result_detail(res),
+	    "since a reload lowered it"));
+	hc_result_free(res);
+	/* a and b go at NOW + 130 (c, d and e live until NOW + 1030). */
+	PAY(v2, "d", NOW + 129, HC_UNAVAILABLE);
+	PAY(v2, "d", NOW + 130, HC_OK);
+	PAY(v2, "e", NOW + 130, HC_UNAVAILABLE);
+	PAY(v2, "c", NOW + 130, HC_REPLAY);
+	hc_replay_get_stats(v2, &s);
+	CU_ASSERT_EQUAL(s.entries, 2);
+	CU_ASSERT_EQUAL(s.recorded, 4);
+	CU_ASSERT_EQUAL(s.failures, 3);
+	hc_request_free(req);
+	free(tok);
 	hc_validator_free(v2);
-	hc_validator_free(v3);
+}
+
+/*
+ * Threads presenting one token, half on the old validator and half on
+ * the new, while the handover happens: exactly one is admitted.
+ */
+static void
+test_reload_threads_admit_one(void)
+{
+	hc_validator *v1 = validator("memory", 100);
+	hc_validator *v2 = validator("memory", 50);
+	struct race r[NTHREADS];
+	pthread_t th[NTHREADS];
+	char *tok = token("e");
+	int ok = 0, replay = 0;
+
+	for (int i = 0; i < NTHREADS / 2; i++) {
+		r[i] = (struct race){ .v = v1, .tok = tok, .st = HC_INTERNAL };
+		CU_ASSERT_EQUAL_FATAL(pthread_create(&th[i], NULL, race_one,
+		    &r[i]), 0);
+	}
+	HC_ASSERT_STATUS(hc_replay_inherit(v2, v1, NULL), HC_OK);
+	for (int i = NTHREADS / 2; i < NTHREADS; i++) {
+		r[i] = (struct race){ .v = v2, .tok = tok, .st = HC_INTERNAL };
+		CU_ASSERT_EQUAL_FATAL(pthread_create(&th[i], NULL, race_one,
+		    &r[i]), 0);
+	}
+	for (int i = 0; i < NTHREADS; i++) {
+		pthread_join(th[i], NULL);
+		ok += r[i].st == HC_OK;
+		replay += r[i].st == HC_REPLAY;
+	}
+	CU_ASSERT_EQUAL(ok, 1);
+	CU_ASSERT_EQUAL(replay, NTHREADS - 1);
+	hc_validator_free(v1);
+	CU_ASSERT_EQUAL(entries(v2), 1);
+	free(tok);
+	hc_validator_free(v2);
 }
 
 /* ----------------------------------------------------------- Redis store */
@@ -456,13 +576,16 @@ redis_direct(void)
 	return c;
 }
 
-/* Starts redis-server and waits (at most 5 s) until it answers PING. */
+/*
+ * Starts redis-server on `port` (0: a free one) and waits (at most 5 s)
+ * until it answers PING.
+ */
 static int
-redis_start(void)
+redis_start_on(int port_number)
 {
 	char port[16];
 
-	if ((redis_port = free_port()) == 0)
+	if ((redis_port = port_number != 0 ? port_number : free_port()) == 0)
 		return -1;
 	(void)snprintf(port, sizeof(port), "%d", redis_port);
 	if ((redis_pid = fork()) < 0)
@@ -492,6 +615,47 @@ redis_start(void)
 		sleep_ms(100);
 	}
 	return -1;
+}
+
+static int
+redis_start(void)
+{
+	return redis_start_on(0);
+}
+
+/* A server of our own, up and empty. */
+static void
+redis_fresh(void)
+{
+	redisContext *c;
+	redisReply *r;
+
+	if (redis_pid <= 0)
+		CU_ASSERT_EQUAL_FATAL(redis_start(), 0);
+	c = redis_direct();
+	CU_ASSERT_PTR_NOT_NULL_FATAL(c);
+	r = redisCommand(c, "FLUSHALL");
+	CU_ASSERT_PTR_NOT_NULL(r);
+	freeReplyObject(r);
+	redisFree(c);
+}
+
+/* The number of keys matching `pattern` in db 0. */
+static size_t
+redis_count(const char *pattern)
+{
+	redisContext *c = redis_direct();
+	redisReply *r;
+	size_t n = 0;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(c);
+	r = redisCommand(c, "KEYS %s", pattern);
+	CU_ASSERT_PTR_NOT_NULL(r);
+	if (r != NULL && r->type == REDIS_REPLY_ARRAY)
+		n = r->elements;
+	freeReplyObject(r);
+	redisFree(c);
+	return n;
 }
 
 /* Stops the server: SIGTERM, at most 5 s, then SIGKILL. */
@@ -627,6 +791,16 @@ test_redis_url_rules(void)
 		"redis://LOCALHOST:6379/0",         /* the one rule: any case */
 		"redis://LocalHost", NULL
 	};
+	/* Any host once replay.allow_network is set; the rest still holds. */
+	static const char *const network[] = {
+		"redis://10.0.0.1:6379/0", "redis://example.org/0",
+		"redis://:secret@redis.internal:6380/2",
+		"redis://app:secret@[fd00::7]:6379/1", NULL
+	};
+	static const char *const network_bad[] = {
+		"redis://10.0.0.1:0/0", "redis://example.org/x",
+		"redis://user@10.0.0.1:6379/0", "redis://[fd00::7/0", NULL
+	};
 	char conf[1024];
 
 	for (int i = 0; bad[i] != NULL; i++) {
@@ -646,7 +820,33 @@ test_redis_url_rules(void)
 			/* Credentials are never echoed. */
 			CU_ASSERT_PTR_NULL(strstr(errors, "secret"));
 		}
+		/* A host off loopback: the error names the key that allows it. */
+		if (errors != NULL && i < 2)
+			CU_ASSERT_PTR_NOT_NULL(strstr(errors,
+			    "replay.allow_network"));
 		hc_string_free(errors);
+	}
+	for (int i = 0; network[i] != NULL || network_bad[i] != NULL; i++) {
+		for (int bad_url = 0; bad_url < 2; bad_url++) {
+			const char *url = bad_url ? network_bad[i] : network[i];
+			hc_validator *v = NULL;
+			char *errors = NULL;
+			if (url == NULL)
+				continue;
+			(void)snprintf(conf, sizeof(conf),
+			    "{\"service\":{\"audiences\":[\"a\"]},\"issuers\":"
+			    "[{\"issuer\":\"https://one.example\",\"jwks_file\":"
+			    "\"one.jwks.json\",\"algorithms\":[\"ES256\"]}],"
+			    "\"replay\":{\"store\":\"%s\",\"allow_network\":"
+			    "true}}", url);
+			HC_ASSERT_STATUS(hc_validator_new_from_json(conf,
+			    strlen(conf), DATA, &v, &errors), bad_url ?
+			    HC_CONFIG : HC_OK);
+			if (errors != NULL)
+				CU_ASSERT_PTR_NULL(strstr(errors, "secret"));
+			hc_string_free(errors);
+			hc_validator_free(v);
+		}
 	}
 	for (int i = 0; good[i] != NULL; i++) {
 		hc_validator *v = NULL;
@@ -664,6 +864,252 @@ test_redis_url_rules(void)
 }
 
 /*
+ * replay.namespace: services that share one server but not their tokens
+ * each take a namespace.  No namespace keeps the key names of every
+ * release before it (hopcheck:jti:<hex>), so that an upgrade forgets no
+ * spent jti; a namespace goes between the prefix and the kind.
+ */
+static void
+test_redis_namespace(void)
+{
+	char url[64];
+	hc_validator *plain, *na, *na2, *nb;
+
+	redis_fresh();
+	redis_url(url, sizeof(url), redis_port, 0);
+	plain = validator(url, 1);
+	na = validator_more(url, 1, ", \"namespace\": \"pay.prod-1\"");
+	na2 = validator_more(url, 1, ", \"namespace\": \"pay.prod-1\", "
+	    "\"pool_size\": 1");
+	nb = validator_more(url, 1, ", \"namespace\": \"pay_B\"");
+	PAY(plain, "a", NOW, HC_OK);
+	PAY(na, "a", NOW, HC_OK);
+	PAY(nb, "a", NOW, HC_OK);
+	PAY(plain, "a", NOW, HC_REPLAY);
+	PAY(na2, "a", NOW, HC_REPLAY);
+	PAY(nb, "a", NOW, HC_REPLAY);
+	CU_ASSERT_EQUAL(redis_count("hopcheck:jti:*"), 1);
+	CU_ASSERT_EQUAL(redis_count("hopcheck:pay.prod-1:jti:*"), 1);
+	CU_ASSERT_EQUAL(redis_count("hopcheck:pay_B:jti:*"), 1);
+	CU_ASSERT_EQUAL(redis_count("*"), 3);
+	hc_validator_free(plain);
+	hc_validator_free(na);
+	hc_validator_free(na2);
+	hc_validator_free(nb);
+}
+
+/*
+ * AUTH with the password of the URL; a wrong one fails closed, and the
+ * detail never carries it.
+ */
+static void
+test_redis_auth(void)
+{
+	char url[128];
+	hc_validator *good, *bad;
+	hc_request *req = hc_request_new();
+	hc_result *res = NULL;
+	char *tok = token("b");
+	redisContext *c;
+	redisReply *r;
+
+	redis_fresh();
+	c = redis_direct();
+	CU_ASSERT_PTR_NOT_NULL_FATAL(c);
+	r = redisCommand(c, "CONFIG SET requirepass s3cret-pw");
+	CU_ASSERT(r != NULL && r->type == REDIS_REPLY_STATUS);
+	freeReplyObject(r);
+	(void)snprintf(url, sizeof(url), "redis://:s3cret-pw@127.0.0.1:%d/0",
+	    redis_port);
+	good = validator_more(url, 1, ", \"pool_size\": 2");
+	(void)snprintf(url, sizeof(url), "redis://:wrong-pw@127.0.0.1:%d/0",
+	    redis_port);
+	bad = validator_more(url, 1, ", \"pool_size\": 2");
+	PAY(good, "a", NOW, HC_OK);
+	PAY(good, "a", NOW, HC_REPLAY);
+	CU_ASSERT_EQUAL_FATAL(hc_request_set_route(req, "POST", "/pay"), HC_OK);
+	hc_request_set_time(req, NOW);
+	HC_ASSERT_STATUS(hc_validate(bad, tok, strlen(tok), req, &res),
+	    HC_UNAVAILABLE);
+	CU_ASSERT_PTR_NOT_NULL(strstr(hc_result_detail(res), "authenticate"));
+	CU_ASSERT_PTR_NULL(strstr(hc_result_detail(res), "wrong-pw"));
+	hc_result_free(res);
+	/* Nothing was spent: the right password still admits b once. */
+	PAY(good, "b", NOW, HC_OK);
+	r = redisCommand(c, "AUTH s3cret-pw");
+	freeReplyObject(r);
+	r = redisCommand(c, "CONFIG SET requirepass %s", "");
+	CU_ASSERT(r != NULL && r->type == REDIS_REPLY_STATUS);
+	freeReplyObject(r);
+	redisFree(c);
+	hc_request_free(req);
+	free(tok);
+	hc_validator_free(good);
+	hc_validator_free(bad);
+}
+
+/*
+ * The server restarts while the pool's connections sit idle: the next
+ * spend finds its connection closed, reopens it and succeeds; while the
+ * server is down, spends fail closed, and once it is back (after the
+ * back-off) they work again.
+ */
+static void
+test_redis_restart(void)
+{
+	char url[64];
+	hc_validator *v;
+	int port;
+
+	redis_fresh();
+	port = redis_port;
+	redis_url(url, sizeof(url), port, 0);
+	v = validator_more(url, 1, ", \"pool_size\": 2");
+	PAY(v, "a", NOW, HC_OK);
+	redis_stop();
+	CU_ASSERT_EQUAL_FATAL(redis_start_on(port), 0);
+	PAY(v, "b", NOW, HC_OK);
+	redis_stop();
+	PAY(v, "c", NOW, HC_UNAVAILABLE);
+	PAY(v, "c", NOW, HC_UNAVAILABLE);
+	CU_ASSERT_EQUAL_FATAL(redis_start_on(port), 0);
+	sleep_ms(HC_REPLAY_REDIS_BACKOFF_MS + 100);
+	PAY(v, "c", NOW, HC_OK);
+	PAY(v, "c", NOW, HC_REPLAY);
+	hc_validator_free(v);
+}
+
+struct spender {
+	const hc_validator *v;
+	char *tok[5];            /* a .. e */
+	hc_status st[5];
+};
+
+static void *
+spend_all(void *arg)
+{
+	struct spender *sp = arg;
+	hc_request *req = hc_request_new();
+
+	for (int i = 0; i < 5; i++)
+		sp->st[i] = HC_INTERNAL;
+	if (req == NULL || hc_request_set_route(req, "POST", "/pay") != HC_OK) {
+		hc_request_free(req);
+		return NULL;
+	}
+	hc_request_set_time(req, NOW);
+	for (int i = 0; i < 5; i++)
+		sp->st[i] = hc_validate(sp->v, sp->tok[i], strlen(sp->tok[i]),
+		    req, NULL);
+	hc_request_free(req);
+	return NULL;
+}
+
+/*
+ * More threads than connections, on two validators (two daemons) of one
+ * server: every token is admitted exactly once, nobody waits past the
+ * pool's bound, and ThreadSanitizer sees the hand-offs of the pool.
+ */
+static void
+test_redis_pool_threads(void)
+{
+	static const char *const names[5] = { "a", "b", "c", "d", "e" };
+	struct spender sp[NTHREADS];
+	pthread_t th[NTHREADS];
+	hc_validator *v, *w;
+	hc_replay_stats s1, s2;
+	char url[64];
+	char *tok[5];
+
+	redis_fresh();
+	redis_url(url, sizeof(url), redis_port, 0);
+	v = validator_more(url, 1, ", \"pool_size\": 2");
+	w = validator_more(url, 1, ", \"pool_size\": 1");
+	for (int i = 0; i < 5; i++)
+		CU_ASSERT_PTR_NOT_NULL_FATAL(tok[i] = token(names[i]));
+	for (int t = 0; t < NTHREADS; t++) {
+		sp[t].v = t % 2 ? w : v;
+		memcpy(sp[t].tok, tok, sizeof(tok));
+		CU_ASSERT_EQUAL_FATAL(pthread_create(&th[t], NULL, spend_all,
+		    &sp[t]), 0);
+	}
+	for (int t = 0; t < NTHREADS; t++)
+		pthread_join(th[t], NULL);
+	for (int i = 0; i < 5; i++) {
+		int ok = 0, replay = 0;
+		for (int t = 0; t < NTHREADS; t++) {
+			ok += sp[t].st[i] == HC_OK;
+			replay += sp[t].st[i] == HC_REPLAY;
+		}
+		CU_ASSERT_EQUAL(ok, 1);
+		CU_ASSERT_EQUAL(replay, NTHREADS - 1);
+	}
+	hc_replay_get_stats(v, &s1);
+	hc_replay_get_stats(w, &s2);
+	CU_ASSERT_EQUAL(s1.recorded + s2.recorded, 5);
+	CU_ASSERT_EQUAL(s1.replays + s2.replays, 5 * (NTHREADS - 1));
+	CU_ASSERT_EQUAL(s1.failures + s2.failures, 0);
+	for (int i = 0; i < 5; i++)
+		free(tok[i]);
+	hc_validator_free(v);
+	hc_validator_free(w);
+}
+
+/* The replay keys that are not the store URL: each value checked. */
+static void
+test_replay_options_rules(void)
+{
+	static const struct {
+		const char *replay;  /* members of the replay section */
+		hc_status want;
+		const char *fragment;  /* in the errors when HC_CONFIG */
+	} cases[] = {
+		{ "\"namespace\": \"\"", HC_OK, NULL },  /* the default */
+		{ "\"namespace\": \"a\"", HC_OK, NULL },
+		{ "\"namespace\": \"A-z_0.9\"", HC_OK, NULL },
+		{ "\"namespace\": \"a:b\"", HC_CONFIG, "replay.namespace" },
+		{ "\"namespace\": \"a b\"", HC_CONFIG, "replay.namespace" },
+		{ "\"namespace\": \"a*\"", HC_CONFIG, "replay.namespace" },
+		{ "\"namespace\": \"x123456789x123456789x123456789x123456789"
+		  "x123456789x123456789xyz4\"", HC_OK, NULL },  /* 64 */
+		{ "\"namespace\": \"x123456789x123456789x123456789x123456789"
+		  "x123456789x123456789xyz45\"", HC_CONFIG, "replay.namespace" },
+		{ "\"namespace\": 7", HC_CONFIG, "replay.namespace" },
+		{ "\"pool_size\": 1", HC_OK, NULL },
+		{ "\"pool_size\": 64", HC_OK, NULL },
+		{ "\"pool_size\": 0", HC_CONFIG, "replay.pool_size" },
+		{ "\"pool_size\": 65", HC_CONFIG, "replay.pool_size" },
+		{ "\"pool_size\": 2.5", HC_CONFIG, "replay.pool_size" },
+		{ "\"allow_network\": \"yes\"", HC_CONFIG, "replay.allow_network" },
+		{ "\"allow_network\": false", HC_OK, NULL },
+		{ "\"pools\": 2", HC_CONFIG, "unknown key \"pools\"" },
+	};
+	char conf[1024];
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		hc_validator *v = NULL;
+		char *errors = NULL;
+		(void)snprintf(conf, sizeof(conf),
+		    "{\"service\":{\"audiences\":[\"a\"]},\"issuers\":[{\"issuer\":"
+		    "\"https://one.example\",\"jwks_file\":\"one.jwks.json\","
+		    "\"algorithms\":[\"ES256\"]}],\"replay\":{\"store\":"
+		    "\"redis://127.0.0.1:6379/0\",%s}}", cases[i].replay);
+		HC_ASSERT_STATUS(hc_validator_new_from_json(conf, strlen(conf),
+		    DATA, &v, &errors), cases[i].want);
+		if (cases[i].fragment != NULL) {
+			CU_ASSERT_PTR_NOT_NULL(errors);
+			if (errors != NULL && strstr(errors, cases[i].fragment) ==
+			    NULL)
+				fprintf(stderr, "\ncase %zu: %s\n", i, errors);
+			CU_ASSERT(errors != NULL && strstr(errors,
+			    cases[i].fragment) != NULL);
+		}
+		hc_string_free(errors);
+		hc_validator_free(v);
+	}
+}
+
+/*
  * The memory store through its interface, as a future record kind would
  * use it: equal key bytes in two namespaces are two keys, a spent key is
  * HC_REPLAY until its time passes, and a full store fails closed.
@@ -672,13 +1118,15 @@ static void
 test_store_interface(void)
 {
 	const hc_replay_store_ops *ops = &hc_replay_store_memory;
+	const hc_replay_options o = { .spec = "memory", .max_entries = 2,
+	    .pool_size = 1 };
 	hc_replay_spend sp = { .ns = "jti", .key = (const unsigned char *)"k",
 	    .klen = 1, .now = NOW, .expires = NOW + 60, .ttl = 60 };
 	hc_replay_store *s = NULL;
 	hc_replay_stats st;
 	hc_detail d;
 
-	HC_ASSERT_STATUS(ops->open("memory", 2, &s, &d), HC_OK);
+	HC_ASSERT_STATUS(ops->open(&o, &s, &d), HC_OK);
 	CU_ASSERT_PTR_EQUAL_FATAL(s->ops, ops);
 	HC_ASSERT_STATUS(ops->spend(s, &sp, &d), HC_OK);
 	HC_ASSERT_STATUS(ops->spend(s, &sp, &d), HC_REPLAY);
@@ -716,7 +1164,12 @@ static const hc_test memory_tests[] = {
 	{ "a future request clock purges nothing",
 	    test_future_clock_does_not_purge },
 	{ "concurrent presentations admit one", test_concurrent_use_admits_one },
-	{ "reload hands the table over", test_reload_keeps_memory },
+	{ "reload: one table for old and new validators",
+	    test_reload_race_one_table },
+	{ "reload: a lower capacity keeps every entry",
+	    test_reload_shrink_keeps_all },
+	{ "reload: threads on both generations admit one",
+	    test_reload_threads_admit_one },
 	{ "memory store interface, namespaces", test_store_interface },
 	{ NULL, NULL }
 };
@@ -724,7 +1177,14 @@ static const hc_test memory_tests[] = {
 static const hc_test redis_tests[] = {
 	{ "redis-server store", test_redis_store },
 	{ "redis down from the start", test_redis_never_up },
-	{ "redis URL rules", test_redis_url_rules },
+	{ "redis URL rules, allow_network", test_redis_url_rules },
+	{ "replay.namespace keeps stores apart", test_redis_namespace },
+	{ "AUTH: a wrong password fails closed", test_redis_auth },
+	{ "the pool reconnects after a restart", test_redis_restart },
+	{ "threads over a pool admit each token once",
+	    test_redis_pool_threads },
+	{ "replay.namespace, pool_size, allow_network rules",
+	    test_replay_options_rules },
 	{ NULL, NULL }
 };
 

@@ -193,7 +193,7 @@ reload(struct app *a)
 	hcd_settings set;
 	hc_validator *nv;
 	hcd_gen *g;
-	size_t dropped = 0;
+	size_t over = 0;
 
 	hcd_log(HCD_LOG_INFO, "reload", "reloading %s", a->conf);
 	hcd_notify("RELOADING=1", "reloading %s", a->conf);
@@ -206,7 +206,7 @@ reload(struct app *a)
 		return;
 	}
 	g = hcd_holder_acquire(a->holder);
-	if (hc_replay_inherit(nv, hcd_gen_validator(g), &dropped) != HC_OK) {
+	if (hc_replay_inherit(nv, hcd_gen_validator(g), &over) != HC_OK) {
 		hcd_holder_release(a->holder, g);
 		hc_validator_free(nv);
 		hcd_log(HCD_LOG_ERROR, "reload", "out of memory handing the "
@@ -217,9 +217,11 @@ reload(struct app *a)
 		return;
 	}
 	hcd_holder_release(a->holder, g);
-	if (dropped > 0)
+	if (over > 0)
 		hcd_log(HCD_LOG_WARN, "reload", "the new replay.max_entries is "
-		    "smaller: %zu remembered jti values were dropped", dropped);
+		    "%zu below the jti values remembered: all are kept, and "
+		    "one-time-use routes answer unavailable until as many have "
+		    "expired", over);
 	hcd_settings_of(nv, &set);
 	if (!same(set.listen, a->listen) ||
 	    !same(set.unix_socket, a->unix_socket) ||
