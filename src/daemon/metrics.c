@@ -307,7 +307,8 @@ render_replay(hcd_buf *b, const hc_validator *v)
 	hcd_buf_printf(b, "hopcheck_replay_capacity{store=\"%s\"} %zu\n",
 	    s.store, s.capacity);
 	family(b, "hopcheck_replay_recorded_total", "counter",
-	    "Ids recorded by the replay store (the memory store carries its counts across reloads).");
+	    "Ids recorded by the replay store (the memory store carries its "
+	    "counts across reloads).");
 	hcd_buf_printf(b, "hopcheck_replay_recorded_total{store=\"%s\"} %llu\n",
 	    s.store, (unsigned long long)s.recorded);
 	family(b, "hopcheck_replay_rejected_total", "counter",
