@@ -24,6 +24,7 @@
 
 #include "hc_limits.h"
 #include "buf.h"
+#include "connstats.h"
 #include "metrics.h"
 #include "replay.h"
 
@@ -364,6 +365,7 @@ hcd_metrics_render(const hc_validator *v, size_t *len)
 	    (unsigned long long)atomic_load(&reloads_ok));
 	hcd_buf_printf(&b, "hopcheck_config_reloads_total{result=\"failed\"} "
 	    "%llu\n", (unsigned long long)atomic_load(&reloads_failed));
+	hcd_connstats_render(&b);
 	family(&b, "hopcheck_ready", "gauge",
 	    "1 when every issuer and trust domain has keys (see /readyz).");
 	hcd_buf_printf(&b, "hopcheck_ready %d\n", hc_validator_ready(v) ? 1 : 0);
