@@ -64,7 +64,7 @@ CLI_SRCS  = $(sort $(wildcard tools/*.c))
 CLI_OBJS  = $(CLI_SRCS:tools/%.c=$(BUILD)/obj/cli/%.o)
 DAEMON_SRCS = $(sort $(wildcard src/daemon/*.c))
 DAEMON_OBJS = $(DAEMON_SRCS:src/daemon/%.c=$(BUILD)/obj/daemon/%.o)
-DAEMON_LIBS = -lmicrohttpd
+DAEMON_LIBS = -lmicrohttpd -lgnutls
 TEST_SRCS = $(sort $(wildcard tests/test_*.c tests/regress_*.c))
 TEST_BINS = $(TEST_SRCS:tests/%.c=$(BUILD)/tests/%)
 TEST_UTIL_OBJ = $(BUILD)/obj/tests/testutil.o

@@ -12,7 +12,7 @@
 set -eu
 
 BUILD_PKGS="gcc make pkg-config libmbedtls-dev libssl-dev libcjson-dev
-libcurl4-openssl-dev libmicrohttpd-dev libhiredis-dev"
+libcurl4-openssl-dev libmicrohttpd-dev libhiredis-dev libgnutls28-dev"
 TEST_PKGS="$BUILD_PKGS libcunit1-dev clang libclang-rt-14-dev clang-format
 python3 python3-jwcrypto openssl curl nginx-light redis-server"
 

@@ -20,7 +20,10 @@
  *    every problem is logged and the running configuration stays.  If it
  *    works, the new one takes over the memory replay store of the old
  *    (hc_replay_inherit()) and is swapped in; requests in flight finish
- *    with the validator they started with (holder.c).
+ *    with the validator they started with (holder.c).  In network mode
+ *    the TLS files are read again too, and are part of the same all or
+ *    nothing: a certificate, key or CA file that does not load refuses
+ *    the whole reload (tls.h).
  *  - SIGTERM, SIGINT: stop accepting, wait for requests in flight (at
  *    most HCD_DRAIN_MS), close everything and exit 0.
  *
@@ -44,6 +47,7 @@
 #include "notify.h"
 #include "replay.h"
 #include "settings.h"
+#include "tls.h"
 
 /* Longest wait for requests in flight at shutdown. */
 #define HCD_DRAIN_MS 10000
@@ -64,6 +68,7 @@ struct app {
 	unsigned threads;
 	hcd_holder *holder;
 	hcd_http *http;
+	hcd_tls *tls;            /* network mode (daemon.tls), else NULL */
 };
 
 static void
@@ -98,14 +103,6 @@ daemon_problem(const hc_validator *v)
 	if (set.listen == NULL && set.unix_socket == NULL)
 		return "daemon: set daemon.listen or daemon.unix_socket, or "
 		    "hopcheckd has nothing to listen on";
-	/*
-	 * Fail closed: until hopcheckd verifies client certificates itself,
-	 * a configuration that asks for network mode must not start, or it
-	 * would serve plain HTTP on the address it names.
-	 */
-	if (set.tls)
-		return "daemon.tls: network mode (TLS with client "
-		    "certificates) is not available in this build of hopcheckd";
 	return NULL;
 }
 
@@ -119,6 +116,46 @@ print_warnings(const hc_validator *v)
 	    line = strtok_r(NULL, "\n", &save))
 		fprintf(stderr, "warning: %s\n", line);
 	hc_string_free(w);
+}
+
+/*
+ * Network mode: the credentials of daemon.tls in `v`, or NULL with the
+ * reasons in err.
+ */
+static hcd_tls_creds *
+tls_load(const hc_validator *v, char *err, size_t errlen)
+{
+	hcd_settings set;
+	hcd_tls_creds *c;
+	size_t used;
+
+	hcd_settings_of(v, &set);
+	if ((c = hcd_tls_load(set.cert_file, set.key_file, set.client_ca_file,
+	    err, errlen)) == NULL) {
+		used = strlen("daemon.tls: ");
+		if (strlen(err) + used < errlen) {
+			memmove(err + used, err, strlen(err) + 1);
+			memcpy(err, "daemon.tls: ", used);
+		}
+	}
+	return c;
+}
+
+/* -t: NULL when daemon.tls is absent or its files load, else why not. */
+static const char *
+tls_problem(const hc_validator *v)
+{
+	static char err[1024];
+	hcd_settings set;
+	hcd_tls_creds *c;
+
+	hcd_settings_of(v, &set);
+	if (!set.tls)
+		return NULL;
+	if ((c = tls_load(v, err, sizeof(err))) == NULL)
+		return err;
+	hcd_tls_creds_free(c);
+	return NULL;
 }
 
 /* -t: reports every problem of the file; 0 when there is none. */
@@ -138,6 +175,8 @@ check_config(const char *path)
 		return 1;
 	}
 	p = daemon_problem(v);
+	if (p == NULL)
+		p = tls_problem(v);
 	if (p != NULL)
 		fprintf(stderr, "%s\n", p);
 	else
@@ -192,6 +231,8 @@ reload(struct app *a)
 {
 	hcd_settings set;
 	hc_validator *nv;
+	hcd_tls_creds *creds = NULL;
+	char err[1024];
 	hcd_gen *g;
 	size_t over = 0;
 
@@ -223,6 +264,18 @@ reload(struct app *a)
 		    "one-time-use routes answer unavailable until as many have "
 		    "expired", over);
 	hcd_settings_of(nv, &set);
+	if (set.tls != (a->tls != NULL) || (set.tls &&
+	    (creds = tls_load(nv, err, sizeof(err))) == NULL)) {
+		hcd_log_lines(HCD_LOG_ERROR, "reload", "configuration rejected; "
+		    "the running one stays", set.tls != (a->tls != NULL) ?
+		    "daemon.tls: network mode is turned on or off by a restart "
+		    "only" : err);
+		hc_validator_free(nv);
+		hcd_metrics_reload(false);
+		hcd_notify("READY=1", "reload refused (see the log); serving "
+		    "with the previous configuration");
+		return;
+	}
 	if (!same(set.listen, a->listen) ||
 	    !same(set.unix_socket, a->unix_socket) ||
 	    !same(set.metrics_listen, a->metrics_listen) ||
@@ -232,12 +285,18 @@ reload(struct app *a)
 		    "daemon.threads take effect on restart only");
 	if (hcd_holder_swap(a->holder, nv) != 0) {
 		hc_validator_free(nv);
+		hcd_tls_creds_free(creds);
 		hcd_log(HCD_LOG_ERROR, "reload", "out of memory; the running "
 		    "configuration stays");
 		hcd_metrics_reload(false);
 		hcd_notify("READY=1", "reload failed (out of memory); serving "
 		    "with the previous configuration");
 		return;
+	}
+	if (creds != NULL) {
+		hcd_tls_creds_describe(creds, err, sizeof(err));
+		hcd_tls_install(a->tls, creds);
+		hcd_log(HCD_LOG_INFO, "reload", "TLS credentials: %s", err);
 	}
 	hcd_log_set_level(set.log_level);
 	log_warnings(nv, "reload");
@@ -257,6 +316,7 @@ open_listeners(const hcd_settings *set, hcd_listener *ls)
 		if (hcd_listen_tcp(set->listen, "daemon.listen", set->tls, &ls[n],
 		    err, sizeof(err)) != 0)
 			goto fail;
+		ls[n].tls = set->tls;
 		n++;
 	}
 	if (set->unix_socket != NULL) {
@@ -334,6 +394,8 @@ main(int argc, char **argv)
 {
 	struct app a;
 	hcd_listener ls[3];
+	hcd_http_opts opts;
+	hcd_tls_creds *creds;
 	hcd_settings set;
 	hc_validator *v;
 	sigset_t sigs;
@@ -404,11 +466,29 @@ main(int argc, char **argv)
 	}
 	hcd_holder_on_retire(a.holder, hcd_metrics_retire_begin,
 	    hcd_metrics_retire_end);
+	if (set.tls) {
+		if ((creds = tls_load(v, err, sizeof(err))) == NULL) {
+			hcd_log_lines(HCD_LOG_ERROR, "start", "configuration "
+			    "rejected", err);
+			goto fail;
+		}
+		hcd_tls_creds_describe(creds, err, sizeof(err));
+		if ((a.tls = hcd_tls_new(creds)) == NULL) {
+			hcd_log(HCD_LOG_ERROR, "start", "out of memory");
+			goto fail;
+		}
+		hcd_log(HCD_LOG_INFO, "start", "TLS credentials: %s", err);
+	}
 	if ((n = open_listeners(&set, ls)) < 0)
 		goto fail;
 	a.bound = a.unix_socket != NULL;
-	a.http = hcd_http_start(a.holder, ls, (size_t)n, set.threads,
-	    2 * set.max_token_bytes + HCD_HEADER_SLACK, err, sizeof(err));
+	memset(&opts, 0, sizeof(opts));
+	opts.threads = set.threads;
+	opts.conn_memory = 2 * set.max_token_bytes + HCD_HEADER_SLACK;
+	opts.tls = a.tls;
+	opts.max_per_client = set.max_per_client;
+	a.http = hcd_http_start(a.holder, ls, (size_t)n, &opts, err,
+	    sizeof(err));
 	if (a.http == NULL) {
 		hcd_log(HCD_LOG_ERROR, "start", "%s", err);
 		goto fail;
@@ -427,6 +507,7 @@ main(int argc, char **argv)
 		hcd_log(HCD_LOG_WARN, "stop", "%u requests still in flight after "
 		    "%d ms; closing them", left, HCD_DRAIN_MS);
 	hcd_http_stop(a.http);
+	hcd_tls_free(a.tls);
 	if (a.bound)
 		(void)unlink(a.unix_socket);
 	hcd_holder_free(a.holder);
@@ -437,6 +518,7 @@ main(int argc, char **argv)
 	free(a.metrics_listen);
 	return 0;
 fail:
+	hcd_tls_free(a.tls);
 	if (a.bound)
 		(void)unlink(a.unix_socket);
 	hcd_holder_free(a.holder);

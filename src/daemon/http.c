@@ -18,6 +18,25 @@
  *  4. completion callback: drop the reference and the body.
  *
  * The count of requests between 1 and 4 is what a shutdown drains.
+ *
+ * A connection's life, around its requests (NOTIFY_CONNECTION):
+ *
+ *  - accept: a listener at its connection limit closes it at once (the
+ *    accept policy callback, counted), because libmicrohttpd at its own
+ *    limit stops accepting instead, and every new caller would wait in
+ *    the backlog behind the connections that hold the slots;
+ *  - started: a record (the socket context) that binds the TLS
+ *    credentials in use (tls.h) and puts the socket under the watchdog
+ *    (watchdog.h) with the deadline daemon.header_timeout_ms;
+ *  - each request's answer lifts the deadline; its completion sets one
+ *    for the next request (the idle timeout), and the next request line
+ *    (URI_LOG_CALLBACK) restarts the head deadline;
+ *  - closed: libmicrohttpd reports it before it closes the socket, so the
+ *    watchdog lets go of the descriptor before it can be reused.
+ *
+ * On a tls listener the first call of every request checks the client
+ * certificate (step 0): a request from a client that is missing, not
+ * verified or not allowed is answered 403 and no endpoint sees it.
  */
 #include <errno.h>
 #include <pthread.h>
@@ -28,6 +47,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <stdatomic.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
@@ -35,16 +58,30 @@
 #include <microhttpd.h>
 
 #include "buf.h"
+#include "connstats.h"
 #include "endpoints.h"
 #include "http.h"
 #include "log.h"
+#include "settings.h"
+#include "watchdog.h"
 
 /* Bounds of the HTTP server. */
 #define HCD_MAX_LISTENERS     3         /* TCP, a Unix socket, metrics */
 #define HCD_CONN_TIMEOUT_S    30        /* an idle connection is closed */
-#define HCD_MAX_CONNECTIONS   1024      /* per listener */
+#define HCD_MAX_CONNECTIONS   1024      /* per listener, at most */
+#define HCD_MIN_CONNECTIONS   16        /* below this, refuse to start */
 #define HCD_METRICS_CONNECTIONS 32      /* the metrics listener's own */
 #define HCD_METRICS_TIMEOUT_S 10
+/*
+ * Descriptors kept out of the connection limits: standard streams, key
+ * fetches, the Redis pool, files read at reload, the notify socket; each
+ * MHD daemon adds its listening socket and an epoll and an eventfd per
+ * thread (HCD_FDS_PER_THREAD).
+ */
+#define HCD_FD_RESERVE        64
+#define HCD_FDS_PER_THREAD    2
+/* TLS versions: 1.2 and 1.3 only. */
+#define HCD_TLS_PRIORITIES    "NORMAL:-VERS-ALL:+VERS-TLS1.3:+VERS-TLS1.2"
 
 struct hcd_http;
 
@@ -52,6 +89,9 @@ struct hcd_http;
 struct lctx {
 	struct hcd_http *h;
 	bool metrics;            /* probes and /metrics only */
+	bool tls;                /* client certificates checked */
+	unsigned limit;          /* connections; more are closed at once */
+	atomic_uint live;        /* connections between started and closed */
 };
 
 struct hcd_http {
@@ -64,6 +104,16 @@ struct hcd_http {
 	pthread_mutex_t lock;    /* guards inflight */
 	pthread_cond_t idle;     /* signalled when inflight drops to 0 */
 	unsigned inflight;
+	hcd_tls *tls;            /* borrowed; NULL without tls listeners */
+	hcd_watchdog *wd;
+};
+
+/* One connection (MHD's socket context), from started to closed. */
+struct conn_rec {
+	hcd_wd_entry wd;         /* under the watchdog */
+	long head_ms;            /* daemon.header_timeout_ms at accept */
+	bool idle;               /* between a response and the next request */
+	hcd_tls_creds *creds;    /* bound for the connection's handshake */
 };
 
 /* One request in progress (MHD's con_cls). */
@@ -174,6 +224,191 @@ length_over(const char *cl, size_t limit)
 	return v > (unsigned long long)limit;
 }
 
+/* --------------------------------------------------------- connections */
+
+static struct conn_rec *
+conn_rec_of(struct MHD_Connection *conn)
+{
+	const union MHD_ConnectionInfo *ci = MHD_get_connection_info(conn,
+	    MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+
+	return ci != NULL ? ci->socket_context : NULL;
+}
+
+/* The request is in (head and body): its deadline is lifted. */
+static void
+request_in(struct hcd_http *h, struct MHD_Connection *conn)
+{
+	struct conn_rec *rec = conn_rec_of(conn);
+
+	if (rec != NULL)
+		hcd_watchdog_set(h->wd, &rec->wd, 0);
+}
+
+/* daemon.header_timeout_ms of the generation in use. */
+static long
+head_timeout(struct hcd_http *h)
+{
+	hcd_gen *g = hcd_holder_acquire(h->holder);
+	hcd_settings set;
+
+	hcd_settings_of(hcd_gen_validator(g), &set);
+	hcd_holder_release(h->holder, g);
+	return set.header_timeout_ms;
+}
+
+static void
+on_connection(void *cls, struct MHD_Connection *conn, void **socket_context,
+    enum MHD_ConnectionNotificationCode toe)
+{
+	struct lctx *lc = cls;
+	struct hcd_http *h = lc->h;
+	struct conn_rec *rec = *socket_context;
+	const union MHD_ConnectionInfo *ci;
+	void *session = NULL;
+
+	if (toe == MHD_CONNECTION_NOTIFY_CLOSED) {
+		if (rec != NULL) {
+			hcd_watchdog_remove(h->wd, &rec->wd);
+			hcd_tls_session_close(h->tls, rec->creds);
+			free(rec);
+			*socket_context = NULL;
+		}
+		atomic_fetch_sub(&lc->live, 1);
+		return;
+	}
+	atomic_fetch_add(&lc->live, 1);
+	rec = calloc(1, sizeof(*rec));
+	if (lc->tls && (ci = MHD_get_connection_info(conn,
+	    MHD_CONNECTION_INFO_GNUTLS_SESSION)) != NULL)
+		session = ci->tls_session;
+	/* Without a record the session is bound to nothing: no handshake. */
+	if (session != NULL) {
+		if (rec != NULL)
+			rec->creds = hcd_tls_session_open(h->tls, session);
+		else
+			(void)hcd_tls_session_open(NULL, session);
+	}
+	if (rec == NULL)
+		return;
+	ci = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CONNECTION_FD);
+	rec->head_ms = head_timeout(h);
+	hcd_watchdog_add(h->wd, &rec->wd, ci != NULL ? (int)ci->connect_fd :
+	    -1, rec->head_ms);
+	*socket_context = rec;
+}
+
+/*
+ * The request line of a request is in.  After an idle spell on a kept-
+ * alive connection, the head deadline starts again from here; the first
+ * request's deadline runs from the accept.  Returns NULL: the value
+ * becomes con_cls, which on_request() sets itself.
+ */
+static void *
+on_uri(void *cls, const char *uri, struct MHD_Connection *conn)
+{
+	struct lctx *lc = cls;
+	struct conn_rec *rec = conn_rec_of(conn);
+
+	(void)uri;
+	if (rec != NULL && rec->idle) {
+		rec->idle = false;
+		hcd_watchdog_set(lc->h->wd, &rec->wd, rec->head_ms);
+	}
+	return NULL;
+}
+
+/* A listener at its limit closes a new connection at once. */
+static enum MHD_Result
+on_accept(void *cls, const struct sockaddr *addr, socklen_t addrlen)
+{
+	struct lctx *lc = cls;
+
+	(void)addr;
+	(void)addrlen;
+	if (atomic_load(&lc->live) >= lc->limit) {
+		hcd_connstats_refused();
+		return MHD_NO;
+	}
+	return MHD_YES;
+}
+
+/* The client's address as text, for the log. */
+static void
+peer_address(struct MHD_Connection *conn, char *out, size_t len)
+{
+	const union MHD_ConnectionInfo *ci = MHD_get_connection_info(conn,
+	    MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+	const struct sockaddr *sa = ci != NULL ? ci->client_addr : NULL;
+
+	(void)snprintf(out, len, "?");
+	if (sa == NULL)
+		return;
+	if (sa->sa_family == AF_INET)
+		(void)inet_ntop(AF_INET, &((const struct sockaddr_in *)
+		    (const void *)sa)->sin_addr, out, (socklen_t)len);
+	else if (sa->sa_family == AF_INET6)
+		(void)inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)
+		    (const void *)sa)->sin6_addr, out, (socklen_t)len);
+}
+
+/*
+ * Network mode: NULL when the client certificate verifies under the
+ * current client CA and one of its URI or DNS SANs is an allowed client
+ * of generation `v`; else the reason for the 403 (static), logged with
+ * the detail and the client's SANs.
+ */
+static const char *
+client_refusal(struct hcd_http *h, struct MHD_Connection *conn,
+    const hc_validator *v)
+{
+	const union MHD_ConnectionInfo *ci = MHD_get_connection_info(conn,
+	    MHD_CONNECTION_INFO_GNUTLS_SESSION);
+	hcd_tls_peer *peer;
+	hcd_settings set;
+	hcd_buf sans = { 0 };
+	const char *why = NULL;
+	char addr[INET6_ADDRSTRLEN + 1];
+
+	if ((peer = malloc(sizeof(*peer))) == NULL)
+		return "out of memory";
+	if (ci == NULL || ci->tls_session == NULL) {
+		memset(peer, 0, sizeof(*peer));
+		(void)snprintf(peer->reason, sizeof(peer->reason), "no TLS "
+		    "session");
+	} else {
+		hcd_tls_peer_check(h->tls, ci->tls_session, peer);
+	}
+	if (!peer->verified) {
+		why = peer->nsans == 0 && strcmp(peer->reason,
+		    "no client certificate") == 0 ? "no client certificate" :
+		    "the client certificate is not valid";
+	} else {
+		hcd_settings_of(v, &set);
+		why = "the client is not in daemon.tls.allowed_clients";
+		for (size_t i = 0; i < peer->nsans && why != NULL; i++)
+			if (hcd_settings_client_allowed(&set,
+			    peer->san[i].value))
+				why = NULL;
+	}
+	if (why != NULL) {
+		for (size_t i = 0; i < peer->nsans; i++) {
+			hcd_buf_printf(&sans, "%s%s:%s", i > 0 ? "," : "",
+			    peer->san[i].uri ? "URI" : "DNS",
+			    peer->san[i].value);
+		}
+		peer_address(conn, addr, sizeof(addr));
+		hcd_log_fields(HCD_LOG_WARN, "tls", "client refused", "reason",
+		    why, "detail", peer->verified ? NULL : peer->reason,
+		    "client_sans", sans.p != NULL ? sans.p : "", "address", addr,
+		    (const char *)NULL);
+		hcd_connstats_client_refused();
+		hcd_buf_free(&sans);
+	}
+	free(peer);
+	return why;
+}
+
 /* ------------------------------------------------------------ requests */
 
 /* Answers the request now: hcd_handle(), then MHD_queue_response(). */
@@ -186,6 +421,7 @@ respond(struct MHD_Connection *conn, const struct lctx *lc,
 	struct MHD_Response *resp;
 	enum MHD_Result ret;
 
+	request_in(lc->h, conn);
 	memset(&rq, 0, sizeof(rq));
 	rq.method = method;
 	rq.path = url;
@@ -228,31 +464,68 @@ respond(struct MHD_Connection *conn, const struct lctx *lc,
 }
 
 /*
- * A fixed plain-text answer that does not go through the endpoints, given
- * before the body is read: the connection is closed after it, since where
- * the unread body ends is not known (or not agreed).  Answers at most once.
+ * A fixed answer that does not go through the endpoints, given before the
+ * body is read: the connection is closed after it, since where the unread
+ * body ends is not known (or not agreed).  `body` is static, or heap text
+ * that this call frees.  Answers at most once.
  */
 static enum MHD_Result
-respond_plain(struct MHD_Connection *conn, struct conn_state *cs,
-    unsigned code, const char *text)
+respond_fixed(struct hcd_http *h, struct MHD_Connection *conn,
+    struct conn_state *cs, unsigned code, const char *content_type,
+    char *body, bool heap)
 {
 	struct MHD_Response *resp;
 	enum MHD_Result ret;
 
-	if (cs->responded)
+	if (cs->responded) {
+		if (heap)
+			free(body);
 		return MHD_YES;
+	}
 	cs->responded = true;
-	resp = MHD_create_response_from_buffer(strlen(text),
-	    (void *)(uintptr_t)text, MHD_RESPMEM_PERSISTENT);
-	if (resp == NULL)
+	request_in(h, conn);
+	resp = MHD_create_response_from_buffer(strlen(body), body, heap ?
+	    MHD_RESPMEM_MUST_FREE : MHD_RESPMEM_PERSISTENT);
+	if (resp == NULL) {
+		if (heap)
+			free(body);
 		return MHD_NO;
+	}
 	(void)MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE,
-	    "text/plain; charset=utf-8");
+	    content_type);
 	(void)MHD_add_response_header(resp, MHD_HTTP_HEADER_CONNECTION,
 	    "close");
 	ret = MHD_queue_response(conn, code, resp);
 	MHD_destroy_response(resp);
 	return ret;
+}
+
+/* A plain-text answer of respond_fixed(). */
+static enum MHD_Result
+respond_plain(struct hcd_http *h, struct MHD_Connection *conn,
+    struct conn_state *cs, unsigned code, const char *text)
+{
+	return respond_fixed(h, conn, cs, code, "text/plain; charset=utf-8",
+	    (char *)(uintptr_t)text, false);
+}
+
+/* Network mode: 403 with an RFC 9457 problem body saying why. */
+static enum MHD_Result
+respond_client_refused(struct hcd_http *h, struct MHD_Connection *conn,
+    struct conn_state *cs, const char *why)
+{
+	hcd_buf b = { 0 };
+	char *body;
+	size_t len;
+
+	hcd_buf_puts(&b, "{\"type\":\"about:blank\",\"title\":"
+	    "\"client_certificate\",\"status\":403,\"detail\":");
+	hcd_buf_json_string(&b, why);
+	hcd_buf_puts(&b, "}\n");
+	if ((body = hcd_buf_take(&b, &len)) == NULL)
+		return MHD_NO;
+	return respond_fixed(h, conn, cs, 403, "application/problem+json", body,
+	    true);
 }
 
 static enum MHD_Result
@@ -281,13 +554,16 @@ on_request(void *cls, struct MHD_Connection *conn, const char *url,
 		 * every body must declare its length: a chunked one could grow
 		 * past the limit where no answer can be given any more.
 		 */
+		if (lc->tls && (why = client_refusal(h, conn,
+		    hcd_gen_validator(cs->gen))) != NULL)
+			return respond_client_refused(h, conn, cs, why);
 		if ((why = framing_error(conn)) != NULL)
-			return respond_plain(conn, cs, 400, why);
+			return respond_plain(h, conn, cs, 400, why);
 		cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
 		    MHD_HTTP_HEADER_CONTENT_LENGTH);
 		if (cl == NULL && MHD_lookup_connection_value(conn,
 		    MHD_HEADER_KIND, MHD_HTTP_HEADER_TRANSFER_ENCODING) != NULL)
-			return respond_plain(conn, cs, 411, "a request body needs a "
+			return respond_plain(h, conn, cs, 411, "a request body needs a "
 			    "Content-Length\n");
 		if (cl != NULL && length_over(cl, cs->limit)) {
 			cs->too_large = true;
@@ -319,9 +595,15 @@ on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 	const struct lctx *lc = cls;
 	struct hcd_http *h = lc->h;
 	struct conn_state *cs = *con_cls;
+	struct conn_rec *rec = conn_rec_of(conn);
 
-	(void)conn;
 	(void)toe;
+	/* Kept alive, the next request must start within the idle timeout. */
+	if (rec != NULL) {
+		rec->idle = true;
+		hcd_watchdog_set(h->wd, &rec->wd, 1000L * (lc->metrics ?
+		    HCD_METRICS_TIMEOUT_S : HCD_CONN_TIMEOUT_S));
+	}
 	if (cs == NULL)
 		return;
 	*con_cls = NULL;
@@ -367,48 +649,141 @@ on_mhd_log(void *cls, const char *fmt, va_list ap)
 
 /* ------------------------------------------------------------------ API */
 
+/*
+ * The connection limit of each listener that is not a metrics listener,
+ * from the file limit; raises the soft limit toward what the listeners
+ * could use, within the hard limit.  Returns 0, or -1 with the reason.
+ */
+static int
+connection_limit(const hcd_listener *ls, size_t n, unsigned threads,
+    unsigned *out, char *err, size_t errlen)
+{
+	rlim_t need, reserve, avail;
+	struct rlimit rl;
+	size_t nmain = 0, nmetrics = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		if (ls[i].metrics)
+			nmetrics++;
+		else
+			nmain++;
+	}
+	*out = HCD_MAX_CONNECTIONS;
+	if (nmain == 0)
+		return 0;
+	reserve = HCD_FD_RESERVE + (rlim_t)n * (1 + HCD_FDS_PER_THREAD *
+	    (rlim_t)(threads + 1)) + (rlim_t)nmetrics * HCD_METRICS_CONNECTIONS;
+	need = reserve + (rlim_t)nmain * HCD_MAX_CONNECTIONS;
+	if (getrlimit(RLIMIT_NOFILE, &rl) != 0) {
+		(void)snprintf(err, errlen, "getrlimit(RLIMIT_NOFILE): %s",
+		    strerror(errno));
+		return -1;
+	}
+	if (rl.rlim_cur != RLIM_INFINITY && rl.rlim_cur < need &&
+	    rl.rlim_max != rl.rlim_cur) {
+		rl.rlim_cur = rl.rlim_max == RLIM_INFINITY || rl.rlim_max > need ?
+		    need : rl.rlim_max;
+		(void)setrlimit(RLIMIT_NOFILE, &rl);
+		(void)getrlimit(RLIMIT_NOFILE, &rl);
+	}
+	if (rl.rlim_cur == RLIM_INFINITY || rl.rlim_cur >= need)
+		return 0;
+	avail = rl.rlim_cur > reserve ? (rl.rlim_cur - reserve) / nmain : 0;
+	if (avail < HCD_MIN_CONNECTIONS) {
+		(void)snprintf(err, errlen, "the file limit (RLIMIT_NOFILE, "
+		    "ulimit -n) of %llu leaves %llu connections per listener "
+		    "after %llu reserved descriptors; at least %d are needed",
+		    (unsigned long long)rl.rlim_cur, (unsigned long long)avail,
+		    (unsigned long long)reserve, HCD_MIN_CONNECTIONS);
+		return -1;
+	}
+	*out = (unsigned)avail;
+	return 0;
+}
+
 hcd_http *
 hcd_http_start(hcd_holder *holder, const hcd_listener *ls, size_t n,
-    unsigned threads, size_t conn_memory, char *err, size_t errlen)
+    const hcd_http_opts *o, char *err, size_t errlen)
 {
 	hcd_http *h;
+	unsigned limit;
 
 	if (n == 0 || n > HCD_MAX_LISTENERS) {
 		(void)snprintf(err, errlen, "1 to %d listening sockets, not %zu",
 		    HCD_MAX_LISTENERS, n);
 		goto fail_fds;
 	}
+	if (connection_limit(ls, n, o->threads, &limit, err, errlen) != 0)
+		goto fail_fds;
 	if ((h = calloc(1, sizeof(*h))) == NULL) {
 		(void)snprintf(err, errlen, "out of memory");
 		goto fail_fds;
 	}
+	if ((h->wd = hcd_watchdog_start(err, errlen)) == NULL) {
+		free(h);
+		goto fail_fds;
+	}
 	h->holder = holder;
+	h->tls = o->tls;
 	pthread_mutex_init(&h->lock, NULL);
 	pthread_cond_init(&h->idle, NULL);
 	for (size_t i = 0; i < n; i++) {
 		unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ITC |
 		    MHD_USE_ERROR_LOG | MHD_USE_AUTO;
-		bool m = ls[i].metrics;
+		bool m = ls[i].metrics, tls = ls[i].tls && o->tls != NULL;
+		unsigned threads = o->threads > 1 && !m ? o->threads : 0;
+		unsigned lim = m ? HCD_METRICS_CONNECTIONS : limit;
+		struct MHD_OptionItem tls_opts[] = {
+			{ MHD_OPTION_HTTPS_CERT_CALLBACK, 0,
+			  (void *)hcd_tls_cert_callback() },
+			{ MHD_OPTION_HTTPS_MEM_TRUST, 0,
+			  tls ? (void *)(uintptr_t)hcd_tls_trust_pem(o->tls) : NULL },
+			{ MHD_OPTION_HTTPS_PRIORITIES, 0,
+			  (void *)(uintptr_t)HCD_TLS_PRIORITIES },
+			{ MHD_OPTION_PER_IP_CONNECTION_LIMIT,
+			  (intptr_t)o->max_per_client, NULL },
+			{ MHD_OPTION_END, 0, NULL }
+		};
 
+		if (ls[i].tls && o->tls == NULL) {
+			(void)snprintf(err, errlen, "listening socket %zu is for "
+			    "TLS, and there are no credentials", i);
+			for (size_t j = i; j < n; j++)
+				close(ls[j].fd);
+			h->n = i;
+			hcd_http_stop(h);
+			return NULL;
+		}
 		if (ls[i].family == AF_INET6)
 			flags |= MHD_USE_IPv6;
+		if (tls)
+			flags |= MHD_USE_TLS;
 		h->ls[i] = ls[i];
 		h->lc[i].h = h;
 		h->lc[i].metrics = m;
-		/* The logger goes first, or MHD's own one reports the options. */
-		h->d[i] = MHD_start_daemon(flags, 0, NULL, NULL, on_request,
-		    &h->lc[i],
+		h->lc[i].tls = tls;
+		h->lc[i].limit = lim;
+		atomic_init(&h->lc[i].live, 0);
+		/*
+		 * The logger goes first, or MHD's own one reports the options.
+		 * MHD's connection limit is a little above ours, so that our
+		 * accept policy closes (and counts) the excess instead of MHD
+		 * leaving it in the backlog; MHD shares it among the threads.
+		 */
+		h->d[i] = MHD_start_daemon(flags, 0, m ? NULL : on_accept,
+		    &h->lc[i], on_request, &h->lc[i],
 		    MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log, NULL,
 		    MHD_OPTION_LISTEN_SOCKET, (MHD_socket)ls[i].fd,
-		    MHD_OPTION_THREAD_POOL_SIZE, (unsigned)(threads > 1 && !m ?
-		    threads : 0),
+		    MHD_OPTION_THREAD_POOL_SIZE, threads,
 		    MHD_OPTION_NOTIFY_COMPLETED, on_completed, &h->lc[i],
+		    MHD_OPTION_NOTIFY_CONNECTION, on_connection, &h->lc[i],
+		    MHD_OPTION_URI_LOG_CALLBACK, on_uri, &h->lc[i],
 		    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)(m ?
 		    HCD_METRICS_TIMEOUT_S : HCD_CONN_TIMEOUT_S),
-		    MHD_OPTION_CONNECTION_LIMIT, (unsigned)(m ?
-		    HCD_METRICS_CONNECTIONS : HCD_MAX_CONNECTIONS),
-		    MHD_OPTION_CONNECTION_MEMORY_LIMIT, conn_memory,
+		    MHD_OPTION_CONNECTION_LIMIT, lim + 2 * (threads + 1),
+		    MHD_OPTION_CONNECTION_MEMORY_LIMIT, o->conn_memory,
 		    MHD_OPTION_UNESCAPE_CALLBACK, no_unescape, NULL,
+		    MHD_OPTION_ARRAY, tls ? tls_opts : &tls_opts[4],
 		    MHD_OPTION_END);
 		if (h->d[i] == NULL) {
 			(void)snprintf(err, errlen, "libmicrohttpd could not serve "
@@ -425,6 +800,10 @@ hcd_http_start(hcd_holder *holder, const hcd_listener *ls, size_t n,
 			return NULL;
 		}
 		h->n = i + 1;
+		if (!m)
+			hcd_log(HCD_LOG_INFO, "start", "listening socket %zu: at "
+			    "most %u connections%s", i, lim, tls ?
+			    ", TLS with client certificates" : "");
 	}
 	return h;
 fail_fds:
@@ -475,6 +854,7 @@ hcd_http_stop(hcd_http *h)
 		return;
 	for (size_t i = 0; i < h->n; i++)
 		MHD_stop_daemon(h->d[i]);
+	hcd_watchdog_stop(h->wd);
 	pthread_cond_destroy(&h->idle);
 	pthread_mutex_destroy(&h->lock);
 	free(h);

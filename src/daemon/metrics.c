@@ -24,6 +24,7 @@
 
 #include "hc_limits.h"
 #include "buf.h"
+#include "connstats.h"
 #include "metrics.h"
 #include "replay.h"
 
@@ -372,6 +373,7 @@ hcd_metrics_render(const hc_validator *v, size_t *len)
 	hcd_buf_puts(&b, ",crypto=");
 	label(&b, hc_crypto_backend_name());
 	hcd_buf_puts(&b, "} 1\n");
+	hcd_connstats_render(&b);
 	family(&b, "hopcheck_ready", "gauge",
 	    "1 when every issuer and trust domain has keys (see /readyz).");
 	hcd_buf_printf(&b, "hopcheck_ready %d\n", hc_validator_ready(v) ? 1 : 0);

@@ -4,6 +4,7 @@
  * hopcheckd is built from this tree and links the static library, so it
  * may include the private validator layout; it does so here only.
  */
+#include "policy.h"
 #include "settings.h"
 #include "validator.h"
 
@@ -30,4 +31,13 @@ hcd_settings_of(const hc_validator *v, hcd_settings *out)
 	out->header_timeout_ms = (long)d->header_timeout_ms;
 	out->max_per_client = d->max_connections_per_client;
 	out->allow_request_time = d->allow_request_time;
+}
+
+bool
+hcd_settings_client_allowed(const hcd_settings *s, const char *id)
+{
+	for (size_t i = 0; i < s->nallowed_clients; i++)
+		if (hc_pattern_match(s->allowed_clients[i], id))
+			return true;
+	return false;
 }

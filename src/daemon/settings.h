@@ -41,4 +41,11 @@ typedef struct hcd_settings {
  */
 void hcd_settings_of(const hc_validator *v, hcd_settings *out);
 
+/*
+ * True when `id` (a URI or DNS SAN of a verified client certificate) is
+ * one of daemon.tls.allowed_clients: equal to one, or starting with one
+ * that ends in `*` (before the `*`).
+ */
+bool hcd_settings_client_allowed(const hcd_settings *s, const char *id);
+
 #endif /* HCD_SETTINGS_H */

@@ -3,7 +3,8 @@
 #
 #   - every hopcheck configuration conf/**/*.conf passes
 #     `hopcheck check-config` and `hopcheckd -t` as shipped, with the
-#     placeholder keys of conf/keys;
+#     placeholder keys of conf/keys (hopcheckd-network.conf: with its
+#     placeholder TLS certificate, key and client CA, which -t loads);
 #   - a copy of each with one unknown key inserted fails both, with one
 #     error line that names the key's JSON path;
 #   - the chain (conf/chain) and the SPIFFE example judge real tokens as
