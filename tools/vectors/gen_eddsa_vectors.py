@@ -10,11 +10,11 @@ them as skipped on a backend without EdDSA.  The cases without "requires"
 run everywhere and must give the same verdict on every backend.
 
 The tokens are made by jwcrypto (Debian's python3-jwcrypto), as in
-tools/gen_vectors.py, whose helpers and vector format (DESIGN.md "Test
-vectors") this script reuses.  Run it with the interpreter that has
+tools/vectors/gen_vectors.py, whose helpers and vector format this script
+reuses.  Run it with the interpreter that has
 jwcrypto installed:
 
-    /usr/bin/python3 tools/gen_eddsa_vectors.py [--out testvectors]
+    /usr/bin/python3 tools/vectors/gen_eddsa_vectors.py [--out testvectors]
 
 jwcrypto 1.1 signs only under the name "EdDSA"; the tokens whose header
 says "Ed25519" or "Ed448" are assembled by hand and signed over their exact
@@ -43,7 +43,7 @@ except ImportError:
     sys.exit("gen_eddsa_vectors.py: needs jwcrypto (run it with "
              "/usr/bin/python3 on Debian, package python3-jwcrypto)")
 
-GENERATOR = ("tools/gen_eddsa_vectors.py (python3-jwcrypto %s)"
+GENERATOR = ("tools/vectors/gen_eddsa_vectors.py (python3-jwcrypto %s)"
              % gv.jwcrypto_version())
 
 ED_ISS = gv.ISS
