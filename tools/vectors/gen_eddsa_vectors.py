@@ -43,8 +43,7 @@ except ImportError:
     sys.exit("gen_eddsa_vectors.py: needs jwcrypto (run it with "
              "/usr/bin/python3 on Debian, package python3-jwcrypto)")
 
-GENERATOR = ("tools/vectors/gen_eddsa_vectors.py (python3-jwcrypto %s)"
-             % gv.jwcrypto_version())
+GENERATOR = gv.generator(__file__)
 
 ED_ISS = gv.ISS
 
