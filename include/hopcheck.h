@@ -54,6 +54,10 @@
  *    stricter `delegation.path_policy`.
  *  - Revocation is not checked: a signed, unexpired token stays valid until
  *    `exp`.  Keep lifetimes short (`max_lifetime_s`).
+ *  - A Txn-Token (draft-ietf-oauth-transaction-tokens-10) authenticates
+ *    no one: its `req_wl` is reported, never compared with the caller,
+ *    unknown claims (`act` included) are ignored, and the consistency of
+ *    one `txn` across replacement tokens is not tracked.
  *  - The memory replay store (`replay.store` "memory") is per validator:
  *    processes that must not accept a `jti` twice between them share the
  *    Redis store.  A process using the Redis store must ignore SIGPIPE.
@@ -338,6 +342,24 @@ HC_EXPORT HC_WARN_UNUSED hc_status hc_request_set_peer_identity(hc_request *req,
 HC_EXPORT HC_WARN_UNUSED hc_status hc_request_set_xfcc(hc_request *req, const char *value,
     size_t len);
 
+/**
+ * Sets the Txn-Token the request carries (the value of its one `Txn-Token`
+ * header field, draft-ietf-oauth-transaction-tokens-10 section 12), `len`
+ * bytes copied as given: a value holding a comma (two tokens, or two
+ * fields joined) is refused by hc_validate() as HC_MALFORMED, and so is
+ * any Txn-Token on a validator without `txn_tokens`, never ignored.  A
+ * caller that received the field more than once refuses the request
+ * itself.  The token is verified against the Transaction Token Service
+ * keys of the configured trust domain (typ txntoken+jwt, aud the trust
+ * domain, the lifetime cap, the optional iss allowlist), the caller must
+ * be an authenticated workload (txn_tokens.require_peer), and the route's
+ * scopes are then checked against the Txn-Token's `scope`.  Returns HC_OK;
+ * HC_MALFORMED (request unchanged) for a NULL or empty token or one over
+ * 1 MiB; HC_INTERNAL when out of memory.
+ */
+HC_EXPORT HC_WARN_UNUSED hc_status hc_request_set_txn_token(hc_request *req,
+    const char *token, size_t len);
+
 /* ------------------------------------------------------------------------
  * Validation and its result
  * --------------------------------------------------------------------- */
@@ -345,8 +367,16 @@ HC_EXPORT HC_WARN_UNUSED hc_status hc_request_set_xfcc(hc_request *req, const ch
 typedef struct hc_result hc_result;
 
 /**
- * Validates the `len` bytes of `token` for request `req` (NULL: no route,
- * no peer, system clock).  Always returns the verdict; when `out` is not
+ * Validates the `len` bytes of `token`, the access token, for request
+ * `req` (NULL: no route, no peer, system clock), with every other
+ * credential the request carries (a Txn-Token, the peer).  `token` NULL
+ * with `len` 0 means the request carries no access token: a route that
+ * requires one (the default, route `credentials`) refuses it as
+ * HC_MALFORMED ("no access token").  Each credential's own checks run
+ * first, then the policy of the route, then the one-time spends (the
+ * access token's jti, then the Txn-Token's txn), so that a refused
+ * request spends nothing; hc_result_credential() names the credential
+ * that failed.  Always returns the verdict; when `out` is not
  * NULL it also stores a result object there (NULL only on HC_INTERNAL from
  * allocation failure), to be released with hc_result_free().
  * Thread-safe: any number of threads may validate with one validator.
@@ -403,9 +433,41 @@ HC_EXPORT int64_t hc_result_expiry(const hc_result *r);
  */
 HC_EXPORT char *hc_result_claim_json(const hc_result *r, const char *name);
 /**
+ * The credential a refusal is about: "access_token", "txn_token" or
+ * "peer" (the authenticated caller); NULL on HC_OK and for a refusal by
+ * the route alone (default_route deny).
+ */
+HC_EXPORT const char *hc_result_credential(const hc_result *r);
+/*
+ * The Txn-Token of the request, once its signature has been verified
+ * (NULL before, or without one).  The top-level subject and scope above
+ * stay the access token's.
+ */
+/** The Txn-Token's `txn`, the transaction identifier (section 9.2). */
+HC_EXPORT const char *hc_result_txn(const hc_result *r);
+/** The Txn-Token's `sub`, the principal of the transaction. */
+HC_EXPORT const char *hc_result_txn_subject(const hc_result *r);
+/** The Txn-Token's `scope`, as the TTS wrote it. */
+HC_EXPORT const char *hc_result_txn_scope(const hc_result *r);
+/**
+ * The Txn-Token's `req_wl`, the workload that requested it from the TTS,
+ * unchanged (not split on commas).  Reported only: never compared with
+ * the peer, which is usually not the requester.
+ */
+HC_EXPORT const char *hc_result_txn_requesting_workload(const hc_result *r);
+/**
+ * Claim `name` of the verified Txn-Token as compact JSON text ("tctx",
+ * the transaction context, and "rctx", the request context, are objects),
+ * or NULL when absent or unverified.  Release with hc_string_free().
+ */
+HC_EXPORT char *hc_result_txn_claim_json(const hc_result *r,
+    const char *name);
+/**
  * Returns the whole result as one JSON object, the format of `hopcheck
  * validate`: {"status", "detail", and once verified "issuer", "subject",
- * "client", "actors", "scope", "exp", "kid", "alg"}.  Release with
+ * "client", "actors", "scope", "exp", "kid", "alg"; once a Txn-Token is
+ * verified "txn_token": {"txn", "subject", "scope", "req_wl", "tctx",
+ * "rctx"}; on a refusal about a credential, "credential"}.  Release with
  * hc_string_free(); NULL on allocation failure.
  */
 HC_EXPORT char *hc_result_to_json(const hc_result *r);
@@ -432,6 +494,23 @@ HC_EXPORT HC_WARN_UNUSED hc_status hc_check_exchange(const hc_validator *v,
     const char *subject, size_t subject_len, const char *issued,
     size_t issued_len, const char *audience, const char *self, int64_t now,
     char **detail);
+
+/**
+ * Checks, on the calling side of a Txn-Token replacement
+ * (draft-ietf-oauth-transaction-tokens-10 section 13.15), that the token
+ * a Transaction Token Service returned (`issued`) for the Txn-Token that
+ * was sent as its subject token (`subject`) follows the rules the TTS is
+ * bound by: both verify as Txn-Tokens of the configured trust domain
+ * (`subject` may have expired since; `issued` must be valid at `now`,
+ * seconds since the epoch, 0 for time(NULL)); the same `txn`, `sub` and
+ * `aud` (else HC_POLICY); no scope that `subject` lacks (else
+ * HC_NARROWING); issued (`iat`) before `subject` expired (else
+ * HC_EXPIRED).  Returns HC_OK or the status that refused; *detail (when
+ * `detail` is not NULL) says why, released with hc_string_free().
+ */
+HC_EXPORT HC_WARN_UNUSED hc_status hc_check_txn_replacement(
+    const hc_validator *v, const char *subject, size_t subject_len,
+    const char *issued, size_t issued_len, int64_t now, char **detail);
 
 /* ------------------------------------------------------------------------
  * SPIFFE IDs

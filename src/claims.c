@@ -6,7 +6,8 @@
  * Everything here runs after the signature has verified.  The order of the
  * checks is part of the contract (test vectors pin it):
  * claim types, typ, aud, exp, nbf, iat/lifetime, required claims; then the
- * act chain, binding and peer, delegation policy, route scopes, tenant.
+ * act chain, binding and peer, delegation policy; route scopes and tenant
+ * when the pipeline (credentials.c) asks, with the scopes that apply.
  */
 #include <math.h>
 #include <stdio.h>
@@ -16,7 +17,6 @@
 
 #include "binding.h"
 #include "chain.h"
-#include "replay.h"
 #include "validator.h"
 
 /* ----------------------------------------------------------- claim types */
@@ -32,8 +32,8 @@ nqchar(unsigned char c)
  * Checks that `s` is a scope list of RFC 6749 section 3.3 form: tokens of
  * NQCHAR separated by single spaces.  The empty string is no scopes.
  */
-static bool
-scope_well_formed(const char *s, size_t *count)
+bool
+hc_scope_well_formed(const char *s, size_t *count)
 {
 	size_t n = 0;
 
@@ -123,7 +123,7 @@ hc_claims_types(hc_ctx *c)
 	if ((j = hc_json_get(c->payload, "scope")) != NULL) {
 		if (hc_json_type_of(j) != HC_JSON_STRING)
 			return type_error(c, "scope", "a space-separated string", j);
-		if (!scope_well_formed(hc_json_string(j), &n))
+		if (!hc_scope_well_formed(hc_json_string(j), &n))
 			return hc_fail(&c->res->detail, HC_MALFORMED, "claim scope "
 			    "is not a list of scope tokens separated by single "
 			    "spaces (RFC 6749 section 3.3)");
@@ -139,7 +139,7 @@ hc_claims_types(hc_ctx *c)
 			const char *s = hc_json_string(e);
 			if (s == NULL)
 				return type_error(c, "scp element", "a string", e);
-			if (!scope_well_formed(s, &n) || n != 1)
+			if (!hc_scope_well_formed(s, &n) || n != 1)
 				return hc_fail(&c->res->detail, HC_MALFORMED, "claim "
 				    "scp has an element that is not one scope token");
 		}
@@ -410,8 +410,9 @@ hc_claims_layer2(hc_ctx *c)
 /* ---------------------------------------------------------------- layer 3 */
 
 /* The route's scopes must all be granted by the token. */
-static hc_status
-check_route(hc_ctx *c, const hc_route_policy *rt)
+hc_status
+hc_claims_route(hc_ctx *c, const hc_route_policy *rt, const char *scope,
+    const hc_json *payload, const char *what)
 {
 	const hc_request *req = c->req;
 	char q[HC_QBUF], q2[HC_QBUF];
@@ -423,14 +424,13 @@ check_route(hc_ctx *c, const hc_route_policy *rt)
 		(void)snprintf(name, sizeof(name), "route %s %s", rt->method,
 		    rt->path);
 	for (size_t i = 0; i < rt->scopes.n; i++)
-		if (!hc_scope_has(c->res->scope, rt->scopes.v[i]))
+		if (!hc_scope_has(scope, rt->scopes.v[i]))
 			return hc_fail(&c->res->detail, HC_SCOPE, "%s requires "
-			    "scope %s; token grants %s", name,
-			    hc_quote(q, sizeof(q), rt->scopes.v[i]),
-			    c->res->scope ? hc_quote(q2, sizeof(q2), c->res->scope) :
-			    "no scopes");
+			    "scope %s; %s grants %s", name,
+			    hc_quote(q, sizeof(q), rt->scopes.v[i]), what,
+			    scope ? hc_quote(q2, sizeof(q2), scope) : "no scopes");
 	if (rt->tenant_claim != NULL) {
-		const hc_json *j = hc_json_get(c->payload, rt->tenant_claim);
+		const hc_json *j = hc_json_get(payload, rt->tenant_claim);
 		const char *t = hc_json_string(j);
 		if (j == NULL)
 			return hc_fail(&c->res->detail, HC_TENANT, "route needs "
@@ -454,7 +454,6 @@ check_route(hc_ctx *c, const hc_route_policy *rt)
 hc_status
 hc_claims_layer3(hc_ctx *c)
 {
-	const hc_route_policy *rt;
 	char q[HC_QBUF];
 	hc_status st;
 
@@ -474,25 +473,9 @@ hc_claims_layer3(hc_ctx *c)
 	}
 	if ((st = hc_binding_check(c)) != HC_OK)
 		return st;
-	if ((st = hc_chain_policy(c)) != HC_OK)
-		return st;
-	if (c->req != NULL && c->req->method != NULL)
-		rt = hc_policy_route(c->pol, c->req->method, c->req->path);
-	else
-		rt = c->pol->default_route;
-	/* A service that lists every route may refuse the rest. */
-	if (rt != NULL && rt->deny) {
-		if (c->req == NULL || c->req->method == NULL)
-			return hc_fail(&c->res->detail, HC_POLICY, "the request "
-			    "names no route and default_route denies it");
-		return hc_fail(&c->res->detail, HC_POLICY, "%s %s matches no "
-		    "configured route and default_route denies it",
-		    c->req->method, hc_quote(q, sizeof(q), c->req->path));
-	}
-	if (rt != NULL && (st = check_route(c, rt)) != HC_OK)
-		return st;
-	/* Only a token that passed everything else may spend its jti. */
-	if (rt != NULL && rt->one_time_use)
-		return hc_replay_check(c, rt);
-	return HC_OK;
+	/*
+	 * The routes, tenant and the jti spend follow in the pipeline
+	 * (credentials.c), after every credential of the request.
+	 */
+	return hc_chain_policy(c);
 }

@@ -489,10 +489,12 @@ read_delegation(struct cfg *c, const hc_json *j)
 /* -------------------------------------------------------------- routes */
 
 static const char *const route_keys[] = {
-	"method", "path", "scopes", "tenant_claim", "one_time_use", NULL
+	"method", "path", "scopes", "tenant_claim", "one_time_use",
+	"credentials", "callers", "txn_single_use", NULL
 };
 static const char *const default_route_keys[] = {
-	"scopes", "tenant_claim", "one_time_use", "deny", NULL
+	"scopes", "tenant_claim", "one_time_use", "deny", "credentials",
+	"callers", "txn_single_use", NULL
 };
 
 /*
@@ -526,6 +528,7 @@ read_route_rules(struct cfg *c, const hc_json *j, hc_route_policy *r)
 	(void)hc_cfg_str(c, j, "tenant_claim", false, NULL, NULL,
 	    &r->tenant_claim);
 	(void)hc_cfg_bool(c, j, "one_time_use", &r->one_time_use);
+	hc_cfg_read_route_creds(c, j, r);
 }
 
 /*
@@ -701,7 +704,7 @@ read_fetch(struct cfg *c, const hc_json *j)
 static const char *const top_keys[] = {
 	"service", "clock_skew_s", "max_token_bytes", "issuers", "spiffe",
 	"audience", "binding", "delegation", "routes", "default_route",
-	"replay", "cache", "fetch", "daemon", NULL
+	"replay", "cache", "fetch", "daemon", "txn_tokens", NULL
 };
 
 /*
@@ -792,12 +795,14 @@ read_document(struct cfg *c, const hc_json *root)
 	    issuer_keys, sizeof(hc_issuer_policy), &p->nissuers, read_issuer,
 	    &rc);
 	(void)hc_cfg_section(c, root, "spiffe", spiffe_keys, read_spiffe);
-	if (rc >= 0 && p->nissuers == 0 && p->ntrust_domains == 0) {
+	hc_cfg_txn_section(c, root);        /* before the routes */
+	if (rc >= 0 && p->nissuers == 0 && p->ntrust_domains == 0 &&
+	    p->txn == NULL) {
 		saved = hc_cfg_path_key(c, "issuers");
 		hc_cfg_error(c, "%s", rc == 0 ? "required key is missing (a"
-		    " non-empty array, unless spiffe.trust_domains is"
-		    " configured)" : "must not be empty unless"
-		    " spiffe.trust_domains is configured");
+		    " non-empty array, unless spiffe.trust_domains or"
+		    " txn_tokens is configured)" : "must not be empty unless"
+		    " spiffe.trust_domains or txn_tokens is configured");
 		hc_cfg_path_pop(c, saved);
 	}
 	(void)hc_cfg_section(c, root, "audience", audience_keys, read_audience);
@@ -884,6 +889,7 @@ route_clear(hc_route_policy *r)
 	free(r->path);
 	hc_strlist_free(&r->scopes);
 	free(r->tenant_claim);
+	hc_strlist_free(&r->callers);
 }
 
 void
@@ -931,6 +937,7 @@ hc_policy_free(hc_policy *p)
 	if (p->default_route != NULL)
 		route_clear(p->default_route);
 	free(p->default_route);
+	hc_txn_policy_free(p->txn);
 	/* A redis:// URL may carry a password. */
 	if (p->replay_store != NULL)
 		hc_wipe(p->replay_store, strlen(p->replay_store));

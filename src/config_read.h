@@ -150,4 +150,12 @@ void hc_cfg_read_daemon(struct cfg *c, const hc_json *j);
 void hc_cfg_daemon_defaults(hc_daemon_policy *d);
 void hc_daemon_policy_clear(hc_daemon_policy *d);
 
+/* config_txn.c: the txn_tokens section of the document (sets p->txn). */
+void hc_cfg_txn_section(struct cfg *c, const hc_json *root);
+/* config_txn.c: route keys credentials, callers, txn_single_use. */
+void hc_cfg_read_route_creds(struct cfg *c, const hc_json *j,
+    hc_route_policy *r);
+/* config_txn.c: frees a txn_tokens policy; NULL is a no-op. */
+void hc_txn_policy_free(hc_txn_policy *tp);
+
 #endif /* HC_CONFIG_READ_H */

@@ -63,6 +63,10 @@
 #define HC_MAX_SPIFFE_ID_BYTES     2048    /* SPIFFE-ID 2.3 */
 #define HC_MAX_TRUST_DOMAIN_BYTES  255     /* SPIFFE-ID 2.3 */
 
+/* Transaction Tokens (draft-ietf-oauth-transaction-tokens-10 section 6). */
+#define HC_TXN_DEFAULT_LIFETIME_S  600     /* txn_tokens.max_lifetime_s default */
+#define HC_TXN_MAX_LIFETIME_S      3600    /* its highest allowed setting */
+
 /* NumericDate range accepted (RFC 7519 section 2): 1970 .. 9999-12-31. */
 #define HC_MAX_NUMERIC_DATE        253402300799.0
 

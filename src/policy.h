@@ -79,6 +79,11 @@ typedef struct hc_actor_policy {
 	hc_strlist scopes;       /* scopes this actor may carry; empty: none */
 } hc_actor_policy;
 
+/* The credentials a route requires (hc_route_policy.credentials). */
+#define HC_CRED_ACCESS_TOKEN 0x1u    /* an access token (the default) */
+#define HC_CRED_TXN_TOKEN    0x2u    /* a Txn-Token */
+#define HC_CRED_WORKLOAD     0x4u    /* an authenticated caller, no token */
+
 typedef struct hc_route_policy {
 	char *method;            /* uppercase, or "*" for any */
 	char *path;              /* pattern */
@@ -86,6 +91,10 @@ typedef struct hc_route_policy {
 	char *tenant_claim;      /* NULL: no tenant rule */
 	bool one_time_use;
 	bool deny;               /* default_route only: refuse unmatched requests */
+	unsigned credentials;    /* HC_CRED_* bits; never 0 once parsed */
+	bool has_callers;        /* `callers` is configured */
+	hc_strlist callers;      /* patterns of authenticated workload ids */
+	bool txn_single_use;     /* a Txn-Token's txn is spent once here */
 } hc_route_policy;
 
 /*
@@ -99,6 +108,23 @@ typedef struct hc_daemon_tls_policy {
 	char *client_ca_file;    /* CAs that issue the clients' certificates */
 	hc_strlist allowed_clients;  /* patterns over URI and DNS SANs */
 } hc_daemon_tls_policy;
+
+/*
+ * txn_tokens: the Transaction Token Service of this service's trust
+ * domain (draft-ietf-oauth-transaction-tokens-10).  NULL in the policy
+ * when the section is absent: a Txn-Token is then refused.
+ */
+typedef struct hc_txn_policy {
+	char *trust_domain;      /* the exact `aud` of every accepted token */
+	hc_keysrc keysrc;        /* HC_KEYSRC_JWKS_FILE or HC_KEYSRC_JWKS_URI */
+	char *key_location;      /* resolved file path, or URL */
+	unsigned alg_mask;       /* asymmetric algorithms only; never 0 */
+	hc_strlist issuers;      /* allowlist of `iss` when present; empty: any */
+	int64_t max_lifetime_s;  /* exp - iat cap, 1 .. HC_TXN_MAX_LIFETIME_S */
+	bool require_peer;       /* the caller must have a workload identity */
+	bool allow_insecure_http;  /* plain http:// to loopback only */
+	char *ca_file;           /* resolved, or NULL for the system store */
+} hc_txn_policy;
 
 typedef struct hc_daemon_policy {
 	char *listen;            /* "127.0.0.1:9300"; NULL: none */
@@ -158,6 +184,8 @@ typedef struct hc_policy {
 	hc_route_policy *routes;
 	size_t nroutes;
 	hc_route_policy *default_route;  /* NULL when not configured */
+
+	hc_txn_policy *txn;      /* txn_tokens, or NULL */
 
 	char *replay_store;      /* "memory" or a redis:// URL */
 	size_t replay_max_entries;

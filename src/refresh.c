@@ -4,7 +4,8 @@
  * A validator may take keys from the network: an issuer's `jwks_uri`, an
  * issuer's metadata (`discovery`: OpenID Connect Discovery 1.0 section 4,
  * or RFC 8414 section 3, then the `jwks_uri` it names), or a SPIFFE trust
- * domain's bundle endpoint (`bundle_uri`).  Each such source has a struct
+ * domain's bundle endpoint (`bundle_uri`), or the `jwks_uri` of the
+ * Transaction Token Service of txn_tokens.  Each such source has a struct
  * hc_remote here, and the validator one struct hc_refresher that holds
  * them.  A refresh round (hc_validator_refresh()) visits every source and
  * fetches those that are due; the caller's own loop, or the thread of
@@ -523,6 +524,8 @@ refresher_destroy(hc_validator *v, struct hc_refresher *rf)
 		v->issuers[i].remote = NULL;
 	for (size_t i = 0; v->tds != NULL && i < v->policy->ntrust_domains; i++)
 		v->tds[i].remote = NULL;
+	if (v->txn != NULL)
+		v->txn->remote = NULL;
 	for (size_t i = 0; rf->td_labels != NULL && i < rf->ntd; i++)
 		free(rf->td_labels[i]);
 	free(rf->td_labels);
@@ -582,6 +585,14 @@ remote_setup(struct hc_refresher *rf, struct hc_remote *r, remote_kind kind,
 	r->kid_granted_ms = INT64_MIN / 2;
 }
 
+/* Key sources: issuers, trust domains, then the txn_tokens TTS set. */
+static size_t
+nsources(const hc_validator *v)
+{
+	return v->policy->nissuers + v->policy->ntrust_domains +
+	    (v->txn != NULL ? 1 : 0);
+}
+
 /* The remote state of key source i (hc_validator_key_stats() order). */
 static struct hc_remote *
 remote_at(const hc_validator *v, size_t i)
@@ -589,7 +600,9 @@ remote_at(const hc_validator *v, size_t i)
 	if (i < v->policy->nissuers)
 		return v->issuers[i].remote;
 	i -= v->policy->nissuers;
-	return i < v->policy->ntrust_domains ? v->tds[i].remote : NULL;
+	if (i < v->policy->ntrust_domains)
+		return v->tds[i].remote;
+	return v->txn != NULL ? v->txn->remote : NULL;
 }
 
 /* ------------------------------------------------------ internal API */
@@ -608,6 +621,8 @@ hc_refresh_init(hc_validator *v, hc_detail *d)
 	for (size_t i = 0; i < p->ntrust_domains; i++)
 		if (p->trust_domains[i].bundle_uri != NULL)
 			n++;
+	if (v->txn != NULL && p->txn->keysrc == HC_KEYSRC_JWKS_URI)
+		n++;
 	if ((rf = calloc(1, sizeof(*rf))) == NULL)
 		return hc_fail(d, HC_INTERNAL, "out of memory");
 	rf->v = v;
@@ -655,6 +670,14 @@ hc_refresh_init(hc_validator *v, hc_detail *d)
 		rf->remotes[k].ts = &v->tds[i];
 		rf->remotes[k].slot = &v->tds[i].keys;
 		v->tds[i].remote = &rf->remotes[k++];
+	}
+	/* The Transaction Token Service's jwks_uri: one more JWKS source. */
+	if (v->txn != NULL && p->txn->keysrc == HC_KEYSRC_JWKS_URI) {
+		remote_setup(rf, &rf->remotes[k], REMOTE_JWKS,
+		    p->txn->trust_domain, p->txn->key_location,
+		    p->txn->allow_insecure_http, p->txn->ca_file);
+		rf->remotes[k].slot = &v->txn->keys;
+		v->txn->remote = &rf->remotes[k++];
 	}
 	rf->nremote = k;
 	v->refresher = rf;
@@ -713,8 +736,7 @@ hc_refresh_last_error(const hc_validator *v, size_t i, hc_detail *d)
 	struct hc_remote *r;
 
 	d->text[0] = '\0';
-	if (v == NULL ||
-	    i >= v->policy->nissuers + v->policy->ntrust_domains)
+	if (v == NULL || i >= nsources(v))
 		return false;
 	if ((r = remote_at(v, i)) == NULL)
 		return true;
@@ -835,6 +857,8 @@ hc_validator_ready(const hc_validator *v)
 	for (size_t i = 0; i < v->policy->ntrust_domains; i++)
 		if (hc_keyslot_holds(&v->tds[i].keys, NULL))
 			return 0;
+	if (v->txn != NULL && hc_keyslot_holds(&v->txn->keys, NULL))
+		return 0;
 	return 1;
 }
 
@@ -847,7 +871,7 @@ hc_validator_key_stats(const hc_validator *v, hc_key_stats *out, size_t max)
 	if (v == NULL || v->policy == NULL)
 		return 0;
 	rf = v->refresher;
-	n = v->policy->nissuers + v->policy->ntrust_domains;
+	n = nsources(v);
 	for (size_t i = 0; i < n && i < max && out != NULL; i++) {
 		hc_key_stats *s = &out[i];
 		struct hc_remote *r = remote_at(v, i);
@@ -861,6 +885,10 @@ hc_validator_key_stats(const hc_validator *v, hc_key_stats *out, size_t max)
 			ks = hc_keyslot_get(&is->keys);
 			s->keys = ks != NULL ? ks->nkeys :
 			    (size_t)(is->secret != NULL);
+		} else if (i - v->policy->nissuers >= v->policy->ntrust_domains) {
+			s->source = v->txn->pol->trust_domain;
+			ks = hc_keyslot_get(&v->txn->keys);
+			s->keys = ks != NULL ? ks->nkeys : 0;
 		} else {
 			size_t t = i - v->policy->nissuers;
 			hc_td_state *ts = &v->tds[t];

@@ -168,6 +168,33 @@ hc_replay_check(hc_ctx *c, const hc_route_policy *rt)
 	return st;
 }
 
+hc_status
+hc_replay_spend_key(const hc_validator *v, const char *ns,
+    const unsigned char *key, size_t klen, int64_t now, int64_t expires,
+    int64_t max_ttl, hc_detail *d)
+{
+	int64_t clock = (int64_t)time(NULL), ttl;
+	hc_replay_spend sp;
+
+	if (v == NULL || v->replay == NULL)
+		return hc_fail(d, HC_UNAVAILABLE, "no replay store");
+	/* The same clock rules as a jti (hc_replay_check()). */
+	if (now < clock)
+		clock = now;
+	ttl = expires - clock;
+	if (ttl > max_ttl)
+		ttl = max_ttl;
+	sp = (hc_replay_spend){
+		.ns = ns,
+		.key = key,
+		.klen = klen,
+		.now = clock,
+		.expires = expires,
+		.ttl = ttl < 1 ? 1 : ttl,
+	};
+	return v->replay->store->ops->spend(v->replay->store, &sp, d);
+}
+
 void
 hc_replay_get_stats(const hc_validator *v, hc_replay_stats *out)
 {

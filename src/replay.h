@@ -76,6 +76,18 @@ void hc_replay_free(struct hc_replay *r);  /* NULL is a no-op */
 hc_status hc_replay_check(struct hc_ctx *c, const hc_route_policy *rt);
 
 /*
+ * Spends `key` (klen > 0 bytes) under namespace `ns` for another kind of
+ * one-time id (a Txn-Token's txn: "txn"), by the rules of
+ * hc_replay_check(): remembered until `expires`, aged by the earlier of
+ * `now` (the request's clock) and the system's, a relative TTL no longer
+ * than `max_ttl`.  HC_OK when new; HC_REPLAY (no detail: the caller words
+ * it); HC_UNAVAILABLE or HC_INTERNAL with a reason.  Thread-safe.
+ */
+hc_status hc_replay_spend_key(const hc_validator *v, const char *ns,
+    const unsigned char *key, size_t klen, int64_t now, int64_t expires,
+    int64_t max_ttl, hc_detail *d);
+
+/*
  * Fills *out with the statistics of the store of `v`.  A validator whose
  * store was never built reports store "none" and zeros.
  */

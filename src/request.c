@@ -1,6 +1,6 @@
 /*
  * request.c - the request context: what the service knows about the call
- * a token is presented on (route, tenant, clock, peer), and the setters
+ * a token is presented on (route, tenant, clock, peer, a Txn-Token), and the setters
  * that fill it, the peer from a certificate, from a proxy's identity, or
  * from an x-forwarded-client-cert header (parsed by xfcc.c).
  */
@@ -39,6 +39,9 @@ hc_request_free(hc_request *req)
 	free(req->path);
 	free(req->tenant);
 	clear_peer(req);
+	if (req->txn_token != NULL)
+		hc_wipe(req->txn_token, req->txn_token_len);
+	free(req->txn_token);
 	free(req);
 }
 
@@ -273,4 +276,29 @@ hc_request_set_xfcc(hc_request *req, const char *value, size_t len)
 		    p.spiffe_id);
 	hc_xfcc_peer_clear(&p);
 	return st;
+}
+
+/*
+ * The Txn-Token header's value, kept byte for byte (txn.c judges it,
+ * commas and all): the one bound here is HC_MAX_TOKEN_BYTES_CAP.
+ */
+HC_EXPORT hc_status
+hc_request_set_txn_token(hc_request *req, const char *token, size_t len)
+{
+	char *t;
+
+	if (req == NULL)
+		return HC_INTERNAL;
+	if (token == NULL || len == 0 || len > HC_MAX_TOKEN_BYTES_CAP)
+		return HC_MALFORMED;
+	if ((t = malloc(len + 1)) == NULL)
+		return HC_INTERNAL;
+	memcpy(t, token, len);
+	t[len] = '\0';
+	if (req->txn_token != NULL)
+		hc_wipe(req->txn_token, req->txn_token_len);
+	free(req->txn_token);
+	req->txn_token = t;
+	req->txn_token_len = len;
+	return HC_OK;
 }

@@ -21,6 +21,7 @@ hc_result_free(hc_result *r)
 		free(r->actors[i]);
 	free(r->actors);
 	free(r->scope);
+	hc_json_free(r->txn_claims);
 	free(r);
 }
 
@@ -106,6 +107,68 @@ hc_result_claim_json(const hc_result *r, const char *name)
 	return hc_json_print(j);
 }
 
+HC_EXPORT const char *
+hc_result_credential(const hc_result *r)
+{
+	return r != NULL && r->status != HC_OK ? r->credential : NULL;
+}
+
+#define TXN_VERIFIED(r, field) \
+	((r) != NULL && (r)->txn_verified ? (r)->field : NULL)
+
+HC_EXPORT const char *
+hc_result_txn(const hc_result *r)
+{
+	return TXN_VERIFIED(r, txn);
+}
+
+HC_EXPORT const char *
+hc_result_txn_subject(const hc_result *r)
+{
+	return TXN_VERIFIED(r, txn_subject);
+}
+
+HC_EXPORT const char *
+hc_result_txn_scope(const hc_result *r)
+{
+	return TXN_VERIFIED(r, txn_scope);
+}
+
+HC_EXPORT const char *
+hc_result_txn_requesting_workload(const hc_result *r)
+{
+	return TXN_VERIFIED(r, txn_req_wl);
+}
+
+HC_EXPORT char *
+hc_result_txn_claim_json(const hc_result *r, const char *name)
+{
+	const hc_json *j;
+
+	if (r == NULL || !r->txn_verified || name == NULL ||
+	    (j = hc_json_get(r->txn_claims, name)) == NULL)
+		return NULL;
+	return hc_json_print(j);
+}
+
+/* The Txn-Token fields of the JSON form, nested as txn_token{...}. */
+static hc_json *
+txn_to_json(const hc_result *r)
+{
+	hc_json *o = hc_json_new_object();
+	const hc_json *j;
+
+	hc_json_add_string(o, "txn", r->txn);
+	hc_json_add_string(o, "subject", r->txn_subject);
+	hc_json_add_string(o, "scope", r->txn_scope);
+	hc_json_add_string(o, "req_wl", r->txn_req_wl);
+	if ((j = hc_json_get(r->txn_claims, "tctx")) != NULL)
+		hc_json_add(o, "tctx", hc_json_dup(j));
+	if ((j = hc_json_get(r->txn_claims, "rctx")) != NULL)
+		hc_json_add(o, "rctx", hc_json_dup(j));
+	return o;
+}
+
 HC_EXPORT char *
 hc_result_to_json(const hc_result *r)
 {
@@ -129,6 +192,10 @@ hc_result_to_json(const hc_result *r)
 		hc_json_add_string(o, "kid", r->kid);
 		hc_json_add_string(o, "alg", r->alg);
 	}
+	if (r->txn_verified && r->txn != NULL)
+		hc_json_add(o, "txn_token", txn_to_json(r));
+	if (hc_result_credential(r) != NULL)
+		hc_json_add_string(o, "credential", r->credential);
 	s = hc_json_print(o);
 	hc_json_free(o);
 	return s;

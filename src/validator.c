@@ -24,8 +24,10 @@
 #include <time.h>
 
 #include "cache.h"
+#include "credentials.h"
 #include "refresh.h"
 #include "replay.h"
+#include "txn.h"
 #include "validator.h"
 
 /* Decimal digits of the largest size_t (2^64 - 1), for a "%zu" index. */
@@ -125,6 +127,7 @@ static void
 validator_free_states(hc_validator *v)
 {
 	hc_refresh_free(v);
+	hc_txn_free(v);
 	hc_replay_free(v->replay);
 	v->replay = NULL;
 	hc_cache_free(v->cache);
@@ -204,6 +207,11 @@ hc_validator_new_from_json(const char *json, size_t len, const char *base_dir,
 			add_error(&errs, path, d.text);
 			st = HC_CONFIG;
 		}
+	}
+	if (st == HC_OK) {
+		hc_detail d = { "" };
+		if ((st = hc_txn_init(v, &d)) != HC_OK)
+			add_error(&errs, "txn_tokens", d.text);
 	}
 	if (st == HC_OK) {
 		hc_detail d = { "" };
@@ -467,6 +475,9 @@ layer1(hc_ctx *c, const char *token, size_t len, hc_jws *jws, hc_detail *d)
 	if (hc_json_get(jws->header, "crit") != NULL)
 		return hc_fail(d, HC_CRIT, "header carries crit; hopcheck "
 		    "understands no JWS extension");
+	/* A token of another kind, before any issuer is chosen. */
+	if ((st = hc_typ_refuse_other_kinds(jws->header, d)) != HC_OK)
+		return st;
 
 	/*
 	 * The unverified iss only chooses whose keys may verify the token; a
@@ -581,6 +592,13 @@ hc_validate(const hc_validator *v, const char *token, size_t len,
 		st = hc_fail(&res->detail, HC_INTERNAL, "no validator or token");
 		goto done;
 	}
+	if ((st = hc_creds_begin(&c)) != HC_OK)
+		goto done;
+	/* token NULL, len 0: no access token (credentials.c decides). */
+	if (token == NULL)
+		goto others;
+	c.has_access_token = true;
+	res->credential = "access_token";
 	if (!(cached = hc_cache_lookup(v->cache, token, len, &c, &jws))) {
 		st = layer1(&c, token, len, &jws, &res->detail);
 		if (st != HC_OK)
@@ -599,12 +617,15 @@ hc_validate(const hc_validator *v, const char *token, size_t len,
 	res->verified = true;
 	if ((st = hc_claims_layer2(&c)) != HC_OK)
 		goto done;
-	st = hc_claims_layer3(&c);
+others:
+	st = hc_creds_finish(&c);
 done:
 	hc_jws_clear(&jws);
 	hc_keyset_unref(c.key_set);
 	free(c.peer_id);
 	res->status = st;
+	if (st == HC_OK || st == HC_INTERNAL)
+		res->credential = NULL;
 	if (st == HC_OK)
 		hc_fail(&res->detail, HC_OK, "accepted");
 	else if (res->detail.text[0] == '\0')

@@ -26,6 +26,8 @@ struct hc_request {
 	size_t peer_der_len;
 	char *peer_x5t;          /* base64url SHA-256 of the leaf, 43 chars */
 	char *peer_spiffe_id;
+	char *txn_token;         /* the Txn-Token header's bytes, or NULL */
+	size_t txn_token_len;
 };
 
 struct hc_result {
@@ -42,6 +44,15 @@ struct hc_result {
 	size_t nactors;
 	char *scope;             /* normalised: single spaces, or NULL */
 	int64_t exp;
+	const char *credential;  /* static: the credential that failed, or NULL */
+	/* The Txn-Token (txn.c), set once its signature verified. */
+	bool txn_verified;
+	hc_json *txn_claims;     /* its payload (owned) */
+	const char *txn;         /* borrowed from txn_claims */
+	const char *txn_subject;
+	const char *txn_scope;
+	const char *txn_req_wl;
+	int64_t txn_exp;
 };
 
 /*
@@ -65,8 +76,16 @@ typedef struct hc_td_state {
 					NULL */
 } hc_td_state;
 
+/* The Transaction Token Service keys of txn_tokens (same discipline). */
+typedef struct hc_txn_state {
+	const hc_txn_policy *pol;
+	hc_keyslot keys;         /* empty until loaded */
+	struct hc_remote *remote;    /* refresh.c: jwks_uri state, or NULL */
+} hc_txn_state;
+
 struct hc_validator {
 	hc_policy *policy;
+	hc_txn_state *txn;           /* NULL without txn_tokens (txn.c) */
 	hc_issuer_state *issuers;    /* policy->nissuers entries */
 	hc_td_state *tds;            /* policy->ntrust_domains entries */
 	struct hc_refresher *refresher;  /* refresh.c: set by hc_refresh_init():
@@ -91,6 +110,8 @@ typedef struct hc_ctx {
 	hc_keyslot *key_slot;    /*   and the slot it was taken from */
 	hc_status chain_status;  /* a structural fault of `act`, reported */
 	hc_detail chain_detail;  /*   by layer 3 after layer 2 passed */
+	const hc_route_policy *route;  /* the request's route, or NULL */
+	bool has_access_token;   /* an access token was presented */
 } hc_ctx;
 
 /*
@@ -123,10 +144,23 @@ hc_status hc_claims_check_type(hc_ctx *c);
 hc_status hc_claims_check_times(hc_ctx *c);
 /* claims.c: layer 2, applicability (typ, aud, times, required claims). */
 hc_status hc_claims_layer2(hc_ctx *c);
-/* claims.c: layer 3, authorisation context (chain, routes, tenant). */
+/* claims.c: layer 3 of the access token (act chain, binding, delegation). */
 hc_status hc_claims_layer3(hc_ctx *c);
+/*
+ * claims.c: a route's scopes against `scope` (the scopes of the token
+ * named `what`) and its tenant claim against `payload`.  HC_SCOPE or
+ * HC_TENANT with a reason.
+ */
+hc_status hc_claims_route(hc_ctx *c, const hc_route_policy *rt,
+    const char *scope, const hc_json *payload, const char *what);
 /* claims.c: fills the result's identity fields from verified claims. */
 hc_status hc_claims_fill_result(hc_ctx *c);
+
+/*
+ * claims.c: whether `s` is a scope list of RFC 6749 section 3.3 form
+ * (tokens of NQCHAR separated by single spaces); *count is the number.
+ */
+bool hc_scope_well_formed(const char *s, size_t *count);
 
 /* True when the space-separated `scopes` contains `s` exactly. */
 bool hc_scope_has(const char *scopes, const char *s);

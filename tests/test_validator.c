@@ -741,7 +741,11 @@ assert_unverified(const hc_result *res)
 	    hc_status_name(hc_result_status(res))) == 0);
 	CU_ASSERT(json_str(j, "detail") != NULL && strcmp(json_str(j, "detail"),
 	    hc_result_detail(res)) == 0);
-	CU_ASSERT_EQUAL(cJSON_GetArraySize(j), 2);
+	/* status, detail, and the credential a refusal is about. */
+	CU_ASSERT_EQUAL(cJSON_GetArraySize(j),
+	    hc_result_credential(res) != NULL ? 3 : 2);
+	CU_ASSERT(hc_result_credential(res) == NULL ||
+	    strcmp(json_str(j, "credential"), hc_result_credential(res)) == 0);
 	CU_ASSERT_PTR_NULL(cJSON_GetObjectItemCaseSensitive(j, "issuer"));
 	CU_ASSERT_PTR_NULL(cJSON_GetObjectItemCaseSensitive(j, "subject"));
 	cJSON_Delete(j);

@@ -92,6 +92,12 @@ test_eddsa(void)
 	vec_file("testvectors/eddsa.json");
 }
 
+static void
+test_txn_tokens(void)
+{
+	vec_file("testvectors/txn_tokens.json");
+}
+
 static const hc_test tests[] = {
 	{ "core.json (layer 1)", test_core },
 	{ "route_normalization.json (paths in normal form)",
@@ -104,6 +110,7 @@ static const hc_test tests[] = {
 	{ "binding.json (sender-constrained tokens)", test_binding },
 	{ "delegation.json (act chains and exchanges)", test_delegation },
 	{ "eddsa.json (EdDSA, OKP keys; some need OpenSSL)", test_eddsa },
+	{ "txn_tokens.json (Transaction Tokens)", test_txn_tokens },
 	{ NULL, NULL }
 };
 

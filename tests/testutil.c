@@ -325,11 +325,11 @@ hc_vec_check(const hc_vec *vf, const cJSON *c, hc_status *want)
 	static const char *const case_members[] = {
 		"name", "description", "token", "now", "expect", "request",
 		"config_patch", "subject_token", "issued_token", "audience",
-		"self", "requires", NULL
+		"self", "requires", "txn", NULL
 	};
 	static const char *const request_members[] = {
 		"route", "tenant", "peer_cert_file", "peer_x5t",
-		"peer_spiffe_id", "xfcc", NULL
+		"peer_spiffe_id", "xfcc", "txn_token", NULL
 	};
 	const cJSON *m, *e = cJSON_GetObjectItemCaseSensitive(c, "expect");
 	const cJSON *rq = cJSON_GetObjectItemCaseSensitive(c, "request");
@@ -387,6 +387,7 @@ hc_vec_request(const hc_vec *vf, const cJSON *c, hc_status *refused)
 	const cJSON *psid = cJSON_GetObjectItemCaseSensitive(rq,
 	    "peer_spiffe_id");
 	const cJSON *xfcc = cJSON_GetObjectItemCaseSensitive(rq, "xfcc");
+	const cJSON *txn = cJSON_GetObjectItemCaseSensitive(rq, "txn_token");
 	hc_request *req;
 	hc_status want, st;
 
@@ -432,6 +433,9 @@ hc_vec_request(const hc_vec *vf, const cJSON *c, hc_status *refused)
 	if (xfcc != NULL && (st = hc_request_set_xfcc(req, xfcc->valuestring,
 	    strlen(xfcc->valuestring))) != HC_OK)
 		return refused_by(req, st, refused);
+	if (txn != NULL && (st = hc_request_set_txn_token(req, txn->valuestring,
+	    strlen(txn->valuestring))) != HC_OK)
+		return refused_by(req, st, refused);
 	return req;
 }
 
@@ -447,6 +451,16 @@ vec_exchange(const hc_vec *vf, const cJSON *c, char *detail, size_t n)
 	char *d = NULL;
 	hc_status st;
 
+	/* A Txn-Token replacement (section 13.15 of the draft). */
+	if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(c, "txn")) &&
+	    cJSON_IsString(s) && cJSON_IsString(i)) {
+		st = hc_check_txn_replacement(vf->v, s->valuestring,
+		    strlen(s->valuestring), i->valuestring,
+		    strlen(i->valuestring), (int64_t)now->valuedouble, &d);
+		(void)snprintf(detail, n, "%s", d != NULL ? d : "");
+		hc_string_free(d);
+		return st;
+	}
 	if (!cJSON_IsString(s) || !cJSON_IsString(i) || !cJSON_IsString(a) ||
 	    !cJSON_IsString(self)) {
 		(void)bad_case(vf, c, "lacks a string member of",
@@ -477,8 +491,9 @@ hc_vec_run(const hc_vec *vf, const cJSON *c, char *detail, size_t n)
 		return HC_INTERNAL;
 	if (cJSON_GetObjectItemCaseSensitive(c, "subject_token") != NULL)
 		return vec_exchange(vf, c, detail, n);
-	if (!cJSON_IsString(tok)) {
-		(void)bad_case(vf, c, "lacks a string member", "token");
+	/* No token: a request without an access token (a Txn-Token, a peer). */
+	if (tok != NULL && !cJSON_IsString(tok)) {
+		(void)bad_case(vf, c, "member is not a string", "token");
 		return HC_INTERNAL;
 	}
 	if (patch != NULL && (pv = hc_vec_validator(vf, patch, NULL)) == NULL) {
@@ -494,8 +509,9 @@ hc_vec_run(const hc_vec *vf, const cJSON *c, char *detail, size_t n)
 		    "case's route or xfcc with %s", hc_status_name(st));
 		return st;
 	}
-	st = hc_validate(pv != NULL ? pv : vf->v, tok->valuestring,
-	    strlen(tok->valuestring), req, &res);
+	st = hc_validate(pv != NULL ? pv : vf->v, tok != NULL ?
+	    tok->valuestring : NULL, tok != NULL ? strlen(tok->valuestring) : 0,
+	    req, &res);
 	if (res == NULL || hc_result_status(res) != st) {
 		fprintf(stderr, "\n%s: case %s: hc_validate() returned %s, its "
 		    "result says otherwise\n", vf->file, case_name(c),
@@ -594,13 +610,14 @@ hc_test_vectors(const char *file, const char *prefix)
 #define ATTACKS "testvectors/attacks.json"
 
 static const char *regress_prefix;
+static const char *regress_file = ATTACKS;
 static const hc_regress_record *regress_records;
 static hc_vec regress_vec;
 
 static int
 regress_init(void)
 {
-	return hc_vec_open(&regress_vec, ATTACKS) == 0 ? 0 : -1;
+	return hc_vec_open(&regress_vec, regress_file) == 0 ? 0 : -1;
 }
 
 static int
@@ -665,7 +682,7 @@ regress_all_recorded(void)
 			r++;
 		if (r->name == NULL) {
 			fprintf(stderr, "\n  case %s of %s has no record\n",
-			    name, ATTACKS);
+			    name, regress_file);
 			CU_FAIL("attack case without a record");
 		}
 	}
@@ -676,11 +693,18 @@ regress_all_recorded(void)
 static void
 regress_baseline(void)
 {
-	CU_ASSERT(hc_test_vectors(ATTACKS, "baseline/") >= 2);
+	CU_ASSERT(hc_test_vectors(regress_file, "baseline/") >= 2);
 }
 
 int
 hc_regress_main(const char *name, const char *prefix,
+    const hc_regress_record *records)
+{
+	return hc_regress_main_file(name, ATTACKS, prefix, records);
+}
+
+int
+hc_regress_main_file(const char *name, const char *file, const char *prefix,
     const hc_regress_record *records)
 {
 	static const hc_test tests[] = {
@@ -697,5 +721,6 @@ hc_regress_main(const char *name, const char *prefix,
 
 	regress_prefix = prefix;
 	regress_records = records;
+	regress_file = file;
 	return hc_test_main_hooks(suites, hooks);
 }

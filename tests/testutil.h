@@ -78,8 +78,11 @@ struct cJSON;
  *
  * A request is {"route": "METHOD /path", "tenant", "peer_cert_file" (a
  * path relative to the top of the tree), "peer_x5t", "peer_spiffe_id",
- * "xfcc"}, applied in the order of hopcheck(1) validate; a route or xfcc
- * value the request setter refuses is the case's verdict, as in the CLI.
+ * "xfcc", "txn_token" (the Txn-Token header)}, applied in the order of
+ * hopcheck(1) validate; a route, xfcc or txn_token value the request
+ * setter refuses is the case's verdict, as in the CLI.  A case without
+ * "token" carries no access token.  An exchange case with "txn": true is
+ * a Txn-Token replacement (hc_check_txn_replacement()).
  */
 #define HC_VEC_MAX_FILES  16     /* "files" of one document */
 #define HC_VEC_PATH_MAX   1024
@@ -182,5 +185,9 @@ typedef struct hc_regress_record {
  */
 int hc_regress_main(const char *name, const char *prefix,
     const hc_regress_record *records);
+
+/* The same against the vector file `file` (its baseline/ cases too). */
+int hc_regress_main_file(const char *name, const char *file,
+    const char *prefix, const hc_regress_record *records);
 
 #endif

@@ -170,6 +170,38 @@ add_date(const hc_json *claims, const char *name, hc_json *dates,
 }
 
 /*
+ * A Txn-Token (typ txntoken+jwt, draft-ietf-oauth-transaction-tokens-10):
+ * its transaction fields under "txn_token", and warnings for the claims
+ * section 9.2 requires that it lacks.
+ */
+static void
+describe_txn(const hc_jws *jws, hc_json *o, hc_json *w)
+{
+	static const char *const required[] = { "iat", "aud", "exp", "txn",
+	    "sub", "scope", "req_wl", NULL };
+	const char *typ = hc_json_string(hc_json_get(jws->header, "typ"));
+	hc_json *t;
+
+	if (typ == NULL)
+		return;
+	if (strncasecmp(typ, "application/", 12) == 0)
+		typ += 12;
+	if (strcasecmp(typ, "txntoken+jwt") != 0)
+		return;
+	hc_json_add_string(o, "kind", "txn_token");
+	t = hc_json_new_object();
+	hc_json_add(t, "txn", hc_json_dup(hc_json_get(jws->payload, "txn")));
+	hc_json_add(t, "req_wl", hc_json_dup(hc_json_get(jws->payload,
+	    "req_wl")));
+	hc_json_add(t, "tctx", hc_json_dup(hc_json_get(jws->payload, "tctx")));
+	hc_json_add(o, "txn_token", t);
+	for (size_t i = 0; required[i] != NULL; i++)
+		if (hc_json_get(jws->payload, required[i]) == NULL)
+			warn(w, "Txn-Token without %s: refused (txn-tokens-10 "
+			    "section 9.2)", required[i]);
+}
+
+/*
  * The JSON document of a decoded token: the parts, the dates relative to
  * now, the actor chain (current actor first) and the warnings.
  */
@@ -210,6 +242,7 @@ describe(const hc_jws *jws, int64_t now)
 	if (a != NULL)
 		warn(w, "act is deeper than %d levels: refused", HC_MAX_ACT_DEPTH);
 	hc_json_add(o, "actors", actors);
+	describe_txn(jws, o, w);
 	hc_json_add(o, "warnings", w);
 	return o;
 }
@@ -259,6 +292,18 @@ print_text(const hc_jws *jws, const hc_json *desc)
 	free(h);
 	free(p);
 	print_chain(jws->payload);
+	if ((j = hc_json_get(desc, "txn_token")) != NULL) {
+		char *x = hc_json_print(hc_json_get(j, "tctx"));
+		char q[HC_QBUF], q2[HC_QBUF];
+
+		printf("Txn-Token: txn %s, requesting workload (req_wl) %s\n",
+		    hc_quote(q, sizeof(q), hc_json_string(hc_json_get(j, "txn"))),
+		    hc_quote(q2, sizeof(q2), hc_json_string(hc_json_get(j,
+		    "req_wl"))));
+		printf("transaction context (tctx): %s\n", x != NULL ? x :
+		    "none");
+		free(x);
+	}
 	for (size_t i = 0; names[i] != NULL; i++) {
 		const char *utc;
 
@@ -372,7 +417,8 @@ const cli_cmd cli_cmd_inspect = {
 	    "  --json         one JSON document: verified (always false), header,\n"
 	    "                 payload, signature_bytes, now, dates (epoch and\n"
 	    "                 utc of exp, nbf, iat), expires_in or expired_ago\n"
-	    "                 (seconds), actors (current first), warnings\n"
+	    "                 (seconds), actors (current first), warnings; for\n"
+	    "                 a Txn-Token, kind and txn_token{txn, req_wl, tctx}\n"
 	    "  --now UNIX     the clock for expires_in and the warnings\n",
 	.run = cmd_inspect,
 };

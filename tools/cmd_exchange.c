@@ -5,6 +5,12 @@
  *   hopcheck check-exchange --conf FILE --subject-token T|@FILE|-
  *                           --issued-token T|@FILE|- --audience A
  *                           --self ID [--now UNIX]
+ *   hopcheck check-exchange --txn --conf FILE --subject-token T|@FILE|-
+ *                           --issued-token T|@FILE|- [--now UNIX]
+ *
+ * With --txn the pair is a Txn-Token and its replacement
+ * (hc_check_txn_replacement(), draft-ietf-oauth-transaction-tokens-10
+ * section 13.15).
  *
  * A service that has just exchanged `subject` for `issued` at its STS asks
  * whether the new token is narrower (hc_check_exchange() in hopcheck.h):
@@ -65,6 +71,7 @@ cmd_check_exchange(const cli_cmd *cmd, int argc, char **argv)
 		{ "audience", required_argument, NULL, 'a' },
 		{ "self", required_argument, NULL, 'S' },
 		{ "now", required_argument, NULL, 'n' },
+		{ "txn", no_argument, NULL, 'x' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
@@ -72,16 +79,17 @@ cmd_check_exchange(const cli_cmd *cmd, int argc, char **argv)
 	const char *audience = NULL, *self = NULL;
 	char *subj = NULL, *issued = NULL, *errors = NULL, *detail = NULL;
 	size_t slen = 0, ilen = 0;
-	bool stdin_used = false;
+	bool stdin_used = false, txn = false;
 	hc_validator *v = NULL;
 	int64_t now = 0;
 	int c, rc;
 	hc_status st;
 
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":c:s:i:a:S:n:h", opts, NULL)) !=
+	while ((c = getopt_long(argc, argv, ":c:s:i:a:S:n:xh", opts, NULL)) !=
 	    -1) {
 		switch (c) {
+		case 'x': txn = true; break;
 		case 'c': conf = optarg; break;
 		case 's': subj_arg = optarg; break;
 		case 'i': iss_arg = optarg; break;
@@ -99,12 +107,18 @@ cmd_check_exchange(const cli_cmd *cmd, int argc, char **argv)
 	}
 	if ((rc = cli_operands(cmd, argc, argv, 0, NULL)) != 0)
 		return rc;
-	if (conf == NULL || subj_arg == NULL || iss_arg == NULL ||
-	    audience == NULL || self == NULL)
+	/* A Txn-Token replacement names no audience and no actor. */
+	if (txn && (audience != NULL || self != NULL))
+		return cli_usage_error(cmd, "--txn takes no --audience or --self");
+	if (txn && (conf == NULL || subj_arg == NULL || iss_arg == NULL))
+		return cli_usage_error(cmd, "missing %s", conf == NULL ? "--conf" :
+		    subj_arg == NULL ? "--subject-token" : "--issued-token");
+	if (!txn && (conf == NULL || subj_arg == NULL || iss_arg == NULL ||
+	    audience == NULL || self == NULL))
 		return cli_usage_error(cmd, "missing %s", conf == NULL ? "--conf" :
 		    subj_arg == NULL ? "--subject-token" : iss_arg == NULL ?
 		    "--issued-token" : audience == NULL ? "--audience" : "--self");
-	if (audience[0] == '\0' || self[0] == '\0')
+	if (!txn && (audience[0] == '\0' || self[0] == '\0'))
 		return cli_usage_error(cmd, "--audience and --self must not be "
 		    "empty");
 	if ((rc = cli_readable(conf)) != 0 ||
@@ -121,8 +135,12 @@ cmd_check_exchange(const cli_cmd *cmd, int argc, char **argv)
 		    "configuration error");
 		goto out;
 	}
-	st = hc_check_exchange(v, subj, slen, issued, ilen, audience, self, now,
-	    &detail);
+	if (txn)
+		st = hc_check_txn_replacement(v, subj, slen, issued, ilen, now,
+		    &detail);
+	else
+		st = hc_check_exchange(v, subj, slen, issued, ilen, audience, self,
+		    now, &detail);
 	if (print_verdict(st, detail != NULL ? detail : hc_status_name(st)) != 0)
 		goto out;
 	rc = st == HC_OK ? CLI_EXIT_OK : (st == HC_CONFIG ||
@@ -139,7 +157,10 @@ out:
 const cli_cmd cli_cmd_check_exchange = {
 	.name = "check-exchange",
 	.synopsis = "--conf FILE --subject-token T|-|@FILE\n"
-	    "        --issued-token T|-|@FILE --audience A --self ID [--now UNIX]",
+	    "        --issued-token T|-|@FILE --audience A --self ID [--now UNIX]\n"
+	    "       hopcheck check-exchange --txn --conf FILE --subject-token "
+	    "T|-|@FILE\n"
+	    "        --issued-token T|-|@FILE [--now UNIX]",
 	.help =
 	    "On the calling side of an RFC 8693 token exchange, checks that the\n"
 	    "issued token is narrower than the subject token: same iss and sub,\n"
@@ -154,6 +175,11 @@ const cli_cmd cli_cmd_check_exchange = {
 	    "                              surrounding whitespace is ignored)\n"
 	    "  --audience A                the audience that was requested\n"
 	    "  --self ID                   this service, the new current actor\n"
-	    "  --now UNIX                  the clock, seconds since the epoch\n",
+	    "  --now UNIX                  the clock, seconds since the epoch\n"
+	    "\n"
+	    "With --txn, a Txn-Token replacement (draft-ietf-oauth-transaction-\n"
+	    "tokens-10 section 13.15): the issued Txn-Token keeps txn, sub and\n"
+	    "aud (else policy), does not widen scope (else narrowing), was not\n"
+	    "issued from an expired input (else expired) and is itself valid.\n",
 	.run = cmd_check_exchange,
 };

@@ -1,12 +1,15 @@
 /*
  * hopcheck.c - the command-line interface of libhopcheck.
  *
- *   hopcheck validate --conf FILE --token TOKEN|-|@FILE [--peer-cert FILE]
+ *   hopcheck validate --conf FILE [--token TOKEN|-|@FILE]
+ *                     [--txn-token TOKEN|-|@FILE] [--peer-cert FILE]
  *                     [--route "METHOD /path"] [--tenant T] [--now UNIX]
  *   hopcheck inspect [--json] [--now UNIX] TOKEN|-|@FILE
  *   hopcheck check-config FILE
  *   hopcheck check-exchange --conf FILE --subject-token T --issued-token T
  *                           --audience A --self ID [--now UNIX]
+ *   hopcheck check-exchange --txn --conf FILE --subject-token T
+ *                           --issued-token T [--now UNIX]
  *   hopcheck spiffe-id ID|-
  *   hopcheck thumbprint CERT|-
  *   hopcheck version
@@ -70,26 +73,28 @@ cmd_validate(const cli_cmd *cmd, int argc, char **argv)
 		{ "peer-x5t", required_argument, NULL, 'x' },
 		{ "peer-spiffe-id", required_argument, NULL, 's' },
 		{ "xfcc", required_argument, NULL, 'X' },
+		{ "txn-token", required_argument, NULL, 'k' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
 	const char *conf = NULL, *token_arg = NULL, *peer = NULL, *route = NULL;
 	const char *tenant = NULL, *peer_x5t = NULL, *peer_id = NULL;
-	const char *xfcc = NULL;
+	const char *xfcc = NULL, *txn_arg = NULL;
 	hc_validator *v = NULL;
 	hc_request *req = NULL;
 	hc_result *res = NULL;
-	char *token = NULL, *errors = NULL, *out, *cert = NULL;
-	size_t tlen = 0, clen = 0;
+	char *token = NULL, *errors = NULL, *out, *cert = NULL, *txn = NULL;
+	size_t tlen = 0, clen = 0, xlen = 0;
 	bool has_now = false, stdin_used = false;
 	int64_t now = 0;
 	int c, rc;
 	hc_status st;
 
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":c:t:p:r:T:n:x:s:X:h", opts,
+	while ((c = getopt_long(argc, argv, ":c:t:p:r:T:n:x:s:X:k:h", opts,
 	    NULL)) != -1) {
 		switch (c) {
+		case 'k': txn_arg = optarg; break;
 		case 'x': peer_x5t = optarg; break;
 		case 's': peer_id = optarg; break;
 		case 'X': xfcc = optarg; break;
@@ -112,8 +117,6 @@ cmd_validate(const cli_cmd *cmd, int argc, char **argv)
 		return rc;
 	if (conf == NULL)
 		return cli_usage_error(cmd, "missing --conf");
-	if (token_arg == NULL)
-		return cli_usage_error(cmd, "missing --token");
 	if ((rc = cli_readable(conf)) != 0)
 		return rc;
 	rc = CLI_EXIT_USAGE;
@@ -178,9 +181,23 @@ cmd_validate(const cli_cmd *cmd, int argc, char **argv)
 			goto out;
 		}
 	}
-	if ((rc = cli_token(cmd, "--token", token_arg, &stdin_used, &token,
-	    &tlen)) != 0)
+	/* Without --token the request carries no access token. */
+	if (token_arg != NULL && (rc = cli_token(cmd, "--token", token_arg,
+	    &stdin_used, &token, &tlen)) != 0)
 		goto out;
+	if (txn_arg != NULL) {
+		if ((rc = cli_token(cmd, "--txn-token", txn_arg, &stdin_used, &txn,
+		    &xlen)) != 0)
+			goto out;
+		/* A value the setter refuses is the request's verdict. */
+		if ((st = hc_request_set_txn_token(req, txn, xlen)) != HC_OK) {
+			printf("{\"status\":\"%s\",\"detail\":\"the Txn-Token "
+			    "value is refused (empty or over 1 MiB)\",\"credential\""
+			    ":\"txn_token\"}\n", hc_status_name(st));
+			rc = st == HC_INTERNAL ? CLI_EXIT_USAGE : CLI_EXIT_REJECT;
+			goto out;
+		}
+	}
 	rc = CLI_EXIT_USAGE;
 	st = hc_validator_new_from_file(conf, &v, &errors);
 	if (st != HC_OK) {
@@ -201,6 +218,7 @@ out:
 	hc_validator_free(v);
 	hc_request_free(req);
 	cli_drop(token, tlen);
+	cli_drop(txn, xlen);
 	free(cert);
 	return rc;
 }
@@ -371,8 +389,8 @@ cmd_version(const cli_cmd *cmd, int argc, char **argv)
 
 static const cli_cmd cmd_validate_def = {
 	.name = "validate",
-	.synopsis = "--conf FILE --token TOKEN|-|@FILE\n"
-	    "        [--peer-cert FILE] [--peer-x5t X5T] [--peer-spiffe-id ID]\n"
+	.synopsis = "--conf FILE [--token TOKEN|-|@FILE]\n"
+	    "        [--txn-token TOKEN|-|@FILE] [--peer-cert FILE] [--peer-x5t X5T] [--peer-spiffe-id ID]\n"
 	    "        [--xfcc VALUE] [--route \"METHOD /path\"] [--tenant T] "
 	    "[--now UNIX]",
 	.help =
@@ -382,7 +400,10 @@ static const cli_cmd cmd_validate_def = {
 	    "  --conf FILE        the configuration (hopcheck.conf(5))\n"
 	    "  --token T|-|@FILE  the token, - for standard input, or @FILE;\n"
 	    "                     surrounding whitespace is ignored, a \"Bearer \"\n"
-	    "                     prefix refused\n"
+	    "                     prefix refused; without it, the request carries\n"
+	    "                     no access token\n"
+	    "  --txn-token T|-|@FILE  a Txn-Token (the Txn-Token header), read the\n"
+	    "                     same way; its fields are shown as txn_token{...}\n"
 	    "  --peer-cert FILE   the caller's leaf certificate (PEM or DER)\n"
 	    "  --peer-x5t X5T     its base64url SHA-256 thumbprint, as a proxy "
 	    "saw it\n"

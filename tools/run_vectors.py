@@ -38,11 +38,14 @@ replaced inside each word:
     {peer_spiffe_id}  the request's "peer_spiffe_id", or ""
     {xfcc}        the request's "xfcc" (an x-forwarded-client-cert value),
                   or ""
+    {txn_token_file}  a file holding the request's "txn_token" (the
+                  Txn-Token header's exact bytes), or ""
 
 and a word that is exactly {request} expands to zero or more words, one
 option per member the case's request has, in this order:
 --route "METHOD /path", --tenant TENANT, --peer-cert FILE, --peer-x5t X5T,
---peer-spiffe-id ID, --xfcc VALUE.  The hopcheck template is therefore
+--peer-spiffe-id ID, --xfcc VALUE, --txn-token @FILE.  A case without
+"token" carries no access token: the words "--token -" are dropped.  The hopcheck template is therefore
 "PATH validate --conf {conf} --token - --now {now} {request}".
 
 A request member the runner does not know fails the case as unsupported
@@ -58,7 +61,13 @@ check, with --hopcheck as
 
 or with --exchange-cmd TEMPLATE (placeholders {conf}, {subject_file},
 {issued_file}, {audience}, {self}, {now}); without either they are skipped
-with a note.  A SPIFFE ID table ({"cases": [{"id", "valid", "trust_domain",
+with a note.  An exchange case with "txn": true (a Txn-Token replacement,
+no audience or self) runs
+
+    PATH check-exchange --txn --conf {conf} --subject-token @FILE
+         --issued-token @FILE --now NOW
+
+or --txn-exchange-cmd TEMPLATE.  A SPIFFE ID table ({"cases": [{"id", "valid", "trust_domain",
 "path"}]}, testvectors/spiffe_ids.json) runs `PATH spiffe-id -` with the
 exact bytes on standard input (or --spiffe-cmd TEMPLATE, the ID on stdin),
 which must print {"valid": ..., "trust_domain": ..., "path": ...} and exit
@@ -99,7 +108,7 @@ REQUEST_OPTIONS = (("route", "--route"), ("tenant", "--tenant"),
                    ("peer_cert_file", "--peer-cert"),
                    ("peer_x5t", "--peer-x5t"),
                    ("peer_spiffe_id", "--peer-spiffe-id"),
-                   ("xfcc", "--xfcc"))
+                   ("xfcc", "--xfcc"), ("txn_token", "--txn-token"))
 
 
 def write_file(path, value):
@@ -134,9 +143,9 @@ def expand(template, values, request_words):
 def run_case(template, conf, tmpdir, case, index):
     """Runs one case; returns (ok, message)."""
     tok = case.get("token")
-    if not isinstance(tok, str):
-        return False, "case has no token string"
-    data = tok.encode("utf-8")
+    if tok is not None and not isinstance(tok, str):
+        return False, "case token is not a string"
+    data = tok.encode("utf-8") if tok is not None else b""
     token_file = os.path.join(tmpdir, "token-%d" % index)
     with open(token_file, "wb") as f:
         f.write(data)
@@ -148,8 +157,13 @@ def run_case(template, conf, tmpdir, case, index):
         return False, "request member %s not supported by this runner" % (
             ", ".join(unknown + bad))
     request_words = []
+    txn_file = ""
     for member, option in REQUEST_OPTIONS:
-        if member in req:
+        if member == "txn_token" and member in req:
+            txn_file = os.path.join(tmpdir, "txn-%d" % index)
+            write_file(txn_file, req[member])
+            request_words += [option, "@" + txn_file]
+        elif member in req:
             request_words += [option, req[member]]
     route = req.get("route", "")
     method, _, path = route.partition(" ")
@@ -159,8 +173,14 @@ def run_case(template, conf, tmpdir, case, index):
               "peer_cert": req.get("peer_cert_file", ""),
               "peer_x5t": req.get("peer_x5t", ""),
               "peer_spiffe_id": req.get("peer_spiffe_id", ""),
-              "xfcc": req.get("xfcc", "")}
+              "xfcc": req.get("xfcc", ""), "txn_token_file": txn_file}
     argv = expand(template, values, request_words)
+    if tok is None:
+        # No access token: the words that would pass one are dropped.
+        for i in range(len(argv) - 1):
+            if argv[i] == "--token" and argv[i + 1] in ("-", token_file):
+                del argv[i:i + 2]
+                break
     try:
         p = subprocess.run(argv, input=data, stdout=subprocess.PIPE,
                            stderr=subprocess.PIPE, timeout=CASE_TIMEOUT_S)
@@ -170,6 +190,8 @@ def run_case(template, conf, tmpdir, case, index):
         return False, "cannot run %s: %s" % (argv[0], e)
     finally:
         os.unlink(token_file)
+        if txn_file:
+            os.unlink(txn_file)
     expect = case.get("expect")
     out = p.stdout.decode("utf-8", "replace").strip()
     err = p.stderr.decode("utf-8", "replace").strip()
@@ -264,6 +286,8 @@ def run_file(path, templates, verbose, have=frozenset(), backend=""):
             if patch:
                 merged = dict(doc["config"])
                 merged.update(patch)
+                # A null member removes its namesake.
+                merged = {k: v for k, v in merged.items() if v is not None}
                 case_conf = os.path.join(tmp, "config-%d.json" % i)
                 write_file(case_conf, merged)
             ok, msg = run_case(templates["validate"], case_conf, tmp, case, i)
@@ -282,8 +306,7 @@ def run_file(path, templates, verbose, have=frozenset(), backend=""):
         for i, case in enumerate(xcases):
             if skip(case):
                 continue
-            ok, msg = run_exchange_case(templates["exchange"], conf, tmp,
-                                        case, i)
+            ok, msg = run_exchange_case(templates, conf, tmp, case, i)
             if ok:
                 passed += 1
                 if verbose:
@@ -323,15 +346,19 @@ def judge(expect, rc, out, err):
     return True, ""
 
 
-def run_exchange_case(template, conf, tmp, case, index):
-    """One calling-side exchange check (hopcheck check-exchange)."""
+def run_exchange_case(templates, conf, tmp, case, index):
+    """One calling-side exchange check (hopcheck check-exchange); a case
+    with "txn": true is a Txn-Token replacement."""
+    template = templates["txn_exchange" if case.get("txn") else "exchange"]
+    if template is None:
+        return False, "no command for this kind of exchange case"
     sub = os.path.join(tmp, "x%d-subject.jwt" % index)
     iss = os.path.join(tmp, "x%d-issued.jwt" % index)
     write_file(sub, case["subject_token"])
     write_file(iss, case["issued_token"])
     values = {"conf": conf, "subject_file": sub, "issued_file": iss,
-              "audience": case["audience"], "self": case["self"],
-              "now": str(case["now"])}
+              "audience": case.get("audience", ""),
+              "self": case.get("self", ""), "now": str(case["now"])}
     argv = [w.format(**values) for w in shlex.split(template)]
     rc, out, err = run_command(argv, b"")
     return judge(case["expect"], rc, out, err)
@@ -383,6 +410,8 @@ def main():
                    help="command template, see the module documentation")
     ap.add_argument("--exchange-cmd", metavar="TEMPLATE",
                     help="command template for exchange_cases")
+    ap.add_argument("--txn-exchange-cmd", metavar="TEMPLATE",
+                    help="command template for exchange_cases with txn")
     ap.add_argument("--spiffe-cmd", metavar="TEMPLATE",
                     help="command template for the SPIFFE ID table")
     ap.add_argument("--have", metavar="CAP", action="append", default=[],
@@ -395,6 +424,7 @@ def main():
     ap.add_argument("files", nargs="+", metavar="FILE")
     args = ap.parse_args()
     exchange, spiffe = args.exchange_cmd, args.spiffe_cmd
+    txn_exchange = args.txn_exchange_cmd
     have, backend = set(args.have), ""
     if args.cmd:
         template = args.cmd
@@ -410,10 +440,13 @@ def main():
             shlex.quote(exe) + " check-exchange --conf {conf} "
             "--subject-token @{subject_file} --issued-token @{issued_file} "
             "--audience {audience} --self {self} --now {now}")
+        txn_exchange = (shlex.quote(exe) + " check-exchange --txn --conf "
+                        "{conf} --subject-token @{subject_file} "
+                        "--issued-token @{issued_file} --now {now}")
         spiffe = spiffe or shlex.quote(exe) + " spiffe-id -"
         have, backend = hopcheck_capabilities(exe)
     templates = {"validate": template, "exchange": exchange,
-                 "spiffe": spiffe}
+                 "txn_exchange": txn_exchange, "spiffe": spiffe}
     passed = failed = skipped = 0
     for path in args.files:
         try:

@@ -46,6 +46,7 @@
 #include "binding.h"
 #include "buf.h"
 #include "endpoints.h"
+#include "txn_http.h"
 #include "internal.h"
 #include "log.h"
 #include "metrics.h"
@@ -318,6 +319,7 @@ static const struct member {
 	{ "peer_x5t", HC_JSON_STRING },
 	{ "tenant", HC_JSON_STRING },
 	{ "now", HC_JSON_NUMBER },
+	{ "txn_token", HC_JSON_STRING },
 	{ NULL, HC_JSON_INVALID }
 };
 
@@ -361,10 +363,7 @@ hcd_validate_read(const hc_json *obj, struct hcd_validate_in *in,
 	in->x5t = hc_json_string(hc_json_get(obj, "peer_x5t"));
 	in->tenant = hc_json_string(hc_json_get(obj, "tenant"));
 	in->has_now = hc_json_number(hc_json_get(obj, "now"), &in->now);
-	if (in->token == NULL) {
-		hc_fail(d, HC_MALFORMED, "token is required");
-		return -1;
-	}
+	in->txn_token = hc_json_string(hc_json_get(obj, "txn_token"));
 	if (in->route != NULL && (in->method != NULL || in->path != NULL)) {
 		hc_fail(d, HC_MALFORMED, "give route, or method and path, not both");
 		return -1;
@@ -435,6 +434,11 @@ build_request(const struct hcd_validate_in *in, hc_request *req,
 	}
 	if (in->has_now)
 		hc_request_set_time(req, (int64_t)in->now);
+	if (in->txn_token != NULL && (st = hc_request_set_txn_token(req,
+	    in->txn_token, strlen(in->txn_token))) != HC_OK) {
+		hc_fail(d, st, "txn_token is empty or too long");
+		return -1;
+	}
 	return 0;
 }
 
@@ -507,8 +511,8 @@ ep_validate(const hcd_request *rq, hcd_response *rs)
 	}
 	dec.method = in.method;
 	dec.path = in.path;
-	dec.status = timed_validate(rq->v, in.token, strlen(in.token), req,
-	    &res);
+	dec.status = timed_validate(rq->v, in.token, in.token != NULL ?
+	    strlen(in.token) : 0, req, &res);
 	if (res == NULL) {
 		json_error(rs, 500, "internal", "out of memory");
 		dec.detail = "out of memory";
@@ -517,6 +521,7 @@ ep_validate(const hcd_request *rq, hcd_response *rs)
 	}
 	dec.detail = hc_result_detail(res);
 	dec.res = res;
+	hcd_metrics_credentials(res, in.token != NULL, in.txn_token != NULL);
 	rs->code = dec.status == HC_INTERNAL || dec.status == HC_CONFIG ? 500 :
 	    200;
 	rs->content_type = "application/json";
@@ -709,6 +714,15 @@ identity_headers(hcd_response *rs, const hc_result *res)
 		}
 		add_header_owned(rs, "X-Hopcheck-Chain", hcd_buf_take(&b, NULL));
 	}
+	if (hc_result_txn(res) == NULL)
+		return;
+	add_header_owned(rs, "X-Hopcheck-Txn", header_value(hc_result_txn(res)));
+	add_header_owned(rs, "X-Hopcheck-Txn-Subject",
+	    header_value(hc_result_txn_subject(res)));
+	add_header_owned(rs, "X-Hopcheck-Txn-Scope",
+	    header_value(hc_result_txn_scope(res)));
+	add_header_owned(rs, "X-Hopcheck-Requesting-Workload",
+	    header_value(hc_result_txn_requesting_workload(res)));
 }
 
 /*
@@ -755,9 +769,9 @@ ep_authz(const hcd_request *rq, hcd_response *rs)
 	hc_request *req = NULL;
 	hc_result *res = NULL;
 	hc_status verdict = HC_OK;
-	const char *auth, *tok = NULL, *tenant;
+	const char *auth, *tok = NULL, *tenant, *cred;
 	size_t n = 0, toklen = 0;
-	bool dup, dup2;
+	bool dup, dup2, has_txn = false;
 	int rc;
 
 	hcd_settings_of(rq->v, &set);
@@ -784,14 +798,7 @@ ep_authz(const hcd_request *rq, hcd_response *rs)
 		invalid_request(rs, 401, d.text);
 		goto done;
 	}
-	if (rc == 0) {
-		/* RFC 6750 section 3.1: no credentials, no error code. */
-		hc_fail(&d, HC_MALFORMED, "no bearer token in the request");
-		hcd_metrics_missing_credential("access_token");
-		rs->code = 401;
-		add_header(rs, "WWW-Authenticate", "Bearer");
-		goto done;
-	}
+	/* No bearer token: the route says whether it needs one (below). */
 	if ((req = hc_request_new()) == NULL) {
 		dec.status = hc_fail(&d, HC_INTERNAL, "out of memory");
 		rs->code = 500;
@@ -832,8 +839,14 @@ ep_authz(const hcd_request *rq, hcd_response *rs)
 		challenge(rs, "invalid_token", hc_status_name(verdict));
 		goto done;
 	}
+	if ((dec.status = hcd_txn_read(rq, req, &has_txn, &d)) != HC_OK) {
+		hcd_metrics_credential("txn_token", dec.status);
+		hcd_txn_refuse(rs, dec.status);
+		goto done;
+	}
 
-	dec.status = timed_validate(rq->v, tok, toklen, req, &res);
+	dec.status = timed_validate(rq->v, rc == 1 ? tok : NULL, toklen, req,
+	    &res);
 	if (res == NULL) {
 		hc_fail(&d, HC_INTERNAL, "out of memory");
 		rs->code = 500;
@@ -841,6 +854,22 @@ ep_authz(const hcd_request *rq, hcd_response *rs)
 	}
 	dec.res = res;
 	(void)snprintf(d.text, sizeof(d.text), "%s", hc_result_detail(res));
+	cred = hc_result_credential(res);
+	hcd_metrics_credentials(res, rc == 1, has_txn);
+	if (rc == 0 && dec.status == HC_MALFORMED && cred != NULL &&
+	    strcmp(cred, "access_token") == 0) {
+		/* RFC 6750 section 3.1: no credentials, no error code. */
+		hcd_metrics_missing_credential("access_token");
+		rs->code = 401;
+		add_header(rs, "WWW-Authenticate", "Bearer");
+		goto done;
+	}
+	/* No challenge exists for a Txn-Token: 403, a problem body. */
+	if (cred != NULL && strcmp(cred, "txn_token") == 0 &&
+	    dec.status != HC_UNAVAILABLE && dec.status != HC_INTERNAL) {
+		hcd_txn_refuse(rs, dec.status);
+		goto done;
+	}
 	switch (dec.status) {
 	case HC_OK:
 		rs->code = 200;

@@ -198,6 +198,10 @@ hcd_log_decision(const hcd_decision *d)
 		}
 		field(&b, "kid", hc_result_kid(r));
 		field(&b, "alg", hc_result_alg(r));
+		/* The Txn-Token's txn and req_wl, never the token. */
+		field(&b, "txn", hc_result_txn(r));
+		field(&b, "req_wl", hc_result_txn_requesting_workload(r));
+		field(&b, "credential", hc_result_credential(r));
 	}
 	if (d->method != NULL && d->path != NULL) {
 		char route[HCD_ROUTE_LOG_MAX];

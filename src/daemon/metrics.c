@@ -44,6 +44,11 @@ static atomic_uint_fast64_t hist_count;
 static atomic_uint_fast64_t hist_sum_ns;
 static atomic_uint_fast64_t reloads_ok, reloads_failed;
 static atomic_uint_fast64_t missing_access_token;
+/* hopcheck_credential_decisions_total, by credential kind and status. */
+static const char *const cred_kinds[] = { "access_token", "txn_token",
+    "peer" };
+#define NCRED_KINDS (sizeof(cred_kinds) / sizeof(cred_kinds[0]))
+static atomic_uint_fast64_t cred_decisions[NCRED_KINDS][HC_STATUS_COUNT];
 
 /* What one validator has counted: the snapshot of a retiring generation. */
 struct counts {
@@ -94,6 +99,31 @@ hcd_metrics_missing_credential(const char *kind)
 {
 	if (strcmp(kind, "access_token") == 0)
 		atomic_fetch_add(&missing_access_token, 1);
+}
+
+void
+hcd_metrics_credential(const char *kind, hc_status st)
+{
+	for (size_t k = 0; kind != NULL && k < NCRED_KINDS; k++)
+		if (strcmp(kind, cred_kinds[k]) == 0 && (unsigned)st <
+		    HC_STATUS_COUNT)
+			atomic_fetch_add(&cred_decisions[k][st], 1);
+}
+
+void
+hcd_metrics_credentials(const hc_result *res, bool access_token,
+    bool txn_token)
+{
+	hc_status st = hc_result_status(res);
+
+	if (st != HC_OK) {
+		hcd_metrics_credential(hc_result_credential(res), st);
+		return;
+	}
+	if (access_token)
+		hcd_metrics_credential("access_token", HC_OK);
+	if (txn_token)
+		hcd_metrics_credential("txn_token", HC_OK);
 }
 
 void
@@ -360,6 +390,18 @@ hcd_metrics_render(const hc_validator *v, size_t *len)
 	hcd_buf_printf(&b, "hopcheck_missing_credentials_total"
 	    "{kind=\"access_token\"} %llu\n",
 	    (unsigned long long)atomic_load(&missing_access_token));
+	family(&b, "hopcheck_credential_decisions_total", "counter",
+	    "Decisions about each credential of a request, by kind and "
+	    "status.");
+	for (size_t k = 0; k < NCRED_KINDS; k++)
+		for (int i = 0; i < HC_STATUS_COUNT; i++) {
+			uint64_t cnt = atomic_load(&cred_decisions[k][i]);
+			if (cnt > 0)
+				hcd_buf_printf(&b, "hopcheck_credential_decisions_total"
+				    "{kind=\"%s\",status=\"%s\"} %llu\n", cred_kinds[k],
+				    hc_status_name((hc_status)i),
+				    (unsigned long long)cnt);
+		}
 	family(&b, "hopcheck_config_reloads_total", "counter",
 	    "Configuration reloads (SIGHUP), by result.");
 	hcd_buf_printf(&b, "hopcheck_config_reloads_total{result=\"ok\"} %llu\n",

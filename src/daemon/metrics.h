@@ -25,6 +25,17 @@ void hcd_metrics_validation(double seconds);
  */
 void hcd_metrics_missing_credential(const char *kind);
 
+/*
+ * Counts one decision per credential in
+ * hopcheck_credential_decisions_total{kind,status}: the credential a
+ * refusal names, with its status, and on acceptance every credential the
+ * request presented ("access_token", "txn_token"), with "ok".
+ */
+void hcd_metrics_credentials(const hc_result *res, bool access_token,
+    bool txn_token);
+/* Counts one decision `st` about credential `kind`. */
+void hcd_metrics_credential(const char *kind, hc_status st);
+
 /* Counts one configuration reload (hopcheck_config_reloads_total{result}). */
 void hcd_metrics_reload(bool ok);
 

@@ -64,11 +64,17 @@ cp -R conf "$T_TMP/conf" || bail "copy conf/"
 for f in $CONFS; do
 	rel=${f#conf/}
 	broken="$T_TMP/conf/${rel%.conf}.broken.conf"
-	# The first issuer, else the first trust domain, gets the key.
+	# The first issuer, else the txn_tokens section, else the first
+	# trust domain, gets the key.
 	if grep -q '"issuer": "' "$f"; then
 		sed '0,/"issuer": "/s//"isuer_typo": 1, "issuer": "/' "$f" \
 		    > "$broken"
 		want='issuers[0]: unknown key "isuer_typo"'
+	elif grep -q '"txn_tokens": {' "$f"; then
+		# conf/txn-token.conf: the txn_tokens section gets it.
+		sed '0,/"trust_domain": "/s//"isuer_typo": 1, "trust_domain": "/' \
+		    "$f" > "$broken"
+		want='txn_tokens: unknown key "isuer_typo"'
 	else
 		sed '0,/"trust_domain": "/s//"isuer_typo": 1, "trust_domain": "/' \
 		    "$f" > "$broken"

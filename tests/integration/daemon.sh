@@ -279,7 +279,12 @@ expect "fractional now: 400" "$CODE" "400"
 validate '["a.b.c"]'
 expect "not an object: 400" "$CODE" "400"
 validate '{"route": "GET /x"}'
-expect "no token: 400" "$CODE" "400"
+expect_match "no token: no access token (200, malformed, access_token)" \
+    "$CODE $(body)" '^200 \{"status":"malformed".*"credential":"access_token"'
+validate '{"route": "GET /x", "txn_token": "a.b.c"}'
+expect_match "txn_token without txn_tokens: malformed, never ignored" \
+    "$CODE $(body)" '^200 \{"status":"malformed".*"credential":"txn_token"'
+
 validate '{"token": "a.b.c", "route": "GET /x", "method": "GET", "path": "/x"}'
 expect "route and method: 400" "$CODE" "400"
 

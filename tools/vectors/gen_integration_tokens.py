@@ -213,6 +213,25 @@ def make_live(outdir, certs):
         # Issued to this workload, without the scope the route needs.
         tokens["NOSCOPE_" + up] = sign(live, claims(client_id=ident,
                                                     scope="profile"))
+    # Txn-Tokens (draft-ietf-oauth-transaction-tokens-10) of the trust
+    # domain "trust-domain.test", signed by its TTS key (tts.jwks.json).
+    tts, foreign = new_key("tts-1"), new_key("tts-1")
+
+    def txn(key=tts, **over):
+        c = {"iat": now - 5, "exp": now + 300, "aud": "trust-domain.test",
+             "txn": b64(os.urandom(12)), "sub": "user:alice",
+             "scope": "orders:read", "req_wl": "gateway.trust-domain.test",
+             "tctx": {"action": "list"}}
+        c.update(over)
+        return sign(key, c, typ="txntoken+jwt")
+    tokens.update({
+        "TXN_OK": txn(), "TXN_ONCE": txn(),
+        "TXN_NOSCOPE": txn(scope="profile"),
+        "TXN_AUDIENCE": txn(aud="other-domain.test"),
+        "TXN_FOREIGN": txn(key=foreign),
+        "TXN_EXPIRED": txn(iat=now - 1000, exp=now - 700),
+    })
+    write_json(os.path.join(outdir, "tts.jwks.json"), public_jwks(tts))
     write_json(os.path.join(outdir, "live.jwks.json"), public_jwks(live))
     write_json(os.path.join(outdir, "live2.jwks.json"), public_jwks(live2))
     lines = ["# tokens made by tools/vectors/gen_integration_tokens.py at %d" % now]

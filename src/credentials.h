@@ -1,0 +1,32 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * credentials.h - the credentials of one request and their order in the
+ * pipeline (credentials.c): which ones the route requires, each one's own
+ * checks, the layer-3 policy, and the replay spends last.
+ *
+ * Important caveats
+ *  - The access token's own checks (layers 1 and 2) run in hc_validate()
+ *    between hc_creds_begin() and hc_creds_finish(); the caller sets
+ *    c->has_access_token and c->res->credential around them.
+ */
+#ifndef HC_CREDENTIALS_H
+#define HC_CREDENTIALS_H
+
+#include "validator.h"
+
+/*
+ * Before any token is read: finds the request's route (c->route) and
+ * refuses a Txn-Token on a validator without txn_tokens (HC_MALFORMED).
+ */
+hc_status hc_creds_begin(hc_ctx *c);
+
+/*
+ * After the access token's own checks (when there is one): a required
+ * credential that is missing, the Txn-Token, the workload, then the
+ * layer-3 policy (the access token's layer 3, the caller a Txn-Token
+ * needs, the route, its callers), then the spends: jti, then txn.  On a
+ * refusal c->res->credential names the credential at fault, or NULL.
+ */
+hc_status hc_creds_finish(hc_ctx *c);
+
+#endif /* HC_CREDENTIALS_H */
