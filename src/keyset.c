@@ -413,13 +413,21 @@ hc_status
 hc_keyset_find(const hc_keyset *ks, const char *kid, hc_alg alg,
     const hc_key **out, hc_detail *d)
 {
+	return hc_keyset_find_in(ks, NULL, kid, alg, out, d);
+}
+
+hc_status
+hc_keyset_find_in(const hc_keyset *ks, const char *set_name, const char *kid,
+    hc_alg alg, const hc_key **out, hc_detail *d)
+{
 	char q[HC_QBUF];
 	const hc_key *found = NULL;
 	size_t matches = 0;
 
 	*out = NULL;
 	if (ks == NULL || ks->nkeys == 0)
-		return hc_fail(d, HC_KEY, "the key set is empty");
+		return hc_fail(d, HC_KEY, "%s is empty", set_name != NULL ?
+		    set_name : "the key set");
 	if (kid != NULL) {
 		if (strlen(kid) > HC_MAX_KID_BYTES)
 			return hc_fail(d, HC_KEY, "token kid is longer than %d "
@@ -436,6 +444,10 @@ hc_keyset_find(const hc_keyset *ks, const char *kid, hc_alg alg,
 				return HC_OK;
 			}
 		}
+		if (set_name != NULL)
+			return hc_fail(d, HC_KEY, "no key has kid %s in %s (%zu "
+			    "key%s)", hc_quote(q, sizeof(q), kid), set_name,
+			    ks->nkeys, ks->nkeys == 1 ? "" : "s");
 		return hc_fail(d, HC_KEY, "no key has kid %s (%zu key%s in the "
 		    "set)", hc_quote(q, sizeof(q), kid), ks->nkeys,
 		    ks->nkeys == 1 ? "" : "s");

@@ -81,6 +81,15 @@ hc_status hc_keyset_find(const hc_keyset *ks, const char *kid, hc_alg alg,
     const hc_key **out, hc_detail *d);
 
 /*
+ * hc_keyset_find(), naming the set in details: with `set_name` ("the
+ * bundle of trust domain example.org") a kid that matches nothing reads
+ * `no key has kid "x" in <set_name> (2 keys)`; NULL words it as
+ * hc_keyset_find() does.
+ */
+hc_status hc_keyset_find_in(const hc_keyset *ks, const char *set_name,
+    const char *kid, hc_alg alg, const hc_key **out, hc_detail *d);
+
+/*
  * Where an owner (an issuer, a trust domain) keeps its current set.
  * Invariants: `set` is read and written only under `lock`; the slot holds
  * one reference to `set`, which is NULL until a first set is installed and
