@@ -288,7 +288,8 @@ keyset_free(hc_keyset *ks)
  */
 static hc_status
 parse_set(enum set_kind kind, const char *json, size_t len,
-    bool allow_secret, const char *what, hc_keyset **out, hc_detail *d)
+    bool allow_secret, const char *what, hc_keyset **out,
+    const char **failure, hc_detail *d)
 {
 	char q[HC_QBUF], why[HC_DETAIL_MAX];
 	const hc_json *keys;
@@ -300,8 +301,13 @@ parse_set(enum set_kind kind, const char *json, size_t len,
 	hc_status st;
 
 	*out = NULL;
-	if (hc_json_parse(json, len, &root, &jd) != HC_OK)
+	if (failure != NULL)
+		*failure = HC_KEYSET_FAIL_INVALID;
+	if (hc_json_parse(json, len, &root, &jd) != HC_OK) {
+		if (failure != NULL)
+			*failure = HC_KEYSET_FAIL_JSON;
 		return hc_fail(d, HC_KEY, "%s is not valid: %s", what, jd.text);
+	}
 	if (hc_json_type_of(root) != HC_JSON_OBJECT) {
 		st = hc_fail(d, HC_KEY, "%s is a %s, not an object", what,
 		    hc_json_type_name(hc_json_type_of(root)));
@@ -393,6 +399,8 @@ parse_set(enum set_kind kind, const char *json, size_t len,
 		char notes[HC_DETAIL_MAX];
 
 		hc_keyset_skipped_text(ks, notes, sizeof(notes));
+		if (failure != NULL)
+			*failure = HC_KEYSET_FAIL_NO_KEY;
 		st = hc_fail(d, HC_KEY, "%s has no usable key: %s", what,
 		    n == 0 ? "\"keys\" is empty" : notes);
 		goto fail;
@@ -400,6 +408,8 @@ parse_set(enum set_kind kind, const char *json, size_t len,
 	ks->refs = 1;
 	ks->loaded_at = (int64_t)time(NULL);
 	hc_json_free(root);
+	if (failure != NULL)
+		*failure = NULL;
 	*out = ks;
 	return HC_OK;
 
@@ -415,7 +425,16 @@ hc_status
 hc_keyset_parse(const char *json, size_t len, bool allow_secret,
     hc_keyset **out, hc_detail *d)
 {
-	return parse_set(SET_JWKS, json, len, allow_secret, "JWKS", out, d);
+	return parse_set(SET_JWKS, json, len, allow_secret, "JWKS", out, NULL,
+	    d);
+}
+
+hc_status
+hc_keyset_parse_why(const char *json, size_t len, bool allow_secret,
+    hc_keyset **out, const char **failure, hc_detail *d)
+{
+	return parse_set(SET_JWKS, json, len, allow_secret, "JWKS", out,
+	    failure, d);
 }
 
 hc_status
@@ -427,7 +446,7 @@ hc_bundle_parse(const char *json, size_t len, const char *trust_domain,
 	(void)snprintf(what, sizeof(what), "SPIFFE bundle of %s",
 	    hc_quote(q, sizeof(q), trust_domain != NULL ? trust_domain :
 	    "(unnamed trust domain)"));
-	return parse_set(SET_BUNDLE, json, len, false, what, out, d);
+	return parse_set(SET_BUNDLE, json, len, false, what, out, NULL, d);
 }
 
 /*

@@ -68,6 +68,18 @@ hc_status hc_keyset_parse(const char *json, size_t len, bool allow_secret,
     hc_keyset **out, hc_detail *d);
 
 /*
+ * hc_keyset_parse(), also saying in *failure (on failure; NULL on success)
+ * what kind of problem it was: HC_KEYSET_FAIL_JSON (not JSON at all),
+ * HC_KEYSET_FAIL_NO_KEY (every key skipped, or none), or
+ * HC_KEYSET_FAIL_INVALID (anything else), stable words for logs.
+ */
+#define HC_KEYSET_FAIL_JSON    "bad_json"
+#define HC_KEYSET_FAIL_NO_KEY  "no_usable_key"
+#define HC_KEYSET_FAIL_INVALID "bad_key_set"
+hc_status hc_keyset_parse_why(const char *json, size_t len,
+    bool allow_secret, hc_keyset **out, const char **failure, hc_detail *d);
+
+/*
  * Parses a SPIFFE bundle (SPIFFE Trust Domain and Bundle section 4) for its
  * JWT-SVID keys: a JWKS whose usable entries have `use` "jwt-svid" and a
  * `kid` (JWT-SVID section 6); entries of other uses or unknown types are

@@ -106,7 +106,70 @@ test_svid_route_detail(void)
 	hc_vec_close(&vec);
 }
 
+/* ------------------------------------------- 2. events and the report */
+
+static char events[4096];
+
+static void
+rec_log(void *arg, int level, const char *event, const char *json_fields)
+{
+	size_t used = strlen(events);
+
+	(void)arg;
+	(void)snprintf(events + used, sizeof(events) - used, "%d %s %s\n",
+	    level, event, json_fields);
+}
+
+/*
+ * Sets loaded from files at construction are reported when the hook is
+ * set, skipped keys included; the report lists every source.
+ */
+static void
+test_file_sets_reported(void)
+{
+	hc_vec vec;
+	char *report;
+
+	if (hc_vec_open(&vec, "testvectors/jwt_svid.json") != 0)
+		return;
+	events[0] = '\0';
+	hc_validator_set_logger(vec.v, rec_log, NULL);
+	CU_ASSERT(strstr(events, "2 keys.loaded {\"source\":"
+	    "\"spiffe://example.org\",\"origin\":\"bundle_file\"") != NULL);
+	CU_ASSERT(strstr(events, "1 keys.skipped {\"index\":") != NULL);
+	CU_ASSERT(strstr(events, "\"kid\":\"org-x509\",\"reason\":\"use "
+	    "\\\"x509-svid\\\"\",\"source\":\"spiffe://example.org\"}") != NULL);
+	if (strstr(events, "org-x509") == NULL)
+		fprintf(stderr, "\n%s\n", events);
+
+	report = hc_validator_keys_json(vec.v);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(report);
+	CU_ASSERT(strstr(report, "\"trust_domain\":\t\"example.org\"") != NULL);
+	CU_ASSERT(strstr(report, "\"trust_domain\":\t\"other.org\"") != NULL);
+	CU_ASSERT(strstr(report, "\"kid\":\t\"org-x509\"") != NULL);
+	CU_ASSERT(strstr(report, "\"kty\":\t\"EC\"") != NULL);
+	CU_ASSERT(strstr(report, "\"crv\":\t\"P-256\"") != NULL);
+	CU_ASSERT(strstr(report, "\"next_refresh\":\tnull") != NULL);
+	/* Key material never: no coordinate or modulus member. */
+	CU_ASSERT(strstr(report, "\"x\":") == NULL);
+	CU_ASSERT(strstr(report, "\"n\":") == NULL);
+	hc_string_free(report);
+
+	/* Removing the hook stops the events. */
+	hc_validator_set_logger(vec.v, NULL, NULL);
+	events[0] = '\0';
+	hc_validator_set_logger(vec.v, NULL, NULL);
+	CU_ASSERT_STRING_EQUAL(events, "");
+	CU_ASSERT_PTR_NULL(hc_validator_keys_json(NULL));
+	hc_vec_close(&vec);
+}
+
 /* ----------------------------------------------------------------- main */
+
+static const hc_test report_tests[] = {
+	{ "file sets reported when the hook is set", test_file_sets_reported },
+	{ NULL, NULL }
+};
 
 static const hc_test lookup_tests[] = {
 	{ "SVID route: the bundle and the iss are named",
@@ -116,6 +179,7 @@ static const hc_test lookup_tests[] = {
 
 static const hc_suite suites[] = {
 	{ "key lookup details", lookup_tests },
+	{ "key events and report", report_tests },
 	{ NULL, NULL }
 };
 
