@@ -909,6 +909,7 @@ static const struct endpoint {
 	{ "/metrics", ep_metrics },
 	{ "/healthz", ep_healthz },
 	{ "/readyz", ep_readyz },
+	{ "/v1/keys", hcd_ep_keys },
 	{ NULL, NULL }
 };
 
