@@ -476,7 +476,9 @@ HC_EXPORT char *hc_result_to_json(const hc_result *r);
  * at `now` (seconds since the epoch; 0 means time(NULL)); `act` of `issued`
  * is {"sub": self, "act": <the subject's act>} with no prior actor dropped,
  * altered or inserted; when `subject` carries `may_act`, `self` is the party
- * it names.  Returns HC_OK, HC_NARROWING with *detail saying what
+ * it names; a subject token bound to a certificate (`cnf.x5t#S256`, RFC
+ * 8705) yields an issued token bound to the same one, never a bearer
+ * token.  Returns HC_OK, HC_NARROWING with *detail saying what
  * broadened, or the status that rejected either token's verification.
  * *detail (when `detail` is not NULL) is released with hc_string_free().
  */
@@ -484,6 +486,17 @@ HC_EXPORT HC_WARN_UNUSED hc_status hc_check_exchange(const hc_validator *v,
     const char *subject, size_t subject_len, const char *issued,
     size_t issued_len, const char *audience, const char *self, int64_t now,
     char **detail);
+
+/**
+ * hc_check_exchange(), also checking that the tenant claim `tenant_claim`
+ * (e.g. "tenant"; NULL skips the check, as hc_check_exchange() does) is
+ * unchanged: the same JSON value in both tokens, or absent from both.
+ * HC_NARROWING names the claim and both values when it differs.
+ */
+HC_EXPORT HC_WARN_UNUSED hc_status hc_check_exchange_ex(
+    const hc_validator *v, const char *subject, size_t subject_len,
+    const char *issued, size_t issued_len, const char *audience,
+    const char *self, const char *tenant_claim, int64_t now, char **detail);
 
 /* ------------------------------------------------------------------------
  * SPIFFE IDs

@@ -164,7 +164,56 @@ test_file_sets_reported(void)
 	hc_vec_close(&vec);
 }
 
+/* ------------------------------------------------ 3. exchange details */
+
+/* Runs exchange case `name` and checks its status and a detail fragment. */
+static void
+exchange_case(const hc_vec *vec, const char *name, hc_status want,
+    const char *frag)
+{
+	const struct cJSON *c = hc_vec_find(vec, "exchange_cases", name);
+	char detail[1024];
+
+	if (c == NULL)
+		return;
+	HC_ASSERT_STATUS(hc_vec_run(vec, c, detail, sizeof(detail)), want);
+	if (strstr(detail, frag) == NULL)
+		fprintf(stderr, "\n%s: %s\n", name, detail);
+	CU_ASSERT(strstr(detail, frag) != NULL);
+}
+
+/* A bound token returned as bearer, and a changed tenant, say so. */
+static void
+test_exchange_details(void)
+{
+	hc_vec vec;
+
+	if (hc_vec_open(&vec, "testvectors/exchange_tenant_binding.json") != 0)
+		return;
+	exchange_case(&vec, "xchg-bound-to-bearer", HC_NARROWING,
+	    "the subject token is bound to certificate x5t#S256 "
+	    "\"bwcK0esc3ACC3DB2Y5_lESsXE8o9ltc05O89jdN-dg2\" and the issued "
+	    "token is a bearer token");
+	exchange_case(&vec, "xchg-bound-other-cert", HC_NARROWING,
+	    "issued cnf.x5t#S256 \"Qm9ndXMtY2VydGlmaWNhdGUtdGh1bWJwcmludC0wMDE\" "
+	    "differs from the subject token's");
+	exchange_case(&vec, "xchg-tenant-changed", HC_NARROWING,
+	    "tenant claim \"tenant\" of the issued token is \"globex\", the "
+	    "subject token's is \"acme\": an exchange may not change the "
+	    "tenant");
+	exchange_case(&vec, "xchg-tenant-type-changed", HC_NARROWING,
+	    "is [\"acme\"], the subject token's is \"acme\"");
+	exchange_case(&vec, "xchg-tenant-dropped", HC_NARROWING,
+	    "of the issued token is absent");
+	hc_vec_close(&vec);
+}
+
 /* ----------------------------------------------------------------- main */
+
+static const hc_test exchange_tests[] = {
+	{ "tenant and binding details", test_exchange_details },
+	{ NULL, NULL }
+};
 
 static const hc_test report_tests[] = {
 	{ "file sets reported when the hook is set", test_file_sets_reported },
@@ -180,6 +229,7 @@ static const hc_test lookup_tests[] = {
 static const hc_suite suites[] = {
 	{ "key lookup details", lookup_tests },
 	{ "key events and report", report_tests },
+	{ "exchange: tenant and binding", exchange_tests },
 	{ NULL, NULL }
 };
 
