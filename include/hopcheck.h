@@ -493,10 +493,10 @@ HC_EXPORT HC_WARN_UNUSED hc_status hc_check_exchange(const hc_validator *v,
  * unchanged: the same JSON value in both tokens, or absent from both.
  * HC_NARROWING names the claim and both values when it differs.
  */
-HC_EXPORT HC_WARN_UNUSED hc_status hc_check_exchange_ex(
-    const hc_validator *v, const char *subject, size_t subject_len,
-    const char *issued, size_t issued_len, const char *audience,
-    const char *self, const char *tenant_claim, int64_t now, char **detail);
+HC_EXPORT HC_WARN_UNUSED hc_status hc_check_exchange_ex(const hc_validator *v,
+    const char *subject, size_t subject_len, const char *issued,
+    size_t issued_len, const char *audience, const char *self,
+    const char *tenant_claim, int64_t now, char **detail);
 
 /* ------------------------------------------------------------------------
  * SPIFFE IDs
