@@ -249,6 +249,69 @@ typedef struct hc_key_stats {
 HC_EXPORT size_t hc_validator_key_stats(const hc_validator *v,
     hc_key_stats *out, size_t max);
 
+/*
+ * Key events.  A validator reports what happens to its keys through an
+ * optional hook: one call per event, with a level (HC_LOG_*), a stable
+ * event name and one compact JSON object of fields (no newline in it):
+ *
+ *   "keys.loaded"   (info)  a set is in use: {"source", "origin" (the
+ *                   configuration member: "jwks_file", "bundle_uri", ...;
+ *                   only when the hook is set), "location", "kids",
+ *                   "skipped" (a count)}
+ *   "keys.refreshed" (info) a fetch replaced a set: {"source",
+ *                   "location", "kids", "added", "removed", "skipped"}
+ *   "keys.skipped"  (warn)  a key the validator will not use, per key:
+ *                   {"source", "index", "kid" (or null), "reason"}
+ *   "keys.refresh_failed" (warn; error for "stale") {"source", "reason",
+ *                   "http_status" (when an answer came), "detail"}, where
+ *                   "reason" is one of "connection_refused", "dns", "tls",
+ *                   "timeout", "http_status", "redirect", "too_large",
+ *                   "refused_url", "bad_json", "bad_key_set",
+ *                   "no_usable_key", "bad_metadata", "issuer_mismatch",
+ *                   "transport", "stopped", "internal", and "stale" when
+ *                   the last good set was dropped (fetch.max_stale_s).
+ *
+ * Events never carry key material or token bytes.  New events and fields
+ * may be added; a consumer ignores what it does not know.
+ */
+#define HC_LOG_ERROR 0
+#define HC_LOG_WARN  1
+#define HC_LOG_INFO  2
+#define HC_LOG_DEBUG 3
+
+/**
+ * The key event hook: `event` and `json_fields` are valid for the call
+ * only.  Called from the refresher's thread (or the caller's own
+ * hc_validator_refresh() loop) and from hc_validator_set_logger(): it
+ * must be thread-safe, should be quick, and must not call
+ * hc_validator_set_logger() or the refresh functions.
+ */
+typedef void (*hc_log_fn)(void *arg, int level, const char *event,
+    const char *json_fields);
+
+/**
+ * Sets the key event hook of `v` (NULL removes it); `arg` is passed to
+ * every call.  Setting a hook at once reports the sets held now (one
+ * "keys.loaded" per source with keys, one "keys.skipped" per key skipped),
+ * since those loaded from files at construction had no hook yet.  Set it
+ * before hc_validator_start_refresher() to see the first fetches.
+ */
+HC_EXPORT void hc_validator_set_logger(hc_validator *v, hc_log_fn fn,
+    void *arg);
+
+/**
+ * Returns a report of every key source as one JSON object (indented),
+ * {"sources": [...]}, issuers first, then trust domains; each source has
+ * "issuer" or "trust_domain", "source", "origin" (the configuration
+ * member), "location" (a path, or the URL without its query), "keys" (each
+ * {"kid", "kty", "alg" or null, and "crv" or "bits"}), "skipped" (each
+ * {"index", "kid" or null, "reason"}), "loaded_at", and for a remote
+ * source "last_error", "last_error_kind", "last_refresh_ok" and
+ * "next_refresh" (seconds since the epoch, or null), and "ready".  No key
+ * material.  Release with hc_string_free(); NULL when out of memory.
+ */
+HC_EXPORT char *hc_validator_keys_json(const hc_validator *v);
+
 /**
  * Statistics of the verified-token cache (`cache.max_entries`, default
  * 10000; 0 disables it): lookups that found the token verified already,
@@ -486,7 +549,9 @@ HC_EXPORT char *hc_result_to_json(const hc_result *r);
  * at `now` (seconds since the epoch; 0 means time(NULL)); `act` of `issued`
  * is {"sub": self, "act": <the subject's act>} with no prior actor dropped,
  * altered or inserted; when `subject` carries `may_act`, `self` is the party
- * it names.  Returns HC_OK, HC_NARROWING with *detail saying what
+ * it names; a subject token bound to a certificate (`cnf.x5t#S256`, RFC
+ * 8705) yields an issued token bound to the same one, never a bearer
+ * token.  Returns HC_OK, HC_NARROWING with *detail saying what
  * broadened, or the status that rejected either token's verification.
  * *detail (when `detail` is not NULL) is released with hc_string_free().
  */
@@ -511,6 +576,17 @@ HC_EXPORT HC_WARN_UNUSED hc_status hc_check_exchange(const hc_validator *v,
 HC_EXPORT HC_WARN_UNUSED hc_status hc_check_txn_replacement(
     const hc_validator *v, const char *subject, size_t subject_len,
     const char *issued, size_t issued_len, int64_t now, char **detail);
+
+/**
+ * hc_check_exchange(), also checking that the tenant claim `tenant_claim`
+ * (e.g. "tenant"; NULL skips the check, as hc_check_exchange() does) is
+ * unchanged: the same JSON value in both tokens, or absent from both.
+ * HC_NARROWING names the claim and both values when it differs.
+ */
+HC_EXPORT HC_WARN_UNUSED hc_status hc_check_exchange_ex(const hc_validator *v,
+    const char *subject, size_t subject_len, const char *issued,
+    size_t issued_len, const char *audience, const char *self,
+    const char *tenant_claim, int64_t now, char **detail);
 
 /* ------------------------------------------------------------------------
  * SPIFFE IDs

@@ -16,6 +16,11 @@
  *  - same `iss` and `sub`; `aud` only the audience asked for;
  *  - every scope of the issued token (`scope` and `scp`) is in the
  *    subject token's scope; `exp` no later than the subject's;
+ *  - with hc_check_exchange_ex() and a tenant claim name, that claim is
+ *    the same in both tokens (or absent from both);
+ *  - a subject token bound to a certificate (`cnf.x5t#S256`, RFC 8705)
+ *    gives an issued token bound to the same certificate, never a bearer
+ *    token;
  *  - `may_act` of the subject token (RFC 8693 section 4.4), when present,
  *    names the caller;
  *  - `act` is {"sub": the caller, "act": the subject token's `act`}: the
@@ -399,10 +404,76 @@ check_may_act(const hc_json *sj, const hc_json *ij, const char *self,
 	return HC_OK;
 }
 
+/*
+ * RFC 8705 section 3: a token bound to a certificate (cnf.x5t#S256) is
+ * usable only with that certificate.  An exchange that returns it as a
+ * bearer token, or bound to another certificate, hands its holder a token
+ * that works without the key the subject token demanded.
+ */
+static hc_status
+check_binding(const hc_json *sj, const hc_json *ij, hc_detail *d)
+{
+	const char *s = hc_json_string(hc_json_get(hc_json_get(sj, "cnf"),
+	    "x5t#S256"));
+	const char *i = hc_json_string(hc_json_get(hc_json_get(ij, "cnf"),
+	    "x5t#S256"));
+	char q[HC_QBUF], q2[HC_QBUF];
+
+	if (s == NULL)
+		return HC_OK;
+	if (i == NULL)
+		return hc_fail(d, HC_NARROWING, "the subject token is bound to "
+		    "certificate x5t#S256 %s and the issued token is a bearer "
+		    "token: a bound token must come back bound to the same "
+		    "certificate (RFC 8705)", hc_quote(q, sizeof(q), s));
+	if (strcmp(s, i) != 0)
+		return hc_fail(d, HC_NARROWING, "issued cnf.x5t#S256 %s differs "
+		    "from the subject token's %s: a bound token must come back "
+		    "bound to the same certificate (RFC 8705)",
+		    hc_quote(q, sizeof(q), i), hc_quote(q2, sizeof(q2), s));
+	return HC_OK;
+}
+
+/*
+ * The tenant claim `name` is the same JSON value in both tokens, or absent
+ * from both: an exchange may narrow a token, never move it to another
+ * tenant, nor add or drop the tenant it was for.
+ */
+static hc_status
+check_tenant(const hc_json *sj, const hc_json *ij, const char *name,
+    hc_detail *d)
+{
+	const hc_json *s = hc_json_get(sj, name), *i = hc_json_get(ij, name);
+	char *st = NULL, *it = NULL;
+	char q[HC_QBUF], q2[HC_QBUF], q3[HC_QBUF];
+	hc_status rc = HC_OK;
+
+	if (s == NULL && i == NULL)
+		return HC_OK;
+	if ((s != NULL && (st = hc_json_print(s)) == NULL) ||
+	    (i != NULL && (it = hc_json_print(i)) == NULL)) {
+		rc = hc_fail(d, HC_INTERNAL, "out of memory");
+		goto out;
+	}
+	/* A string shows as a string, any other value as its JSON text. */
+	if (st == NULL || it == NULL || strcmp(st, it) != 0)
+		rc = hc_fail(d, HC_NARROWING, "tenant claim %s of the issued "
+		    "token is %s, the subject token's is %s: an exchange may not "
+		    "change the tenant", hc_quote(q, sizeof(q), name),
+		    it == NULL ? "absent" : hc_json_string(i) != NULL ?
+		    hc_quote(q2, sizeof(q2), hc_json_string(i)) : it,
+		    st == NULL ? "absent" : hc_json_string(s) != NULL ?
+		    hc_quote(q3, sizeof(q3), hc_json_string(s)) : st);
+out:
+	free(st);
+	free(it);
+	return rc;
+}
+
 /* Both verified claim sets, compared in the order of the contract. */
 static hc_status
 compare(const hc_json *sj, const hc_json *ij, const char *audience,
-    const char *self, int64_t now, hc_detail *d)
+    const char *self, const char *tenant_claim, int64_t now, hc_detail *d)
 {
 	const char *s, *i;
 	char q[HC_QBUF], q2[HC_QBUF];
@@ -432,7 +503,10 @@ compare(const hc_json *sj, const hc_json *ij, const char *audience,
 		    "subject token's sub %s", quote_opt(q, sizeof(q), i),
 		    quote_opt(q2, sizeof(q2), s));
 	if ((st = check_audience(ij, audience, d)) != HC_OK ||
-	    (st = check_scope(sj, ij, d)) != HC_OK)
+	    (st = check_scope(sj, ij, d)) != HC_OK ||
+	    (tenant_claim != NULL &&
+	    (st = check_tenant(sj, ij, tenant_claim, d)) != HC_OK) ||
+	    (st = check_binding(sj, ij, d)) != HC_OK)
 		return st;
 	if (iexp > sexp)
 		return hc_fail(d, HC_NARROWING, "issued exp %.17g is later than the "
@@ -449,6 +523,16 @@ hc_check_exchange(const hc_validator *v, const char *subject,
     size_t subject_len, const char *issued, size_t issued_len,
     const char *audience, const char *self, int64_t now, char **detail)
 {
+	return hc_check_exchange_ex(v, subject, subject_len, issued,
+	    issued_len, audience, self, NULL, now, detail);
+}
+
+HC_EXPORT hc_status
+hc_check_exchange_ex(const hc_validator *v, const char *subject,
+    size_t subject_len, const char *issued, size_t issued_len,
+    const char *audience, const char *self, const char *tenant_claim,
+    int64_t now, char **detail)
+{
 	hc_json *sj = NULL, *ij = NULL;
 	hc_detail d = { "" };
 	hc_status st;
@@ -456,9 +540,11 @@ hc_check_exchange(const hc_validator *v, const char *subject,
 	if (detail != NULL)
 		*detail = NULL;
 	if (v == NULL || subject == NULL || issued == NULL || audience == NULL ||
-	    self == NULL || audience[0] == '\0' || self[0] == '\0') {
+	    self == NULL || audience[0] == '\0' || self[0] == '\0' ||
+	    (tenant_claim != NULL && tenant_claim[0] == '\0')) {
 		st = hc_fail(&d, HC_INTERNAL, "hc_check_exchange needs a validator, "
-		    "both tokens, a non-empty audience and a non-empty self");
+		    "both tokens, a non-empty audience and a non-empty self "
+		    "(and a tenant claim name, if any, not empty)");
 		goto out;
 	}
 	if (now == 0)
@@ -472,7 +558,7 @@ hc_check_exchange(const hc_validator *v, const char *subject,
 	    (st = verify_one(v, "issued", issued, issued_len, true, now, &ij,
 	    &d)) != HC_OK)
 		goto out;
-	st = compare(sj, ij, audience, self, now, &d);
+	st = compare(sj, ij, audience, self, tenant_claim, now, &d);
 out:
 	if (st == HC_OK)
 		hc_fail(&d, HC_OK, "accepted");

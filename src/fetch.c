@@ -450,6 +450,27 @@ fetch_fail(hc_detail *d, hc_status st, const char *url, const char *fmt, ...)
 	    hc_fetch_url_label(url, label, sizeof(label)), why);
 }
 
+/* The kind of a transfer that libcurl could not complete. */
+static const char *
+transport_failure(CURLcode rc)
+{
+	switch (rc) {
+	case CURLE_COULDNT_CONNECT:
+		return HC_FETCH_FAIL_CONNECT;
+	case CURLE_COULDNT_RESOLVE_HOST:
+	case CURLE_COULDNT_RESOLVE_PROXY:
+		return HC_FETCH_FAIL_DNS;
+	case CURLE_SSL_CONNECT_ERROR:
+	case CURLE_PEER_FAILED_VERIFICATION:
+	case CURLE_SSL_CERTPROBLEM:
+	case CURLE_SSL_CIPHER:
+	case CURLE_SSL_CACERT_BADFILE:
+		return HC_FETCH_FAIL_TLS;
+	default:
+		return HC_FETCH_FAIL_TRANSPORT;
+	}
+}
+
 /*
  * libcurl's error text (the specific message when it left one, else the
  * code's generic one), made printable and bounded.
@@ -552,14 +573,18 @@ hc_fetch(const hc_fetch_req *req, hc_fetch_resp *out, hc_detail *d)
 	if ((st = url_check(req->url, req->allow_insecure_http, &u, d)) !=
 	    HC_OK) {
 		hc_detail why = *d;
+		out->failure = HC_FETCH_FAIL_URL;
 		return fetch_fail(d, st, req->url, "%s", why.text);
 	}
 	(void)pthread_once(&curl_once, curl_init_once);
+	out->failure = HC_FETCH_FAIL_INTERNAL;
 	if (curl_init_rc != CURLE_OK)
 		return fetch_fail(d, HC_INTERNAL, req->url, "libcurl could not "
 		    "be initialised: %s", curl_easy_strerror(curl_init_rc));
 	if ((st = url_agree(req->url, &u, &cu, d)) != HC_OK) {
 		hc_detail why = *d;
+		if (st != HC_INTERNAL)
+			out->failure = HC_FETCH_FAIL_URL;
 		return fetch_fail(d, st, req->url, "%s", why.text);
 	}
 	if ((h = curl_easy_init()) == NULL) {
@@ -615,11 +640,13 @@ hc_fetch(const hc_fetch_req *req, hc_fetch_resp *out, hc_detail *d)
 	if (x.oom)
 		goto oom;
 	if (x.too_big || rc == CURLE_FILESIZE_EXCEEDED) {
+		out->failure = HC_FETCH_FAIL_TOO_LARGE;
 		st = fetch_fail(d, HC_UNAVAILABLE, req->url, "response is "
 		    "larger than fetch.max_bytes (%zu)", lim->max_bytes);
 		goto done;
 	}
 	if (rc == CURLE_OPERATION_TIMEDOUT) {
+		out->failure = HC_FETCH_FAIL_TIMEOUT;
 		st = fetch_fail(d, HC_UNAVAILABLE, req->url, "timed out "
 		    "(fetch.connect_timeout_ms %lld, fetch.timeout_ms %lld)",
 		    (long long)lim->connect_timeout_ms,
@@ -627,16 +654,19 @@ hc_fetch(const hc_fetch_req *req, hc_fetch_resp *out, hc_detail *d)
 		goto done;
 	}
 	if (rc == CURLE_ABORTED_BY_CALLBACK) {
+		out->failure = HC_FETCH_FAIL_STOPPED;
 		st = fetch_fail(d, HC_UNAVAILABLE, req->url, "stopped: the "
 		    "validator is being freed");
 		goto done;
 	}
 	if (rc != CURLE_OK) {
+		out->failure = transport_failure(rc);
 		st = fetch_fail(d, HC_UNAVAILABLE, req->url, "%s",
 		    curl_reason(rc, errbuf, reason, sizeof(reason)));
 		goto done;
 	}
 	if (code == 304 && req->etag != NULL) {
+		out->failure = NULL;
 		st = HC_OK;
 	} else if (code == 200) {
 		if (x.buf == NULL && (x.buf = calloc(1, 1)) == NULL)
@@ -644,12 +674,15 @@ hc_fetch(const hc_fetch_req *req, hc_fetch_resp *out, hc_detail *d)
 		out->body = x.buf;
 		out->len = x.len;
 		x.buf = NULL;
+		out->failure = NULL;
 		st = HC_OK;
 	} else if (code >= 300 && code < 400) {
+		out->failure = HC_FETCH_FAIL_REDIRECT;
 		st = fetch_fail(d, HC_UNAVAILABLE, req->url, "HTTP %ld "
 		    "(redirects are not followed; configure the final URL)",
 		    code);
 	} else {
+		out->failure = HC_FETCH_FAIL_HTTP_STATUS;
 		st = fetch_fail(d, HC_UNAVAILABLE, req->url, "HTTP %ld", code);
 	}
 	if (st == HC_OK) {
@@ -665,6 +698,7 @@ setopt_fail:
 	    "(built without http or TLS support?)");
 	goto done;
 oom:
+	out->failure = HC_FETCH_FAIL_INTERNAL;
 	st = fetch_fail(d, HC_INTERNAL, req->url, "out of memory");
 done:
 	curl_easy_cleanup(h);

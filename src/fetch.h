@@ -58,15 +58,38 @@ typedef struct hc_fetch_resp {
 	char *etag;               /* the ETag of the answer, or NULL (heap) */
 	int64_t max_age;          /* Cache-Control max-age; -1 when absent */
 	bool no_cache;            /* Cache-Control no-store or no-cache */
+	const char *failure;      /* on failure: its kind, HC_FETCH_FAIL_*
+				     (static); NULL on success */
 } hc_fetch_resp;
+
+/*
+ * The kinds of failure of a fetch, stable words for logs and reports: the
+ * URL was refused by the rules above, the connection was refused, the
+ * host did not resolve, TLS failed, the transfer timed out, the body was
+ * over fetch.max_bytes, the answer was a redirect or another non-200
+ * status, the validator was being freed, libcurl failed otherwise, or we
+ * ran out of memory.
+ */
+#define HC_FETCH_FAIL_URL          "refused_url"
+#define HC_FETCH_FAIL_CONNECT      "connection_refused"
+#define HC_FETCH_FAIL_DNS          "dns"
+#define HC_FETCH_FAIL_TLS          "tls"
+#define HC_FETCH_FAIL_TIMEOUT      "timeout"
+#define HC_FETCH_FAIL_TOO_LARGE    "too_large"
+#define HC_FETCH_FAIL_REDIRECT     "redirect"
+#define HC_FETCH_FAIL_HTTP_STATUS  "http_status"
+#define HC_FETCH_FAIL_STOPPED      "stopped"
+#define HC_FETCH_FAIL_TRANSPORT    "transport"
+#define HC_FETCH_FAIL_INTERNAL     "internal"
 
 /*
  * Fetches req->url.  Returns HC_OK with a 200 answer (body set) or, when
  * req->etag was sent, a 304 answer (no body).  Any other outcome is
  * HC_UNAVAILABLE with a reason in d that names the URL (refused URL,
  * connection, TLS, timeout, size cap, HTTP status, redirect), with
- * out->http_status set when an answer arrived; HC_INTERNAL when out of
- * memory or libcurl cannot start.  Clear *out with hc_fetch_resp_clear()
+ * out->http_status set when an answer arrived and out->failure saying which
+ * kind of failure it was; HC_INTERNAL when out of memory or libcurl cannot
+ * start.  Clear *out with hc_fetch_resp_clear()
  * whatever the result.
  */
 hc_status hc_fetch(const hc_fetch_req *req, hc_fetch_resp *out, hc_detail *d);

@@ -11,10 +11,12 @@
  * choice never depends on the order of the keys in the document.
  *
  * A set is refused as a whole when something about it is wrong (duplicate
- * kid, secret and public keys mixed, a private member in a public key, a
- * malformed key): a partly understood set is how keys get confused.  Keys
- * we are told to ignore (an unknown kty, a `use` other than "sig"; RFC 7517
- * sections 4.2 and 5) are skipped, and named only when nothing is left.
+ * kid, secret and public keys mixed, a malformed key): a partly understood
+ * set is how keys get confused.  A well-formed key the validator will not
+ * use (an unknown kty, crv or alg, a `use` other than "sig", a private
+ * member, RSA under 2048 bits, ...; RFC 7517 sections 4.2 and 5) is
+ * skipped, and the set remembers it with the reason: a token naming its
+ * kid is told why, and a set with nothing left names every one.
  *
  * A SPIFFE bundle (SPIFFE Trust Domain and Bundle, section 4) is a JWKS
  * too, read by the same code with the bundle's rules: only entries with
@@ -25,6 +27,7 @@
  * A slot holds an owner's current set under a mutex, so that a refresh
  * can replace it while validations keep the reference they took.
  */
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -34,28 +37,43 @@
 
 /* ------------------------------------------------------------- private */
 
-/*
- * Appends a note about a skipped key to `notes` (capacity n), keeping the
- * text bounded: once full, further notes are dropped.
- */
-static void
-note_skip(char *notes, size_t n, size_t idx, const char *why,
-    const char *value)
-{
-	char q[HC_QBUF];
-	size_t used = strlen(notes);
-
-	if (used + 1 >= n)
-		return;
-	(void)snprintf(notes + used, n - used, "%skeys[%zu] skipped: %s %s",
-	    used > 0 ? "; " : "", idx, why, hc_quote(q, sizeof(q), value));
-}
-
 /* Which document a set comes from. */
 enum set_kind {
 	SET_JWKS,                /* a JWKS of an issuer (RFC 7517 section 5) */
 	SET_BUNDLE               /* a SPIFFE bundle, for its JWT-SVID keys */
 };
+
+/*
+ * Records that keys[idx] of the document is skipped, and why (a printf
+ * format): its kid, when it has a string one of at most HC_MAX_KID_BYTES,
+ * its index and the reason.  Returns false only when out of memory.
+ */
+static bool skip(hc_keyset *ks, const hc_json *jwk, size_t idx,
+    const char *fmt, ...) HC_PRINTF(4, 5);
+
+static bool
+skip(hc_keyset *ks, const hc_json *jwk, size_t idx, const char *fmt, ...)
+{
+	const char *kid = hc_json_string(hc_json_get(jwk, "kid"));
+	hc_skipped_key *sk = &ks->skipped[ks->nskipped];
+	char why[HC_DETAIL_MAX];
+	va_list ap;
+
+	va_start(ap, fmt);
+	(void)vsnprintf(why, sizeof(why), fmt, ap);
+	va_end(ap);
+	sk->index = idx;
+	sk->kid = NULL;
+	if ((sk->reason = hc_strdup(why)) == NULL)
+		return false;
+	if (kid != NULL && strlen(kid) <= HC_MAX_KID_BYTES &&
+	    (sk->kid = hc_strdup(kid)) == NULL) {
+		free(sk->reason);
+		return false;
+	}
+	ks->nskipped++;
+	return true;
+}
 
 static bool
 known_kty(const char *kty)
@@ -65,95 +83,131 @@ known_kty(const char *kty)
 }
 
 /*
- * Whether a key of a known type is of a variant hopcheck does not verify
- * with: an `alg` string that is no JWS algorithm of ours (ES256K,
- * RSA-OAEP, ...), an EC curve other than P-256, P-384 and P-521, an OKP
- * curve other than Ed25519 and Ed448 (X25519 and X448 are ECDH keys, never
- * verification keys; RFC 8037 section 3.2), or an Ed25519 / Ed448 key on a
- * backend without EdDSA.  RFC 7517 section 5 says to ignore such keys
- * rather than refuse the set, and real providers publish them next to the
- * keys that matter.  A known algorithm that does not fit the key stays an
- * error (hc_key_from_jwk()).
+ * The size in bits of the RSA modulus `n` of a JWK, or 0 when it is not
+ * canonical base64url of at most HC_MAX_RSA_BITS (the import says why).
  */
-static bool
-unsupported_variant(const hc_json *jwk, size_t idx, char *notes, size_t n)
+static unsigned
+rsa_bits(const hc_json *jwk)
 {
-	const char *kty = hc_json_string(hc_json_get(jwk, "kty"));
-	const char *alg = hc_json_string(hc_json_get(jwk, "alg"));
-	const char *crv = hc_json_string(hc_json_get(jwk, "crv"));
+	unsigned char buf[HC_MAX_RSA_BITS / 8 + 1];
+	const char *n = hc_json_string(hc_json_get(jwk, "n"));
+	size_t len = 0;
+	unsigned bits;
 
-	if (alg != NULL && hc_alg_from_name(alg) == HC_ALG_UNKNOWN) {
-		note_skip(notes, n, idx, "unsupported alg", alg);
-		return true;
-	}
-	if (kty != NULL && strcmp(kty, "EC") == 0 && crv != NULL &&
-	    strcmp(crv, "P-256") != 0 && strcmp(crv, "P-384") != 0 &&
-	    strcmp(crv, "P-521") != 0) {
-		note_skip(notes, n, idx, "unsupported crv", crv);
-		return true;
-	}
-	if (kty != NULL && strcmp(kty, "OKP") == 0) {
-		const char *why = NULL;
-		char reason[96];
-
-		if (crv == NULL || (strcmp(crv, "Ed25519") != 0 &&
-		    strcmp(crv, "Ed448") != 0)) {
-			note_skip(notes, n, idx, "unsupported crv",
-			    crv != NULL ? crv : "(missing)");
-			return true;
-		}
-		if (!hc_alg_supported(HC_ALG_EDDSA, &why)) {
-			(void)snprintf(reason, sizeof(reason), "%s; crv", why);
-			note_skip(notes, n, idx, reason, crv);
-			return true;
-		}
-	}
-	return false;
+	if (n == NULL || strlen(n) > HC_B64URL_ENCODED_LEN(sizeof(buf) - 1) ||
+	    hc_b64url_decode(n, strlen(n), buf, sizeof(buf), &len) != 0 ||
+	    len == 0 || buf[0] == 0)
+		return 0;
+	bits = (unsigned)(len - 1) * 8;
+	for (unsigned char b = buf[0]; b != 0; b >>= 1)
+		bits++;
+	return bits;
 }
 
 /*
- * Whether the entry at keys[idx] is one we are told to ignore.  In a JWKS:
- * a string kty we do not know (RFC 7517 section 5) or a string `use` other
- * than "sig" (section 4.2); anything else, including a kty or use of the
- * wrong JSON type, goes on to hc_key_from_jwk(), which refuses it.  In a
- * bundle: an unknown or missing kty (bundle section 4.2.1) and a missing
- * or unknown use, i.e. anything but "jwt-svid" (section 4.2.2).
+ * Why a well-formed key of the document is one the validator will not
+ * use, written into why[n]; NULL when it is usable.  Skipped, as RFC 7517
+ * section 5 asks of keys a reader does not understand, rather than
+ * refusing the set: real providers publish such keys next to the ones
+ * that matter, and a set refused whole takes those down too.
+ *
+ *  - In a JWKS: a kty we do not know, a `use` other than "sig" (section
+ *    4.2).  In a bundle: a missing or unknown kty (bundle section 4.2.1),
+ *    a `use` other than "jwt-svid" (section 4.2.2), an OKP key (JWT-SVID
+ *    section 3 names RS*, ES* and PS* only).
+ *  - `key_ops` without "verify" (section 4.3); a private member (d, p,
+ *    ...) in a public set, which must not be trusted as published;
+ *  - an `alg` that is no JWS algorithm of ours (ES256K, RSA-OAEP, ...),
+ *    an EC curve other than P-256, P-384 and P-521, an OKP curve other
+ *    than Ed25519 and Ed448 (X25519 and X448 are ECDH keys, RFC 8037
+ *    section 3.2), an Ed25519 / Ed448 key on a backend without EdDSA;
+ *  - an RSA modulus under HC_MIN_RSA_BITS.
+ *
+ * Anything else, including members of the wrong JSON type and a known
+ * algorithm that does not fit the key, goes on to hc_key_from_jwk(),
+ * which refuses it and with it the set.
  */
-static bool
-skip_entry(enum set_kind kind, const hc_json *jwk, size_t idx, char *notes,
-    size_t n)
+static const char *
+skip_reason(enum set_kind kind, const hc_json *jwk, bool allow_secret,
+    char *why, size_t n)
 {
+	static const char *const private_members[] = {
+		"d", "p", "q", "dp", "dq", "qi", "oth"
+	};
+	char q[HC_QBUF];
 	const char *kty = hc_json_string(hc_json_get(jwk, "kty"));
 	const char *use = hc_json_string(hc_json_get(jwk, "use"));
+	const char *alg = hc_json_string(hc_json_get(jwk, "alg"));
+	const char *crv = hc_json_string(hc_json_get(jwk, "crv"));
+	const hc_json *ops = hc_json_get(jwk, "key_ops");
+	const char *bwhy = NULL;
+	unsigned bits;
 
+#define WHY(...) ((void)snprintf(why, n, __VA_ARGS__), why)
 	if (kind == SET_BUNDLE) {
-		if (kty == NULL || !known_kty(kty)) {
-			note_skip(notes, n, idx, "kty", kty != NULL ? kty :
-			    "(missing)");
-			return true;
-		}
-		if (use == NULL || strcmp(use, "jwt-svid") != 0) {
-			note_skip(notes, n, idx, "use", use != NULL ? use :
-			    "(missing)");
-			return true;
-		}
-		/* JWT-SVID section 3 names RS*, ES* and PS*: no OKP key. */
-		if (strcmp(kty, "OKP") == 0) {
-			note_skip(notes, n, idx, "kty (no EdDSA in JWT-SVID)",
-			    kty);
-			return true;
-		}
-		return unsupported_variant(jwk, idx, notes, n);
+		if (kty == NULL || !known_kty(kty))
+			return WHY("kty %s", kty != NULL ?
+			    hc_quote(q, sizeof(q), kty) : "\"(missing)\"");
+		if (use == NULL || strcmp(use, "jwt-svid") != 0)
+			return WHY("use %s", use != NULL ?
+			    hc_quote(q, sizeof(q), use) : "\"(missing)\"");
+		if (strcmp(kty, "OKP") == 0)
+			return WHY("kty (no EdDSA in JWT-SVID) \"OKP\"");
+	} else {
+		if (kty != NULL && !known_kty(kty))
+			return WHY("unsupported kty %s",
+			    hc_quote(q, sizeof(q), kty));
+		if (use != NULL && strcmp(use, "sig") != 0)
+			return WHY("use %s", hc_quote(q, sizeof(q), use));
 	}
-	if (kty != NULL && !known_kty(kty)) {
-		note_skip(notes, n, idx, "unsupported kty", kty);
-		return true;
+	if (hc_json_type_of(ops) == HC_JSON_ARRAY) {
+		bool verify = false, strings = true;
+
+		for (const hc_json *o = hc_json_first(ops); o != NULL;
+		    o = hc_json_next(o)) {
+			const char *op = hc_json_string(o);
+
+			if (op == NULL)
+				strings = false;
+			else if (strcmp(op, "verify") == 0)
+				verify = true;
+		}
+		if (strings && !verify)
+			return WHY("key_ops without \"verify\"");
 	}
-	if (use != NULL && strcmp(use, "sig") != 0) {
-		note_skip(notes, n, idx, "use", use);
-		return true;
+	if (!allow_secret && kty != NULL && strcmp(kty, "oct") != 0) {
+		for (size_t i = 0; i < sizeof(private_members) /
+		    sizeof(private_members[0]); i++)
+			if (hc_json_get(jwk, private_members[i]) != NULL)
+				return WHY("private key member \"%s\" in a "
+				    "public key set", private_members[i]);
 	}
-	return unsupported_variant(jwk, idx, notes, n);
+	if (alg != NULL && hc_alg_from_name(alg) == HC_ALG_UNKNOWN)
+		return WHY("unsupported alg %s", hc_quote(q, sizeof(q), alg));
+	if (kty != NULL && strcmp(kty, "EC") == 0 && crv != NULL &&
+	    strcmp(crv, "P-256") != 0 && strcmp(crv, "P-384") != 0 &&
+	    strcmp(crv, "P-521") != 0)
+		return WHY("unsupported crv %s", hc_quote(q, sizeof(q), crv));
+	if (kty != NULL && strcmp(kty, "OKP") == 0) {
+		if (crv != NULL && (strcmp(crv, "X25519") == 0 ||
+		    strcmp(crv, "X448") == 0))
+			return WHY("crv %s is for key agreement, not "
+			    "signatures (RFC 8037 section 3.2)",
+			    hc_quote(q, sizeof(q), crv));
+		if (crv == NULL || (strcmp(crv, "Ed25519") != 0 &&
+		    strcmp(crv, "Ed448") != 0))
+			return WHY("unsupported crv %s", crv != NULL ?
+			    hc_quote(q, sizeof(q), crv) : "\"(missing)\"");
+		if (!hc_alg_supported(HC_ALG_EDDSA, &bwhy))
+			return WHY("%s; crv %s", bwhy,
+			    hc_quote(q, sizeof(q), crv));
+	}
+	if (kty != NULL && strcmp(kty, "RSA") == 0 &&
+	    (bits = rsa_bits(jwk)) != 0 && bits < HC_MIN_RSA_BITS)
+		return WHY("RSA key of %u bits, under %d", bits,
+		    HC_MIN_RSA_BITS);
+#undef WHY
+	return NULL;
 }
 
 /*
@@ -219,7 +273,12 @@ keyset_free(hc_keyset *ks)
 		return;
 	for (size_t i = 0; i < ks->nkeys; i++)
 		hc_key_free(ks->keys[i]);
+	for (size_t i = 0; i < ks->nskipped; i++) {
+		free(ks->skipped[i].kid);
+		free(ks->skipped[i].reason);
+	}
 	free(ks->keys);
+	free(ks->skipped);
 	free(ks);
 }
 
@@ -229,9 +288,10 @@ keyset_free(hc_keyset *ks)
  */
 static hc_status
 parse_set(enum set_kind kind, const char *json, size_t len,
-    bool allow_secret, const char *what, hc_keyset **out, hc_detail *d)
+    bool allow_secret, const char *what, hc_keyset **out,
+    const char **failure, hc_detail *d)
 {
-	char notes[HC_DETAIL_MAX], q[HC_QBUF];
+	char q[HC_QBUF], why[HC_DETAIL_MAX];
 	const hc_json *keys;
 	hc_json *root = NULL;
 	hc_keyset *ks = NULL;
@@ -241,9 +301,13 @@ parse_set(enum set_kind kind, const char *json, size_t len,
 	hc_status st;
 
 	*out = NULL;
-	notes[0] = '\0';
-	if (hc_json_parse(json, len, &root, &jd) != HC_OK)
+	if (failure != NULL)
+		*failure = HC_KEYSET_FAIL_INVALID;
+	if (hc_json_parse(json, len, &root, &jd) != HC_OK) {
+		if (failure != NULL)
+			*failure = HC_KEYSET_FAIL_JSON;
 		return hc_fail(d, HC_KEY, "%s is not valid: %s", what, jd.text);
+	}
 	if (hc_json_type_of(root) != HC_JSON_OBJECT) {
 		st = hc_fail(d, HC_KEY, "%s is a %s, not an object", what,
 		    hc_json_type_name(hc_json_type_of(root)));
@@ -272,7 +336,9 @@ parse_set(enum set_kind kind, const char *json, size_t len,
 	    what, d)) != HC_OK))
 		goto fail;
 	if ((ks = calloc(1, sizeof(*ks))) == NULL ||
-	    (ks->keys = calloc(n > 0 ? n : 1, sizeof(*ks->keys))) == NULL) {
+	    (ks->keys = calloc(n > 0 ? n : 1, sizeof(*ks->keys))) == NULL ||
+	    (ks->skipped = calloc(n > 0 ? n : 1, sizeof(*ks->skipped))) ==
+	    NULL) {
 		st = hc_fail(d, HC_INTERNAL, "out of memory");
 		goto fail;
 	}
@@ -288,8 +354,14 @@ parse_set(enum set_kind kind, const char *json, size_t len,
 			    hc_json_type_name(hc_json_type_of(e)));
 			goto fail;
 		}
-		if (skip_entry(kind, e, idx, notes, sizeof(notes)))
+		if (skip_reason(kind, e, allow_secret, why, sizeof(why)) !=
+		    NULL) {
+			if (!skip(ks, e, idx, "%s", why)) {
+				st = hc_fail(d, HC_INTERNAL, "out of memory");
+				goto fail;
+			}
 			continue;
+		}
 		if (kind == SET_BUNDLE)
 			st = import_bundle_key(e, &key, &kd);
 		else
@@ -324,15 +396,20 @@ parse_set(enum set_kind kind, const char *json, size_t len,
 	/* Bundle section 4.1.3: no key makes every SVID invalid, not the
 	 * bundle; a JWKS without a key is of no use to anyone. */
 	if (ks->nkeys == 0 && kind == SET_JWKS) {
-		st = hc_fail(d, HC_KEY, "%s has no usable key%s%s", what,
-		    notes[0] != '\0' ? ": " : "",
-		    notes[0] != '\0' ? notes : (n == 0 ? ": \"keys\" is empty" :
-		    ""));
+		char notes[HC_DETAIL_MAX];
+
+		hc_keyset_skipped_text(ks, notes, sizeof(notes));
+		if (failure != NULL)
+			*failure = HC_KEYSET_FAIL_NO_KEY;
+		st = hc_fail(d, HC_KEY, "%s has no usable key: %s", what,
+		    n == 0 ? "\"keys\" is empty" : notes);
 		goto fail;
 	}
 	ks->refs = 1;
 	ks->loaded_at = (int64_t)time(NULL);
 	hc_json_free(root);
+	if (failure != NULL)
+		*failure = NULL;
 	*out = ks;
 	return HC_OK;
 
@@ -348,7 +425,16 @@ hc_status
 hc_keyset_parse(const char *json, size_t len, bool allow_secret,
     hc_keyset **out, hc_detail *d)
 {
-	return parse_set(SET_JWKS, json, len, allow_secret, "JWKS", out, d);
+	return parse_set(SET_JWKS, json, len, allow_secret, "JWKS", out, NULL,
+	    d);
+}
+
+hc_status
+hc_keyset_parse_why(const char *json, size_t len, bool allow_secret,
+    hc_keyset **out, const char **failure, hc_detail *d)
+{
+	return parse_set(SET_JWKS, json, len, allow_secret, "JWKS", out,
+	    failure, d);
 }
 
 hc_status
@@ -360,7 +446,41 @@ hc_bundle_parse(const char *json, size_t len, const char *trust_domain,
 	(void)snprintf(what, sizeof(what), "SPIFFE bundle of %s",
 	    hc_quote(q, sizeof(q), trust_domain != NULL ? trust_domain :
 	    "(unnamed trust domain)"));
-	return parse_set(SET_BUNDLE, json, len, false, what, out, d);
+	return parse_set(SET_BUNDLE, json, len, false, what, out, NULL, d);
+}
+
+/*
+ * Each note reads `keys[1] (kid "old") skipped: why`; notes past the end
+ * of buf are dropped whole, with "..." to say so.
+ */
+const char *
+hc_keyset_skipped_text(const hc_keyset *ks, char *buf, size_t n)
+{
+	char q[HC_QBUF], kid[HC_QBUF + 8];
+	size_t used = 0;
+
+	buf[0] = '\0';
+	for (size_t i = 0; ks != NULL && i < ks->nskipped; i++) {
+		const hc_skipped_key *sk = &ks->skipped[i];
+		int w;
+
+		if (sk->kid != NULL)
+			(void)snprintf(kid, sizeof(kid), " (kid %s)",
+			    hc_quote(q, sizeof(q), sk->kid));
+		else
+			kid[0] = '\0';
+		w = snprintf(buf + used, n - used, "%skeys[%zu]%s skipped: %s",
+		    used > 0 ? "; " : "", sk->index, kid, sk->reason);
+		if (w < 0 || (size_t)w >= n - used) {
+			buf[used] = '\0';
+			if (used + 5 <= n)
+				(void)memcpy(buf + used, used > 0 ? "; ..." :
+				    "...", used > 0 ? 6 : 4);
+			break;
+		}
+		used += (size_t)w;
+	}
+	return buf;
 }
 
 /*
@@ -413,13 +533,21 @@ hc_status
 hc_keyset_find(const hc_keyset *ks, const char *kid, hc_alg alg,
     const hc_key **out, hc_detail *d)
 {
+	return hc_keyset_find_in(ks, NULL, kid, alg, out, d);
+}
+
+hc_status
+hc_keyset_find_in(const hc_keyset *ks, const char *set_name, const char *kid,
+    hc_alg alg, const hc_key **out, hc_detail *d)
+{
 	char q[HC_QBUF];
 	const hc_key *found = NULL;
 	size_t matches = 0;
 
 	*out = NULL;
-	if (ks == NULL || ks->nkeys == 0)
-		return hc_fail(d, HC_KEY, "the key set is empty");
+	if (ks == NULL || (ks->nkeys == 0 && kid == NULL))
+		return hc_fail(d, HC_KEY, "%s is empty", set_name != NULL ?
+		    set_name : "the key set");
 	if (kid != NULL) {
 		if (strlen(kid) > HC_MAX_KID_BYTES)
 			return hc_fail(d, HC_KEY, "token kid is longer than %d "
@@ -436,6 +564,22 @@ hc_keyset_find(const hc_keyset *ks, const char *kid, hc_alg alg,
 				return HC_OK;
 			}
 		}
+		/* A key we would not use says why, not "no such kid". */
+		for (size_t i = 0; i < ks->nskipped; i++) {
+			const hc_skipped_key *sk = &ks->skipped[i];
+
+			if (sk->kid != NULL && strcmp(sk->kid, kid) == 0)
+				return hc_fail(d, HC_KEY, "kid %s was skipped: "
+				    "%s", hc_quote(q, sizeof(q), kid),
+				    sk->reason);
+		}
+		if (ks->nkeys == 0)
+			return hc_fail(d, HC_KEY, "%s is empty", set_name !=
+			    NULL ? set_name : "the key set");
+		if (set_name != NULL)
+			return hc_fail(d, HC_KEY, "no key has kid %s in %s (%zu "
+			    "key%s)", hc_quote(q, sizeof(q), kid), set_name,
+			    ks->nkeys, ks->nkeys == 1 ? "" : "s");
 		return hc_fail(d, HC_KEY, "no key has kid %s (%zu key%s in the "
 		    "set)", hc_quote(q, sizeof(q), kid), ks->nkeys,
 		    ks->nkeys == 1 ? "" : "s");

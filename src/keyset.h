@@ -30,26 +30,54 @@
 #include "jwk.h"
 
 /*
+ * A key of a document that the set does not hold, and why (RFC 7517
+ * section 5: a key the reader does not understand or may not use is
+ * ignored, not fatal to the set).
+ */
+typedef struct hc_skipped_key {
+	char *kid;               /* its string kid, or NULL when none */
+	size_t index;            /* its place in the document's "keys" */
+	char *reason;            /* "RSA key of 1024 bits, under 2048", ... */
+} hc_skipped_key;
+
+/*
  * A set of keys of one issuer (or trust domain).  Refcounted: the holder of
  * a reference may use it from any thread; the last release frees it.
  */
 typedef struct hc_keyset {
 	hc_key **keys;
 	size_t nkeys;
+	hc_skipped_key *skipped; /* the document's keys not in `keys` */
+	size_t nskipped;
 	int refs;                /* atomically updated */
 	int64_t loaded_at;       /* seconds since the epoch */
 } hc_keyset;
 
 /*
  * Parses a JWKS document (`{"keys": [...]}`), strict JSON.  A set is refused
- * (HC_KEY, reason in d) when it has no usable key, more than
- * HC_MAX_KEYS_PER_SET, two keys with the same kid, or mixes secret and
- * public keys.  A JWK of unknown kty, or whose `use` is not "sig", is
- * skipped (RFC 7517 section 5), and so is noted in d only if nothing usable
- * remains.  `allow_secret` admits oct keys (tests of the seam only).
+ * (HC_KEY, reason in d) when it has no usable key (d then names every
+ * skipped key and why), more than HC_MAX_KEYS_PER_SET, a malformed key, two
+ * keys with the same kid, or mixes secret and public keys.  A well-formed
+ * key the validator will not use (an unknown kty, crv or alg, `use` other
+ * than "sig", key_ops without "verify", a private member, an ECDH curve,
+ * EdDSA on a backend without it, RSA under HC_MIN_RSA_BITS) is skipped
+ * (RFC 7517 section 5) and remembered in the set's `skipped`.
+ * `allow_secret` admits oct keys (tests of the seam only).
  */
 hc_status hc_keyset_parse(const char *json, size_t len, bool allow_secret,
     hc_keyset **out, hc_detail *d);
+
+/*
+ * hc_keyset_parse(), also saying in *failure (on failure; NULL on success)
+ * what kind of problem it was: HC_KEYSET_FAIL_JSON (not JSON at all),
+ * HC_KEYSET_FAIL_NO_KEY (every key skipped, or none), or
+ * HC_KEYSET_FAIL_INVALID (anything else), stable words for logs.
+ */
+#define HC_KEYSET_FAIL_JSON    "bad_json"
+#define HC_KEYSET_FAIL_NO_KEY  "no_usable_key"
+#define HC_KEYSET_FAIL_INVALID "bad_key_set"
+hc_status hc_keyset_parse_why(const char *json, size_t len,
+    bool allow_secret, hc_keyset **out, const char **failure, hc_detail *d);
 
 /*
  * Parses a SPIFFE bundle (SPIFFE Trust Domain and Bundle section 4) for its
@@ -64,6 +92,13 @@ hc_status hc_keyset_parse(const char *json, size_t len, bool allow_secret,
 hc_status hc_bundle_parse(const char *json, size_t len,
     const char *trust_domain, hc_keyset **out, hc_detail *d);
 
+/*
+ * Writes into buf (size n) the skipped keys of ks as one line,
+ * `keys[0] (kid "old") skipped: RSA key of 1024 bits, under 2048; ...`,
+ * cut with "..." when it does not fit.  Returns buf ("" when none).
+ */
+const char *hc_keyset_skipped_text(const hc_keyset *ks, char *buf, size_t n);
+
 /* A set of exactly one key (takes ownership of key). */
 hc_status hc_keyset_single(hc_key *key, hc_keyset **out);
 
@@ -74,11 +109,21 @@ void hc_keyset_unref(hc_keyset *ks);  /* NULL is a no-op */
  * Finds the key for a token: with a kid, the key whose kid equals it
  * exactly (byte comparison; no normalisation); without one, the only key
  * that hc_key_allows() alg.  Returns HC_OK and the key (borrowed from ks),
- * HC_KEY when none (or, without kid, several) match, HC_ALG when the kid's
- * key cannot verify alg.
+ * HC_KEY when none (or, without kid, several) match, or when the kid is
+ * that of a skipped key (the detail gives the reason), HC_ALG when the
+ * kid's key cannot verify alg.
  */
 hc_status hc_keyset_find(const hc_keyset *ks, const char *kid, hc_alg alg,
     const hc_key **out, hc_detail *d);
+
+/*
+ * hc_keyset_find(), naming the set in details: with `set_name` ("the
+ * bundle of trust domain example.org") a kid that matches nothing reads
+ * `no key has kid "x" in <set_name> (2 keys)`; NULL words it as
+ * hc_keyset_find() does.
+ */
+hc_status hc_keyset_find_in(const hc_keyset *ks, const char *set_name,
+    const char *kid, hc_alg alg, const hc_key **out, hc_detail *d);
 
 /*
  * Where an owner (an issuer, a trust domain) keeps its current set.

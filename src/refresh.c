@@ -50,6 +50,7 @@
 #include <time.h>
 
 #include "fetch.h"
+#include "keylog.h"
 #include "keyset.h"
 #include "refresh.h"
 #include "validator.h"
@@ -62,6 +63,11 @@
 #define REFRESH_MIN_SLEEP_MS      1000
 /* Nor more than this in one wait (a bound for the arithmetic). */
 #define REFRESH_MAX_SLEEP_MS      (7 * 86400 * 1000LL)
+
+/* Kinds of failure of a refresh beyond a fetch's and a set's. */
+#define REFRESH_FAIL_METADATA     "bad_metadata"
+#define REFRESH_FAIL_ISSUER       "issuer_mismatch"
+#define REFRESH_FAIL_STALE        "stale"
 
 /* The path segment that marks a URL as a metadata document itself. */
 #define WELL_KNOWN                "/.well-known/"
@@ -103,6 +109,9 @@ struct hc_remote {
 	/* Under rf->lock. */
 	uint64_t n_ok, n_not_modified, n_failed;
 	hc_detail last_error;    /* empty after a success */
+	const char *last_failure;    /* its kind (static), NULL after a success */
+	int64_t next_at;         /* wall clock: when the next fetch is due */
+	int64_t ok_at;           /* wall clock: the last good answer, or 0 */
 };
 
 struct hc_refresher {
@@ -117,6 +126,8 @@ struct hc_refresher {
 	bool wake;               /* under lock: a round was asked for */
 	bool stop;               /* under lock: the validator is going away */
 	int stopping;            /* atomic copy of stop, read by transfers */
+	hc_log_fn log_fn;        /* under lock: the key event hook, or NULL */
+	void *log_arg;
 	bool thread_started;
 	pthread_t thread;
 	int inits;               /* how many of round, lock, cond exist */
@@ -184,16 +195,28 @@ backoff_ms(const hc_fetch_policy *fp, unsigned failures)
 	return ms < cap ? ms : cap;
 }
 
-/* Records the outcome of a fetch in the statistics. */
+/*
+ * Records the outcome of a fetch in the statistics, with the kind of
+ * failure (`failure`, static) when `err` is not NULL, and when the next
+ * fetch is due (r->due_ms, set by the caller) on the wall clock.
+ */
 static void
-note_outcome(struct hc_remote *r, uint64_t *counter, const hc_detail *err)
+note_outcome(struct hc_remote *r, uint64_t *counter, const hc_detail *err,
+    const char *failure)
 {
+	int64_t now = (int64_t)time(NULL);
+
 	pthread_mutex_lock(&r->rf->lock);
 	(*counter)++;
-	if (err != NULL)
+	if (err != NULL) {
 		r->last_error = *err;
-	else
+		r->last_failure = failure;
+	} else {
 		r->last_error.text[0] = '\0';
+		r->last_failure = NULL;
+		r->ok_at = now;
+	}
+	r->next_at = now + (r->due_ms - mono_ms()) / 1000;
 	pthread_mutex_unlock(&r->rf->lock);
 }
 
@@ -285,7 +308,7 @@ rfc8414_url(const char *base)
  */
 static hc_status
 fetch_metadata(struct hc_remote *r, const char *url, long *http_status,
-    hc_detail *d)
+    const char **why, hc_detail *d)
 {
 	char label[HC_FETCH_URL_LABEL_MAX], q1[HC_QBUF];
 	char q2[HC_QBUF];
@@ -297,10 +320,13 @@ fetch_metadata(struct hc_remote *r, const char *url, long *http_status,
 
 	st = get(r, url, NULL, &resp, d);
 	*http_status = resp.http_status;
+	*why = resp.failure;
 	if (st != HC_OK)
 		goto done;
 	(void)hc_fetch_url_label(url, label, sizeof(label));
+	*why = REFRESH_FAIL_METADATA;
 	if (hc_json_parse(resp.body, resp.len, &root, &sub) != HC_OK) {
+		*why = HC_KEYSET_FAIL_JSON;
 		st = hc_fail(d, HC_UNAVAILABLE, "metadata at %s is not valid "
 		    "JSON: %s", label, sub.text);
 		goto done;
@@ -316,6 +342,7 @@ fetch_metadata(struct hc_remote *r, const char *url, long *http_status,
 		goto done;
 	}
 	if (strcmp(iss, r->is->pol->issuer) != 0) {
+		*why = REFRESH_FAIL_ISSUER;
 		st = hc_fail(d, HC_UNAVAILABLE, "metadata at %s names issuer %s, "
 		    "not the configured %s (RFC 8414 section 3.3); refused",
 		    label, hc_quote(q1, sizeof(q1), iss),
@@ -330,6 +357,7 @@ fetch_metadata(struct hc_remote *r, const char *url, long *http_status,
 	if (hc_fetch_url_check(jwks, r->allow_http, &sub) != HC_OK) {
 		char jl[HC_FETCH_URL_LABEL_MAX];
 
+		*why = HC_FETCH_FAIL_URL;
 		st = hc_fail(d, HC_UNAVAILABLE, "metadata at %s: jwks_uri %s "
 		    "refused: %s", label, hc_fetch_url_label(jwks, jl,
 		    sizeof(jl)), sub.text);
@@ -339,6 +367,7 @@ fetch_metadata(struct hc_remote *r, const char *url, long *http_status,
 		char *copy = hc_strdup(jwks);
 
 		if (copy == NULL) {
+			*why = HC_FETCH_FAIL_INTERNAL;
 			st = hc_fail(d, HC_INTERNAL, "out of memory");
 			goto done;
 		}
@@ -348,6 +377,7 @@ fetch_metadata(struct hc_remote *r, const char *url, long *http_status,
 		r->etag = NULL;
 		r->jwks_url = copy;
 	}
+	*why = NULL;
 	st = HC_OK;
 done:
 	hc_json_free(root);
@@ -362,27 +392,31 @@ done:
  * first, then, when that answers with a 4xx status (not there), RFC 8414's.
  */
 static hc_status
-discover(struct hc_remote *r, hc_detail *d)
+discover(struct hc_remote *r, const char **why, hc_detail *d)
 {
 	char *first = NULL, *second = NULL;
 	hc_detail d2 = { "" };
 	long code = 0;
 	hc_status st;
 
+	*why = HC_FETCH_FAIL_INTERNAL;
 	if (strstr(r->url, WELL_KNOWN) != NULL)
-		return fetch_metadata(r, r->url, &code, d);
-	if (strchr(r->url, '?') != NULL)
+		return fetch_metadata(r, r->url, &code, why, d);
+	if (strchr(r->url, '?') != NULL) {
+		*why = HC_FETCH_FAIL_URL;
 		return hc_fail(d, HC_UNAVAILABLE, "discovery URL has a query; "
 		    "give the issuer's base URL or its metadata document");
+	}
 	if ((first = oidc_url(r->url)) == NULL)
 		return hc_fail(d, HC_INTERNAL, "out of memory");
-	st = fetch_metadata(r, first, &code, d);
+	st = fetch_metadata(r, first, &code, why, d);
 	if (st == HC_UNAVAILABLE && code >= 400 && code < 500) {
 		if ((second = rfc8414_url(r->url)) == NULL) {
+			*why = HC_FETCH_FAIL_INTERNAL;
 			st = hc_fail(d, HC_INTERNAL, "out of memory");
 			goto done;
 		}
-		st = fetch_metadata(r, second, &code, &d2);
+		st = fetch_metadata(r, second, &code, why, &d2);
 		if (st != HC_OK) {
 			hc_detail d1 = *d;
 			(void)hc_fail(d, st, "%s; then %s", d1.text, d2.text);
@@ -397,6 +431,22 @@ done:
 /* ------------------------------------------------ private: a round */
 
 /*
+ * The kind of failure of a bundle that did not parse: not JSON, or not a
+ * bundle.  (A bundle with no key is valid: bundle section 4.1.3.)
+ */
+static const char *
+bundle_failure(const char *body, size_t len)
+{
+	hc_json *root = NULL;
+	hc_detail jd = { "" };
+
+	if (hc_json_parse(body, len, &root, &jd) != HC_OK)
+		return HC_KEYSET_FAIL_JSON;
+	hc_json_free(root);
+	return HC_KEYSET_FAIL_INVALID;
+}
+
+/*
  * Fetches one source and installs what it got, or records why not.  Only
  * a round (holding rf->round) calls this.
  */
@@ -405,41 +455,52 @@ refresh_one(struct hc_remote *r)
 {
 	const hc_fetch_policy *fp = limits_of(r);
 	char label[HC_FETCH_URL_LABEL_MAX];
-	const char *url = r->url;
+	const char *url = r->url, *why = NULL;
 	hc_fetch_resp resp;
-	hc_keyset *ks = NULL;
+	hc_keyset *ks = NULL, *old;
 	hc_detail d = { "" }, pd = { "" };
 	int64_t hint = -1, now;
+	long http_status = 0;
 	hc_status st;
 
 	memset(&resp, 0, sizeof(resp));
 	if (r->kind == REMOTE_DISCOVERY) {
-		if ((st = discover(r, &d)) != HC_OK)
+		if ((st = discover(r, &why, &d)) != HC_OK)
 			goto failed;
 		url = r->jwks_url;
 	}
-	if ((st = get(r, url, r->has_set ? r->etag : NULL, &resp, &d)) !=
-	    HC_OK)
+	st = get(r, url, r->has_set ? r->etag : NULL, &resp, &d);
+	why = resp.failure;
+	http_status = resp.http_status;
+	if (st != HC_OK)
 		goto failed;
 	now = mono_ms();
 	if (resp.http_status == 304) {
 		r->good_ms = now;
 		r->failures = 0;
 		r->due_ms = now + interval_ms(fp, &resp, r->hint_s);
-		note_outcome(r, &r->n_not_modified, NULL);
+		note_outcome(r, &r->n_not_modified, NULL, NULL);
 		hc_fetch_resp_clear(&resp);
 		return;
 	}
-	if (r->kind == REMOTE_BUNDLE)
+	if (r->kind == REMOTE_BUNDLE) {
 		st = hc_bundle_parse_hint(resp.body, resp.len,
 		    r->ts->pol->trust_domain, &ks, &hint, &pd);
-	else
-		st = hc_keyset_parse(resp.body, resp.len, false, &ks, &pd);
+		if (st != HC_OK)
+			why = bundle_failure(resp.body, resp.len);
+	} else {
+		st = hc_keyset_parse_why(resp.body, resp.len, false, &ks, &why,
+		    &pd);
+	}
 	if (st != HC_OK) {
 		(void)hc_fail(&d, st, "%s: %s", hc_fetch_url_label(url, label,
 		    sizeof(label)), pd.text);
 		goto failed;
 	}
+	old = hc_keyslot_get(r->slot);
+	hc_keylog_installed(r->rf->v, r->source, hc_fetch_url_label(url,
+	    label, sizeof(label)), old, ks);
+	hc_keyset_unref(old);
 	install(r, ks);
 	r->has_set = true;
 	r->good_ms = now;
@@ -449,7 +510,7 @@ refresh_one(struct hc_remote *r)
 	r->etag = resp.etag;     /* the new set's validator, or NULL */
 	resp.etag = NULL;
 	r->due_ms = now + interval_ms(fp, &resp, hint);
-	note_outcome(r, &r->n_ok, NULL);
+	note_outcome(r, &r->n_ok, NULL, NULL);
 	hc_fetch_resp_clear(&resp);
 	return;
 
@@ -458,7 +519,11 @@ failed:
 	if (r->failures < 64)
 		r->failures++;
 	r->due_ms = mono_ms() + backoff_ms(fp, r->failures);
-	note_outcome(r, &r->n_failed, &d);
+	if (why == NULL)
+		why = st == HC_INTERNAL ? HC_FETCH_FAIL_INTERNAL :
+		    HC_KEYSET_FAIL_INVALID;
+	note_outcome(r, &r->n_failed, &d, why);
+	hc_keylog_failed(r->rf->v, r->source, why, http_status, d.text);
 }
 
 /*
@@ -482,7 +547,9 @@ expire_if_stale(struct hc_remote *r, int64_t now)
 	    (long long)fp->max_stale_s);
 	pthread_mutex_lock(&r->rf->lock);
 	r->last_error = d;
+	r->last_failure = REFRESH_FAIL_STALE;
 	pthread_mutex_unlock(&r->rf->lock);
+	hc_keylog_failed(r->rf->v, r->source, REFRESH_FAIL_STALE, 0, d.text);
 }
 
 /* The body of the thread of hc_validator_start_refresher(). */
@@ -742,6 +809,59 @@ hc_refresh_last_error(const hc_validator *v, size_t i, hc_detail *d)
 		return true;
 	pthread_mutex_lock(&r->rf->lock);
 	*d = r->last_error;
+	pthread_mutex_unlock(&r->rf->lock);
+	return true;
+}
+
+void
+hc_refresh_set_logger(hc_validator *v, hc_log_fn fn, void *arg)
+{
+	struct hc_refresher *rf;
+
+	if (v == NULL || (rf = v->refresher) == NULL)
+		return;
+	pthread_mutex_lock(&rf->lock);
+	rf->log_fn = fn;
+	rf->log_arg = arg;
+	pthread_mutex_unlock(&rf->lock);
+}
+
+hc_log_fn
+hc_refresh_logger(const hc_validator *v, void **arg)
+{
+	struct hc_refresher *rf;
+	hc_log_fn fn;
+
+	*arg = NULL;
+	if (v == NULL || (rf = v->refresher) == NULL)
+		return NULL;
+	pthread_mutex_lock(&rf->lock);
+	fn = rf->log_fn;
+	*arg = rf->log_arg;
+	pthread_mutex_unlock(&rf->lock);
+	return fn;
+}
+
+bool
+hc_refresh_info(const hc_validator *v, size_t i, hc_refresh_state *out)
+{
+	struct hc_remote *r;
+
+	memset(out, 0, sizeof(*out));
+	if (v == NULL ||
+	    i >= v->policy->nissuers + v->policy->ntrust_domains)
+		return false;
+	if ((r = remote_at(v, i)) == NULL)
+		return true;
+	out->remote = true;
+	out->url = r->url;
+	pthread_mutex_lock(&r->rf->lock);
+	out->last_error = r->last_error;
+	out->last_failure = r->last_failure;
+	out->next_at = r->next_at;
+	out->ok_at = r->ok_at;
+	out->n_ok = r->n_ok;
+	out->n_failed = r->n_failed;
 	pthread_mutex_unlock(&r->rf->lock);
 	return true;
 }

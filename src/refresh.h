@@ -19,6 +19,10 @@
 #ifndef HC_REFRESH_H
 #define HC_REFRESH_H
 
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "hopcheck.h"
 #include "internal.h"
 
 /* Refresh state of one remote key source (refresh.c owns the layout). */
@@ -41,5 +45,28 @@ void hc_refresh_free(hc_validator *v);
  * (a source that is not remote) is a no-op.
  */
 void hc_refresh_note_kid_miss(hc_remote *r);
+
+/* Sets the key event hook of hc_validator_set_logger() (keylog.c). */
+void hc_refresh_set_logger(hc_validator *v, hc_log_fn fn, void *arg);
+
+/* The key event hook and its argument, read under the lock; NULL if none. */
+hc_log_fn hc_refresh_logger(const hc_validator *v, void **arg);
+
+/* What the refresher knows of one key source, for the key report. */
+typedef struct hc_refresh_state {
+	bool remote;             /* a remote source; the rest is unset if not */
+	const char *url;         /* as configured (borrowed) */
+	hc_detail last_error;    /* empty after a success */
+	const char *last_failure;    /* its kind (static), or NULL */
+	int64_t next_at;         /* wall clock: next fetch due; 0 before one */
+	int64_t ok_at;           /* wall clock: last good answer, or 0 */
+	uint64_t n_ok, n_failed;
+} hc_refresh_state;
+
+/*
+ * Fills *out for key source `i` (numbered as by hc_validator_key_stats()).
+ * Returns false when `i` is out of range.
+ */
+bool hc_refresh_info(const hc_validator *v, size_t i, hc_refresh_state *out);
 
 #endif /* HC_REFRESH_H */

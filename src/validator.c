@@ -316,11 +316,13 @@ alg_list(unsigned mask, char *buf, size_t n)
 /*
  * Verifies the signature with the key for `kid` from the current set of
  * `slot`, holding a reference of its own so that a concurrent swap cannot
- * free the set under it.
+ * free the set under it.  `set_name` (or NULL) names the set in a lookup
+ * failure, and `note` (or NULL) is appended to it.
  */
 static hc_status
 verify_with_set(hc_ctx *c, const hc_jws *jws, hc_alg alg, const char *kid,
-    hc_keyslot *slot, hc_remote *remote, const char *owner, hc_detail *d)
+    hc_keyslot *slot, hc_remote *remote, const char *owner,
+    const char *set_name, const char *note, hc_detail *d)
 {
 	char q[HC_QBUF];
 	const hc_key *key;
@@ -330,9 +332,14 @@ verify_with_set(hc_ctx *c, const hc_jws *jws, hc_alg alg, const char *kid,
 	if ((ks = hc_keyslot_get(slot)) == NULL)
 		return hc_fail(d, HC_UNAVAILABLE, "keys of %s are not loaded yet",
 		    hc_quote(q, sizeof(q), owner));
-	st = hc_keyset_find(ks, kid, alg, &key, d);
-	if (st == HC_KEY)
+	st = hc_keyset_find_in(ks, set_name, kid, alg, &key, d);
+	if (st == HC_KEY) {
 		hc_refresh_note_kid_miss(remote);   /* a rotation, perhaps */
+		if (note != NULL) {
+			hc_detail kd = *d;
+			(void)hc_fail(d, st, "%s; %s", kd.text, note);
+		}
+	}
 	if (st == HC_OK)
 		st = hc_key_verify(key, alg, (const unsigned char *)
 		    jws->signing_input, jws->signing_input_len, jws->sig,
@@ -402,13 +409,17 @@ svid_domain(hc_ctx *c, const hc_json *payload)
  * Layer 1 of a JWT-SVID: only `alg`, `kid` and `typ` may appear in the
  * header (JWT-SVID section 2), the algorithm is one of RFC 7518 sections
  * 3.3-3.5, and the key is a "jwt-svid" key of the bundle of the trust
- * domain the `sub` names.
+ * domain the `sub` names.  `iss` (or NULL) is the token's unconfigured
+ * issuer: a key miss says so, since the token may have been meant for
+ * that issuer rather than as a JWT-SVID.
  */
 static hc_status
 layer1_svid(hc_ctx *c, const hc_jws *jws, hc_alg alg, hc_td_state *ts,
-    hc_detail *d)
+    const char *iss, hc_detail *d)
 {
 	char q[HC_QBUF], owner[HC_MAX_TRUST_DOMAIN_BYTES + 16];
+	char set_name[HC_MAX_TRUST_DOMAIN_BYTES + 32];
+	char note[HC_QBUF + 40];
 	const char *kid = NULL;
 	const hc_json *j;
 
@@ -429,8 +440,14 @@ layer1_svid(hc_ctx *c, const hc_jws *jws, hc_alg alg, hc_td_state *ts,
 		    hc_json_type_name(hc_json_type_of(j)));
 	c->ipol = &svid_policy;
 	(void)snprintf(owner, sizeof(owner), "spiffe://%s", ts->pol->trust_domain);
+	(void)snprintf(set_name, sizeof(set_name), "the bundle of trust domain "
+	    "%s", ts->pol->trust_domain);
+	if (iss != NULL)
+		(void)snprintf(note, sizeof(note), "iss %s is not a configured "
+		    "issuer", hc_quote(q, sizeof(q), iss));
 	return finish_layer1(c, alg, kid, verify_with_set(c, jws, alg, kid,
-	    &ts->keys, ts->remote, owner, d), d);
+	    &ts->keys, ts->remote, owner, set_name, iss != NULL ? note : NULL,
+	    d), d);
 }
 
 /*
@@ -494,7 +511,7 @@ layer1(hc_ctx *c, const char *token, size_t len, hc_jws *jws, hc_detail *d)
 	    NULL) {
 		hc_td_state *ts = svid_domain(c, jws->payload);
 		if (ts != NULL)
-			return layer1_svid(c, jws, alg, ts, d);
+			return layer1_svid(c, jws, alg, ts, iss, d);
 		if (iss == NULL)
 			return hc_fail(d, HC_ISSUER, "token has no iss");
 		return hc_fail(d, HC_ISSUER, "iss %s is not a configured issuer",
@@ -522,7 +539,7 @@ layer1(hc_ctx *c, const char *token, size_t len, hc_jws *jws, hc_detail *d)
 		    jws->sig_len, d);
 	} else {
 		st = verify_with_set(c, jws, alg, kid, &is->keys, is->remote,
-		    iss, d);
+		    iss, NULL, NULL, d);
 	}
 	return finish_layer1(c, alg, kid, st, d);
 }

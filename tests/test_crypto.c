@@ -1097,13 +1097,22 @@ static const struct set_case {
 	    "{\"kty\":\"EC\",\"kty\":\"RSA\"}]}" },
 	/* A bad key spoils the set: we do not half-understand a set. */
 	{ "bad key", false, HC_KEY, 0, "{\"keys\":[" JWK_EC256 "},"
+	    "{\"kty\":\"RSA\",\"e\":\"AAEAAQ\",\"n\":\"" RSA_N "\"}]}" },
+	/* A well-formed key we will not use is skipped, not fatal. */
+	{ "RSA 1024 skipped", false, HC_OK, 1, "{\"keys\":[" JWK_EC256 "},"
 	    "{\"kty\":\"RSA\",\"e\":\"AQAB\",\"n\":\"" RSA1024_N "\"}]}" },
+	{ "key_ops without verify skipped", false, HC_OK, 1, "{\"keys\":["
+	    JWK_EC256 "}," JWK_RSA ",\"key_ops\":[\"encrypt\"]}]}" },
+	{ "key_ops not strings refused", false, HC_KEY, 0, "{\"keys\":["
+	    JWK_EC256 "}," JWK_RSA ",\"key_ops\":[1]}]}" },
 	{ "kty missing", false, HC_KEY, 0, "{\"keys\":[" JWK_EC256 "},"
 	    "{\"n\":\"" RSA_N "\",\"e\":\"AQAB\"}]}" },
 	{ "use not a string", false, HC_KEY, 0, "{\"keys\":[" JWK_EC256
 	    ",\"use\":1}]}" },
-	{ "private member", false, HC_KEY, 0, "{\"keys\":[" JWK_EC521
+	{ "private member only", false, HC_KEY, 0, "{\"keys\":[" JWK_EC521
 	    ",\"d\":\"" EC521_D "\"}]}" },
+	{ "private member skipped", false, HC_OK, 1, "{\"keys\":[" JWK_EC521
+	    ",\"d\":\"" EC521_D "\"}," JWK_EC256 "}]}" },
 	/* kid unique within the set (RFC 7517 section 4.5). */
 	{ "duplicate kid", false, HC_KEY, 0, "{\"keys\":[" JWK_RSA
 	    ",\"kid\":\"a\"}," JWK_EC256 ",\"kid\":\"a\"}]}" },
@@ -1166,7 +1175,8 @@ static const struct set_case bundle_cases[] = {
 	    ",\"use\":\"jwt-svid\",\"kid\":\"k1\"}]}" },
 	{ "secret", false, HC_KEY, 0, "{\"keys\":[" JWK_OCT
 	    ",\"use\":\"jwt-svid\",\"kid\":\"k1\"}]}" },
-	{ "private member", false, HC_KEY, 0, "{\"keys\":[" JWK_EC521
+	/* Skipped, not trusted as published; an empty bundle is valid. */
+	{ "private member skipped", false, HC_OK, 0, "{\"keys\":[" JWK_EC521
 	    ",\"use\":\"jwt-svid\",\"kid\":\"k1\",\"d\":\"" EC521_D "\"}]}" },
 	{ "bad point", false, HC_KEY, 0, "{\"keys\":[{\"kty\":\"EC\","
 	    "\"crv\":\"P-521\",\"x\":\"" EC521_X "\",\"y\":\"" EC521_Y_OFF
@@ -1237,6 +1247,62 @@ test_bundle_keys(void)
 	    "6.1)");
 }
 
+/*
+ * A set remembers what it skipped (kid or index, and why), and a token
+ * naming a skipped key's kid is told why rather than "no such kid".
+ */
+static void
+test_keyset_skipped(void)
+{
+	static const char set[] = "{\"keys\":["
+	    "{\"kty\":\"RSA\",\"kid\":\"old-rsa\",\"e\":\"AQAB\",\"n\":\""
+	    RSA1024_N "\"},"
+	    JWK_RSA ",\"kid\":\"enc\",\"use\":\"enc\"},"
+	    JWK_RSA2 ",\"kid\":\"wrap\",\"key_ops\":[\"wrapKey\"]},"
+	    "{\"kty\":\"EC\",\"crv\":\"secp256k1\",\"x\":\"AA\",\"y\":\"AA\"},"
+	    JWK_EC256 ",\"kid\":\"ec\"}]}";
+	const hc_key *k = NULL;
+	hc_keyset *ks = NULL;
+	hc_detail d = { "" };
+	char text[HC_DETAIL_MAX];
+
+	HC_ASSERT_STATUS(set_parse(set, false, &ks, &d), HC_OK);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(ks);
+	CU_ASSERT_EQUAL(ks->nkeys, 1);
+	CU_ASSERT_EQUAL_FATAL(ks->nskipped, 4);
+	CU_ASSERT_STRING_EQUAL(ks->skipped[0].kid, "old-rsa");
+	CU_ASSERT_EQUAL(ks->skipped[0].index, 0);
+	CU_ASSERT_STRING_EQUAL(ks->skipped[0].reason,
+	    "RSA key of 1024 bits, under 2048");
+	CU_ASSERT_STRING_EQUAL(ks->skipped[1].reason, "use \"enc\"");
+	CU_ASSERT_STRING_EQUAL(ks->skipped[2].reason,
+	    "key_ops without \"verify\"");
+	CU_ASSERT_PTR_NULL(ks->skipped[3].kid);
+	CU_ASSERT_EQUAL(ks->skipped[3].index, 3);
+	CU_ASSERT_STRING_EQUAL(ks->skipped[3].reason,
+	    "unsupported crv \"secp256k1\"");
+
+	HC_ASSERT_STATUS(hc_keyset_find(ks, "old-rsa", HC_ALG_RS256, &k, &d),
+	    HC_KEY);
+	CU_ASSERT_STRING_EQUAL(d.text, "kid \"old-rsa\" was skipped: RSA key "
+	    "of 1024 bits, under 2048");
+	HC_ASSERT_STATUS(hc_keyset_find(ks, "wrap", HC_ALG_RS256, &k, &d),
+	    HC_KEY);
+	CU_ASSERT_STRING_EQUAL(d.text, "kid \"wrap\" was skipped: key_ops "
+	    "without \"verify\"");
+	HC_ASSERT_STATUS(hc_keyset_find(ks, "ec", HC_ALG_ES256, &k, &d), HC_OK);
+	CU_ASSERT_STRING_EQUAL(hc_keyset_skipped_text(ks, text, sizeof(text)),
+	    "keys[0] (kid \"old-rsa\") skipped: RSA key of 1024 bits, under "
+	    "2048; keys[1] (kid \"enc\") skipped: use \"enc\"; keys[2] (kid "
+	    "\"wrap\") skipped: key_ops without \"verify\"; keys[3] skipped: "
+	    "unsupported crv \"secp256k1\"");
+	/* Cut whole, and said to be. */
+	CU_ASSERT_STRING_EQUAL(hc_keyset_skipped_text(ks, text, 70),
+	    "keys[0] (kid \"old-rsa\") skipped: RSA key of 1024 bits, under "
+	    "2048; ...");
+	hc_keyset_unref(ks);
+}
+
 static void
 test_keyset_details(void)
 {
@@ -1245,8 +1311,8 @@ test_keyset_details(void)
 
 	HC_ASSERT_STATUS(set_parse("{\"keys\":[" JWK_EC521 ",\"kid\":\"x\",\"d\":\""
 	    EC521_D "\"}]}", false, &ks, &d), HC_KEY);
-	CU_ASSERT_STRING_EQUAL(d.text, "JWKS keys[0]: JWK kid \"x\" contains "
-	    "private key member \"d\"");
+	CU_ASSERT_STRING_EQUAL(d.text, "JWKS has no usable key: keys[0] (kid "
+	    "\"x\") skipped: private key member \"d\" in a public key set");
 	HC_ASSERT_STATUS(set_parse("{\"keys\":[" JWK_RSA ",\"use\":\"enc\"},"
 	    "{\"kty\":\"OKP\"}]}", false, &ks, &d), HC_KEY);
 	CU_ASSERT_STRING_EQUAL(d.text, "JWKS has no usable key: keys[0] "
@@ -1548,8 +1614,9 @@ test_eddsa_keysets(void)
 	hc_keyset_unref(ks);
 	HC_ASSERT_STATUS(set_parse("{\"keys\":[" JWK_X25519 ",\"kid\":\"x\"}]}",
 	    false, &ks, &d), HC_KEY);
-	CU_ASSERT_STRING_EQUAL(d.text, "JWKS has no usable key: keys[0] "
-	    "skipped: unsupported crv \"X25519\"");
+	CU_ASSERT_STRING_EQUAL(d.text, "JWKS has no usable key: keys[0] (kid "
+	    "\"x\") skipped: crv \"X25519\" is for key agreement, not "
+	    "signatures (RFC 8037 section 3.2)");
 	ks = NULL;
 	if (HAVE_EDDSA) {
 		HC_ASSERT_STATUS(set_parse("{\"keys\":[" JWK_ED25519 "},"
@@ -1671,6 +1738,7 @@ static const hc_test keyset_tests[] = {
 	{ "SPIFFE bundle rules", test_bundle_rules },
 	{ "SPIFFE bundle keys", test_bundle_keys },
 	{ "details", test_keyset_details },
+	{ "skipped keys", test_keyset_skipped },
 	{ "key count limit", test_keyset_limit },
 	{ "references", test_keyset_refcount },
 	{ NULL, NULL }

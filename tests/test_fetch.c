@@ -1405,6 +1405,205 @@ static const hc_test broken_tests[] = {
 	{ NULL, NULL }
 };
 
+/* ----------------------------------------------------------- key events */
+
+/* What a recording logger got: events and their fields, in order. */
+#define REC_MAX 32
+static struct rec {
+	size_t n;
+	int level[REC_MAX];
+	char event[REC_MAX][32];
+	char fields[REC_MAX][1024];
+} rec;
+
+static void
+rec_log(void *arg, int level, const char *event, const char *json_fields)
+{
+	struct rec *r = arg;
+
+	if (r->n >= REC_MAX)
+		return;
+	r->level[r->n] = level;
+	(void)snprintf(r->event[r->n], sizeof(r->event[0]), "%s", event);
+	(void)snprintf(r->fields[r->n], sizeof(r->fields[0]), "%s",
+	    json_fields);
+	r->n++;
+}
+
+/* The index of the first event `name` whose fields hold `frag`, or -1. */
+static int
+rec_find(const char *name, const char *frag)
+{
+	for (size_t i = 0; i < rec.n; i++)
+		if (strcmp(rec.event[i], name) == 0 &&
+		    strstr(rec.fields[i], frag) != NULL)
+			return (int)i;
+	return -1;
+}
+
+#define REC_HAS(name, frag) do { \
+	if (rec_find((name), (frag)) < 0) { \
+		fprintf(stderr, "\nno %s event with %s; got:\n", (name), (frag)); \
+		for (size_t i_ = 0; i_ < rec.n; i_++) \
+			fprintf(stderr, "  %s %s\n", rec.event[i_], \
+			    rec.fields[i_]); \
+	} \
+	CU_ASSERT(rec_find((name), (frag)) >= 0); \
+} while (0)
+
+/* A refresh that fails for `route` logs exactly that kind of failure. */
+static void
+failure_kind(const char *route, const char *fetch, const char *want)
+{
+	static int seq;
+	char path[32], frag[64];
+	hc_validator *v;
+
+	(void)snprintf(path, sizeof(path), "/ev%d/jwks", seq++);
+	if (route != NULL)
+		ROUTE(path, route);
+	v = v_issuer("jwks_uri", path, fetch);
+	if (v == NULL)
+		return;
+	memset(&rec, 0, sizeof(rec));
+	hc_validator_set_logger(v, rec_log, &rec);
+	CU_ASSERT_EQUAL(rec.n, 0);              /* nothing loaded yet */
+	REFRESH(v, HC_UNAVAILABLE);
+	(void)snprintf(frag, sizeof(frag), "\"reason\":\"%s\"", want);
+	REC_HAS("keys.refresh_failed", frag);
+	CU_ASSERT(rec.n == 1 && rec.level[0] == HC_LOG_WARN);
+	hc_validator_free(v);
+}
+
+/*
+ * Every way a refresh fails is told apart in its event: an operator who
+ * reads "connection_refused" looks at the network, "no_usable_key" at the
+ * issuer's keys, "issuer_mismatch" at the configuration.
+ */
+static void
+test_events_failures(void)
+{
+	hc_validator *v;
+
+	if (fresh_server() != 0)
+		return;
+	failure_kind(NULL, FETCH_DEFAULT, "http_status");       /* 404 */
+	REC_HAS("keys.refresh_failed", "\"http_status\":404");
+	failure_kind("\"status\": 302, \"file\": \"jwks-k1.json\"",
+	    FETCH_DEFAULT, "redirect");
+	failure_kind("\"body\": \"<html>\"", FETCH_DEFAULT, "bad_json");
+	failure_kind("\"body\": \"{\\\"keys\\\": []}\"", FETCH_DEFAULT,
+	    "no_usable_key");
+	failure_kind("\"body\": \"{\\\"keys\\\": 5}\"", FETCH_DEFAULT,
+	    "bad_key_set");
+	failure_kind("\"big\": 4096", "{\"max_bytes\": 1024}", "too_large");
+
+	v = vnew("{\"service\": {\"audiences\": [\"https://api.test\"]},"
+	    " \"issuers\": [{\"issuer\": \"" ISS "\","
+	    " \"jwks_uri\": \"http://127.0.0.1:1/jwks\","
+	    " \"algorithms\": [\"ES256\"], \"allow_insecure_http\": true}],"
+	    " \"fetch\": " FETCH_DEFAULT "}");
+	if (v == NULL)
+		return;
+	memset(&rec, 0, sizeof(rec));
+	hc_validator_set_logger(v, rec_log, &rec);
+	REFRESH(v, HC_UNAVAILABLE);
+	REC_HAS("keys.refresh_failed", "\"reason\":\"connection_refused\"");
+	hc_validator_free(v);
+
+	ROUTE("/evd/.well-known/openid-configuration",
+	    "\"meta_issuer\": \"https://other.test\", \"jwks_path\": "
+	    "\"/evd/keys\"");
+	v = v_issuer("discovery", "/evd/", FETCH_DEFAULT);
+	if (v == NULL)
+		return;
+	memset(&rec, 0, sizeof(rec));
+	hc_validator_set_logger(v, rec_log, &rec);
+	REFRESH(v, HC_UNAVAILABLE);
+	REC_HAS("keys.refresh_failed", "\"reason\":\"issuer_mismatch\"");
+	hc_validator_free(v);
+}
+
+/*
+ * A first fetch logs the kids loaded and the keys skipped; a rotation logs
+ * the kids added and removed; a token naming a skipped kid hears why.
+ */
+static void
+test_events_rotation_and_skips(void)
+{
+	hc_validator *v;
+	hc_result *res = NULL;
+	char *tok, *report;
+	size_t len;
+
+	if (fresh_server() != 0)
+		return;
+	ROUTE("/evr/jwks", "\"body\": \"{\\\"keys\\\": [{\\\"kty\\\": \\\"RSA\\\","
+	    " \\\"kid\\\": \\\"k1\\\", \\\"use\\\": \\\"enc\\\", \\\"n\\\": \\\"AQAB\\\","
+	    " \\\"e\\\": \\\"AQAB\\\"}, {\\\"kty\\\": \\\"EC\\\", \\\"kid\\\": \\\"k0\\\","
+	    " \\\"crv\\\": \\\"P-256\\\","
+	    " \\\"x\\\": \\\"tzvSg5sF801E_4ie1Kfv3EylAgcRtVwDrNBXwZnyTJk\\\","
+	    " \\\"y\\\": \\\"IqBBA7MJmQNcly-Z6-B3Q5VbTpfxMZ4bynfhXYbt6LQ\\\"}]}\"");
+	v = v_issuer("jwks_uri", "/evr/jwks", FETCH_DEFAULT);
+	if (v == NULL)
+		return;
+	memset(&rec, 0, sizeof(rec));
+	hc_validator_set_logger(v, rec_log, &rec);
+	REFRESH(v, HC_OK);
+	REC_HAS("keys.loaded", "\"kids\":[\"k0\"]");
+	REC_HAS("keys.skipped", "\"kid\":\"k1\",\"reason\":\"use \\\"enc\\\"\"");
+
+	/* tok-k1.jwt names kid k1: skipped here, and the detail says why. */
+	tok = hc_test_read(DATA "tok-k1.jwt", &len);
+	while (len > 0 && (tok[len - 1] == '\n' || tok[len - 1] == '\r'))
+		len--;
+	(void)hc_validate(v, tok, len, NULL, &res);
+	HC_ASSERT_RESULT(res, HC_KEY);
+	CU_ASSERT_STRING_EQUAL(hc_result_detail(res),
+	    "kid \"k1\" was skipped: use \"enc\"");
+	hc_result_free(res);
+	free(tok);
+
+	/* The report shows the skipped key, no error, a next refresh. */
+	report = hc_validator_keys_json(v);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(report);
+	CU_ASSERT(strstr(report, "\"reason\":\t\"use \\\"enc\\\"\"") != NULL);
+	CU_ASSERT(strstr(report, "\"origin\":\t\"jwks_uri\"") != NULL);
+	CU_ASSERT(strstr(report, "\"last_error\":\tnull") != NULL);
+	CU_ASSERT(strstr(report, "\"next_refresh\":\tnull") == NULL);
+	hc_string_free(report);
+
+	/* The kid miss asked for a refresh: k1 arrives as a usable key. */
+	ROUTE("/evr/jwks", "\"file\": \"jwks-k1k2.json\"");
+	memset(&rec, 0, sizeof(rec));
+	REFRESH(v, HC_OK);
+	REC_HAS("keys.refreshed", "\"added\":[\"k1\",\"k2\"],\"removed\":[\"k0\"]");
+	CU_ASSERT(rec_find("keys.skipped", "") < 0);
+
+	hc_validator_free(v);
+
+	/* A failure shows in the report with its kind. */
+	ROUTE("/evf/jwks", "\"status\": 500");
+	v = v_issuer("jwks_uri", "/evf/jwks", FETCH_DEFAULT);
+	if (v == NULL)
+		return;
+	REFRESH(v, HC_UNAVAILABLE);
+	report = hc_validator_keys_json(v);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(report);
+	CU_ASSERT(strstr(report, "HTTP 500") != NULL);
+	CU_ASSERT(strstr(report, "\"last_error_kind\":\t\"http_status\"") !=
+	    NULL);
+	CU_ASSERT(strstr(report, "\"ready\":\tfalse") != NULL);
+	hc_string_free(report);
+	hc_validator_free(v);
+}
+
+static const hc_test event_tests[] = {
+	{ "refresh failures told apart", test_events_failures },
+	{ "loads, rotations and skipped keys", test_events_rotation_and_skips },
+	{ NULL, NULL }
+};
+
 static const hc_test discovery_tests[] = {
 	{ "OpenID Connect discovery", test_discovery_oidc },
 	{ "jwks_uri moves", test_discovery_jwks_uri_moves },
@@ -1441,6 +1640,7 @@ static const hc_suite suites[] = {
 	{ "fetch: TLS", tls_tests },
 	{ "fetch: SPIFFE bundles", bundle_tests },
 	{ "fetch: refresher thread", thread_tests },
+	{ "fetch: key events", event_tests },
 	{ NULL, NULL }
 };
 

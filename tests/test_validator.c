@@ -460,6 +460,12 @@ test_config_key_files(void)
 	    0);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(k);
 	cJSON_AddStringToObject(k, "d", "bm90LWEtcmVhbC1wcml2YXRlLWtleQ");
+	/* Alone: a key with a private member is skipped, and nothing is left. */
+	k = cJSON_DetachItemFromArray(cJSON_GetObjectItemCaseSensitive(jwks,
+	    "keys"), 0);
+	cJSON_ReplaceItemInObjectCaseSensitive(jwks, "keys",
+	    cJSON_CreateArray());
+	cJSON_AddItemToArray(cJSON_GetObjectItemCaseSensitive(jwks, "keys"), k);
 	text = cJSON_Print(jwks);
 	cJSON_Delete(jwks);
 	make_tmpdir(dir, sizeof(dir));

@@ -57,6 +57,12 @@ test_default_route(void)
 }
 
 static void
+test_exchange_tenant_binding(void)
+{
+	vec_file("testvectors/exchange_tenant_binding.json");
+}
+
+static void
 test_jwt_svid(void)
 {
 	vec_file("testvectors/jwt_svid.json");
@@ -109,6 +115,8 @@ static const hc_test tests[] = {
 	{ "attacks.json (one per attack class)", test_attacks },
 	{ "binding.json (sender-constrained tokens)", test_binding },
 	{ "delegation.json (act chains and exchanges)", test_delegation },
+	{ "exchange_tenant_binding.json (tenant and binding kept)",
+	    test_exchange_tenant_binding },
 	{ "eddsa.json (EdDSA, OKP keys; some need OpenSSL)", test_eddsa },
 	{ "txn_tokens.json (Transaction Tokens)", test_txn_tokens },
 	{ NULL, NULL }

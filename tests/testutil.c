@@ -325,7 +325,7 @@ hc_vec_check(const hc_vec *vf, const cJSON *c, hc_status *want)
 	static const char *const case_members[] = {
 		"name", "description", "token", "now", "expect", "request",
 		"config_patch", "subject_token", "issued_token", "audience",
-		"self", "requires", "txn", NULL
+		"self", "requires", "txn", "tenant_claim", NULL
 	};
 	static const char *const request_members[] = {
 		"route", "tenant", "peer_cert_file", "peer_x5t",
@@ -439,7 +439,10 @@ hc_vec_request(const hc_vec *vf, const cJSON *c, hc_status *refused)
 	return req;
 }
 
-/* Runs an exchange case through hc_check_exchange(). */
+/*
+ * Runs an exchange case through hc_check_exchange(), or, when it names a
+ * "tenant_claim", hc_check_exchange_ex().
+ */
 static hc_status
 vec_exchange(const hc_vec *vf, const cJSON *c, char *detail, size_t n)
 {
@@ -448,9 +451,14 @@ vec_exchange(const hc_vec *vf, const cJSON *c, char *detail, size_t n)
 	const cJSON *a = cJSON_GetObjectItemCaseSensitive(c, "audience");
 	const cJSON *self = cJSON_GetObjectItemCaseSensitive(c, "self");
 	const cJSON *now = cJSON_GetObjectItemCaseSensitive(c, "now");
+	const cJSON *tc = cJSON_GetObjectItemCaseSensitive(c, "tenant_claim");
 	char *d = NULL;
 	hc_status st;
 
+	if (tc != NULL && !cJSON_IsString(tc)) {
+		(void)bad_case(vf, c, "non-string member", "tenant_claim");
+		return HC_INTERNAL;
+	}
 	/* A Txn-Token replacement (section 13.15 of the draft). */
 	if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(c, "txn")) &&
 	    cJSON_IsString(s) && cJSON_IsString(i)) {
@@ -467,9 +475,16 @@ vec_exchange(const hc_vec *vf, const cJSON *c, char *detail, size_t n)
 		    "subject_token issued_token audience self");
 		return HC_INTERNAL;
 	}
-	st = hc_check_exchange(vf->v, s->valuestring, strlen(s->valuestring),
-	    i->valuestring, strlen(i->valuestring), a->valuestring,
-	    self->valuestring, (int64_t)now->valuedouble, &d);
+	if (tc != NULL)
+		st = hc_check_exchange_ex(vf->v, s->valuestring,
+		    strlen(s->valuestring), i->valuestring,
+		    strlen(i->valuestring), a->valuestring, self->valuestring,
+		    tc->valuestring, (int64_t)now->valuedouble, &d);
+	else
+		st = hc_check_exchange(vf->v, s->valuestring,
+		    strlen(s->valuestring), i->valuestring,
+		    strlen(i->valuestring), a->valuestring, self->valuestring,
+		    (int64_t)now->valuedouble, &d);
 	(void)snprintf(detail, n, "%s", d != NULL ? d : "");
 	hc_string_free(d);
 	return st;

@@ -33,6 +33,7 @@ typedef struct cli_cmd {
 /* The commands defined outside hopcheck.c. */
 extern const cli_cmd cli_cmd_check_exchange;    /* tools/cmd_exchange.c */
 extern const cli_cmd cli_cmd_inspect;           /* tools/cli_inspect.c */
+extern const cli_cmd cli_cmd_keys;              /* tools/cmd_keys.c */
 
 /* Prints "usage: hopcheck NAME SYNOPSIS" to f. */
 void cli_usage(const cli_cmd *cmd, FILE *f);

@@ -4,7 +4,7 @@
  *
  *   hopcheck check-exchange --conf FILE --subject-token T|@FILE|-
  *                           --issued-token T|@FILE|- --audience A
- *                           --self ID [--now UNIX]
+ *                           --self ID [--now UNIX] [--tenant-claim NAME]
  *   hopcheck check-exchange --txn --conf FILE --subject-token T|@FILE|-
  *                           --issued-token T|@FILE|- [--now UNIX]
  *
@@ -16,7 +16,9 @@
  * whether the new token is narrower (hc_check_exchange() in hopcheck.h):
  * same issuer and subject, only the requested audience, no new scope, no
  * later expiry, and an actor chain that puts `--self` in front of the
- * subject token's chain without touching it.  A token is given inline, as
+ * subject token's chain without touching it; a certificate-bound subject
+ * token must come back bound to the same certificate, and with
+ * --tenant-claim the named claim must be unchanged.  A token is given inline, as
  * @FILE, or as `-` for standard input (one of the two at most), and read
  * by cli_token() like every token of the CLI: surrounding whitespace
  * dropped, a "Bearer " prefix refused.
@@ -72,11 +74,12 @@ cmd_check_exchange(const cli_cmd *cmd, int argc, char **argv)
 		{ "self", required_argument, NULL, 'S' },
 		{ "now", required_argument, NULL, 'n' },
 		{ "txn", no_argument, NULL, 'x' },
+		{ "tenant-claim", required_argument, NULL, 'T' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
 	const char *conf = NULL, *subj_arg = NULL, *iss_arg = NULL;
-	const char *audience = NULL, *self = NULL;
+	const char *audience = NULL, *self = NULL, *tenant = NULL;
 	char *subj = NULL, *issued = NULL, *errors = NULL, *detail = NULL;
 	size_t slen = 0, ilen = 0;
 	bool stdin_used = false, txn = false;
@@ -86,8 +89,8 @@ cmd_check_exchange(const cli_cmd *cmd, int argc, char **argv)
 	hc_status st;
 
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":c:s:i:a:S:n:xh", opts, NULL)) !=
-	    -1) {
+	while ((c = getopt_long(argc, argv, ":c:s:i:a:S:n:T:xh", opts,
+	    NULL)) != -1) {
 		switch (c) {
 		case 'x': txn = true; break;
 		case 'c': conf = optarg; break;
@@ -95,6 +98,7 @@ cmd_check_exchange(const cli_cmd *cmd, int argc, char **argv)
 		case 'i': iss_arg = optarg; break;
 		case 'a': audience = optarg; break;
 		case 'S': self = optarg; break;
+		case 'T': tenant = optarg; break;
 		case 'n':
 			/* 0 would mean the system clock to the library. */
 			if (cli_parse_time(optarg, &now) != 0 || now <= 0)
@@ -121,6 +125,9 @@ cmd_check_exchange(const cli_cmd *cmd, int argc, char **argv)
 	if (!txn && (audience[0] == '\0' || self[0] == '\0'))
 		return cli_usage_error(cmd, "--audience and --self must not be "
 		    "empty");
+	if (tenant != NULL && (txn || tenant[0] == '\0'))
+		return cli_usage_error(cmd, "--tenant-claim must name a claim, "
+		    "and goes without --txn");
 	if ((rc = cli_readable(conf)) != 0 ||
 	    (rc = cli_token(cmd, "--subject-token", subj_arg, &stdin_used,
 	    &subj, &slen)) != 0 ||
@@ -139,8 +146,8 @@ cmd_check_exchange(const cli_cmd *cmd, int argc, char **argv)
 		st = hc_check_txn_replacement(v, subj, slen, issued, ilen, now,
 		    &detail);
 	else
-		st = hc_check_exchange(v, subj, slen, issued, ilen, audience, self,
-		    now, &detail);
+		st = hc_check_exchange_ex(v, subj, slen, issued, ilen, audience,
+		    self, tenant, now, &detail);
 	if (print_verdict(st, detail != NULL ? detail : hc_status_name(st)) != 0)
 		goto out;
 	rc = st == HC_OK ? CLI_EXIT_OK : (st == HC_CONFIG ||
@@ -158,6 +165,7 @@ const cli_cmd cli_cmd_check_exchange = {
 	.name = "check-exchange",
 	.synopsis = "--conf FILE --subject-token T|-|@FILE\n"
 	    "        --issued-token T|-|@FILE --audience A --self ID [--now UNIX]\n"
+	    "        [--tenant-claim NAME]\n"
 	    "       hopcheck check-exchange --txn --conf FILE --subject-token "
 	    "T|-|@FILE\n"
 	    "        --issued-token T|-|@FILE [--now UNIX]",
@@ -165,8 +173,9 @@ const cli_cmd cli_cmd_check_exchange = {
 	    "On the calling side of an RFC 8693 token exchange, checks that the\n"
 	    "issued token is narrower than the subject token: same iss and sub,\n"
 	    "only the requested audience, no new scope, no later expiry, and\n"
-	    "an act chain that puts --self in front of the subject's chain.\n"
-	    "Prints {\"status\": ..., \"detail\": ...}.\n"
+	    "an act chain that puts --self in front of the subject's chain; a\n"
+	    "certificate-bound subject token must come back bound to the same\n"
+	    "certificate.  Prints {\"status\": ..., \"detail\": ...}.\n"
 	    "\n"
 	    "  --conf FILE                 the configuration\n"
 	    "  --subject-token T|-|@FILE   the token that was exchanged\n"
@@ -176,6 +185,7 @@ const cli_cmd cli_cmd_check_exchange = {
 	    "  --audience A                the audience that was requested\n"
 	    "  --self ID                   this service, the new current actor\n"
 	    "  --now UNIX                  the clock, seconds since the epoch\n"
+	    "  --tenant-claim NAME         the claim NAME must be unchanged\n"
 	    "\n"
 	    "With --txn, a Txn-Token replacement (draft-ietf-oauth-transaction-\n"
 	    "tokens-10 section 13.15): the issued Txn-Token keeps txn, sub and\n"

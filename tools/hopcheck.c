@@ -453,7 +453,8 @@ static const cli_cmd cmd_version_def = {
 
 static const cli_cmd *const commands[] = {
 	&cmd_validate_def, &cli_cmd_inspect, &cmd_check_config_def,
-	&cli_cmd_check_exchange, &cmd_spiffe_id_def, &cmd_thumbprint_def,
+	&cli_cmd_check_exchange, &cli_cmd_keys, &cmd_spiffe_id_def,
+	&cmd_thumbprint_def,
 	&cmd_version_def, NULL
 };
 

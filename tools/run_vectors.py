@@ -53,16 +53,17 @@ rather than being silently ignored.  A refused xfcc value is the case's
 verdict (hopcheck prints that status and exits 1).
 
 "peer_cases" are run like "cases".  "exchange_cases" ({subject_token,
-issued_token, audience, self, now, expect}) run the calling-side exchange
+issued_token, audience, self, now, expect, optional tenant_claim}) run the calling-side exchange
 check, with --hopcheck as
 
     PATH check-exchange --conf {conf} --subject-token @FILE
          --issued-token @FILE --audience A --self ID --now NOW
 
 or with --exchange-cmd TEMPLATE (placeholders {conf}, {subject_file},
-{issued_file}, {audience}, {self}, {now}); without either they are skipped
-with a note.  An exchange case with "txn": true (a Txn-Token replacement,
-no audience or self) runs
+{issued_file}, {audience}, {self}, {now}); a case with "tenant_claim" gets
+"--tenant-claim NAME" appended.  Without either they are skipped with a
+note.  An exchange case with "txn": true (a Txn-Token replacement, no
+audience or self) runs
 
     PATH check-exchange --txn --conf {conf} --subject-token @FILE
          --issued-token @FILE --now NOW
@@ -360,6 +361,8 @@ def run_exchange_case(templates, conf, tmp, case, index):
               "audience": case.get("audience", ""),
               "self": case.get("self", ""), "now": str(case["now"])}
     argv = [w.format(**values) for w in shlex.split(template)]
+    if "tenant_claim" in case:
+        argv += ["--tenant-claim", case["tenant_claim"]]
     rc, out, err = run_command(argv, b"")
     return judge(case["expect"], rc, out, err)
 

@@ -977,6 +977,7 @@ static const struct endpoint {
 	{ "/metrics", ep_metrics, true },
 	{ "/healthz", ep_healthz, true },
 	{ "/readyz", ep_readyz, true },
+	{ "/v1/keys", hcd_ep_keys, false },
 	{ NULL, NULL, false }
 };
 

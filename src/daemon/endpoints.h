@@ -10,6 +10,7 @@
  *   GET  /metrics      Prometheus text format 0.0.4
  *   GET  /healthz      200 "ok" while the process serves
  *   GET  /readyz       200 once every issuer has keys, else 503
+ *   GET  /v1/keys      the key sources, their kids and skipped keys (JSON)
  *
  * man/hopcheckd.8 documents the status codes and headers of each.
  */
@@ -89,6 +90,9 @@ size_t hcd_body_limit(const hc_validator *v, const char *path);
 
 /* Answers one request into *rs (which the caller clears afterwards). */
 void hcd_handle(const hcd_request *rq, hcd_response *rs);
+
+/* GET /v1/keys: the key report (ep_keys.c). */
+void hcd_ep_keys(const hcd_request *rq, hcd_response *rs);
 
 /* Releases what a response holds. */
 void hcd_response_clear(hcd_response *rs);

@@ -41,6 +41,7 @@
 #include "hc_limits.h"
 #include "holder.h"
 #include "http.h"
+#include "keylog.h"
 #include "listen.h"
 #include "log.h"
 #include "metrics.h"
@@ -205,6 +206,7 @@ load(const char *path, const char *event, const char *what)
 		hc_validator_free(v);
 		return NULL;
 	}
+	hcd_keylog_attach(v);
 	if (hc_validator_start_refresher(v) != HC_OK) {
 		hcd_log_lines(HCD_LOG_ERROR, event, what, "the key refresher "
 		    "thread could not start");

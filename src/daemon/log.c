@@ -135,6 +135,25 @@ hcd_log_lines(int level, const char *event, const char *msg,
 	}
 }
 
+void
+hcd_log_json(int level, const char *event, const char *json_fields)
+{
+	hcd_buf b = { 0 };
+	size_t n;
+
+	if (!hcd_log_enabled(level))
+		return;
+	line_start(&b, level, event);
+	n = json_fields != NULL ? strlen(json_fields) : 0;
+	/* The members of the object, without its braces, after ours. */
+	if (n > 2 && json_fields[0] == '{' && json_fields[n - 1] == '}' &&
+	    strchr(json_fields, '\n') == NULL) {
+		hcd_buf_puts(&b, ",");
+		hcd_buf_add(&b, json_fields + 1, n - 2);
+	}
+	line_end(&b);
+}
+
 /* Adds ,"name":"value" when value is not NULL. */
 static void
 field(hcd_buf *b, const char *name, const char *value)

@@ -44,6 +44,13 @@ void hcd_log_lines(int level, const char *event, const char *msg,
  */
 void hcd_log_fields(int level, const char *event, const char *msg, ...);
 
+/*
+ * Writes {"time", "level", "event"} and then the members of `json_fields`,
+ * a compact JSON object on one line (the library's key events); fields
+ * that are not such an object are left out.
+ */
+void hcd_log_json(int level, const char *event, const char *json_fields);
+
 /* What one decision of /v1/validate or /v1/authz is logged with. */
 typedef struct hcd_decision {
 	const char *endpoint;    /* "/v1/authz", "/v1/validate" */

@@ -44,7 +44,7 @@ expect "unknown command: exit 2" "$?" "2"
 expect_match "version" "$("$H" version)" '^hopcheck [0-9]+\.[0-9]+\.[0-9]+$'
 
 # Help and version: exit 0, on standard output.
-for cmd in "" validate inspect check-config check-exchange spiffe-id \
+for cmd in "" validate inspect check-config check-exchange keys spiffe-id \
     thumbprint version; do
 	for h in --help -h; do
 		# shellcheck disable=SC2086  # an empty $cmd is no word
@@ -217,4 +217,37 @@ cp "$(dirname "$conf")"/*.json "$T_TMP/" 2>/dev/null
 "$H" check-config "$T_TMP/deny.conf" >/dev/null 2>"$T_TMP/warn2"
 expect "check-config: no warning once the default route denies" \
     "$(grep -c 'default_route' "$T_TMP/warn2")" "0"
+# keys: the key report of a configuration (tests/integration/keys.sh has more)
+out=$("$H" keys --conf "$conf" --no-fetch)
+expect "keys --no-fetch: exit 0" "$?" "0"
+expect_match "keys: the issuer and its kids" "$(echo "$out" | tr -d '\n\t')" \
+    '"issuer":"https://issuer.core.test".*"keys":\[\{"kid":'
+"$H" keys --conf "$T_TMP/missing.conf" >/dev/null 2>&1
+expect "keys with a missing file: exit 2" "$?" "2"
+
+# check-exchange --tenant-claim: the tenant must survive the exchange
+xv=testvectors/exchange_tenant_binding.json
+xtok() {
+	python3 -c 'import json, sys; d = json.load(open(sys.argv[1])); c = [c for c in d["exchange_cases"] if c["name"] == sys.argv[2]][0]; print(c[sys.argv[3]])' "$xv" "$1" "$2"
+}
+python3 -c 'import json, sys; d = json.load(open(sys.argv[1])); json.dump(d["keys"], open(sys.argv[2] + "/keys.json", "w")); json.dump(d["config"], open(sys.argv[2] + "/x.conf", "w"))' "$xv" "$T_TMP"
+xchg() {
+	_c=$1
+	shift
+	"$H" check-exchange --conf "$T_TMP/x.conf" --subject-token "$(xtok "$_c" subject_token)" \
+	    --issued-token "$(xtok "$_c" issued_token)" --audience https://payments.internal \
+	    --self spiffe://example.org/ns/prod/sa/gateway --now 1767225600 "$@"
+}
+out=$(xchg xchg-tenant-changed)
+expect "check-exchange without --tenant-claim: tenant not compared" "$?" "0"
+out=$(xchg xchg-tenant-changed --tenant-claim tenant)
+expect "check-exchange --tenant-claim: changed tenant, exit 1" "$?" "1"
+expect_match "check-exchange --tenant-claim: narrowing, names the claim" "$out" \
+    '"status":"narrowing","detail":"tenant claim \\"tenant\\" of the issued token is \\"globex\\"'
+out=$(xchg xchg-bound-to-bearer)
+expect "check-exchange: bound token back as bearer, exit 1" "$?" "1"
+expect_match "check-exchange: bound to bearer is narrowing" "$out" \
+    '"status":"narrowing","detail":"the subject token is bound to certificate'
+xchg xchg-tenant-same --tenant-claim "" >/dev/null 2>&1
+expect "check-exchange --tenant-claim '': exit 2" "$?" "2"
 finish
