@@ -49,6 +49,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "discovery.h"
 #include "fetch.h"
 #include "keylog.h"
 #include "keyset.h"
@@ -64,15 +65,8 @@
 /* Nor more than this in one wait (a bound for the arithmetic). */
 #define REFRESH_MAX_SLEEP_MS      (7 * 86400 * 1000LL)
 
-/* Kinds of failure of a refresh beyond a fetch's and a set's. */
-#define REFRESH_FAIL_METADATA     "bad_metadata"
-#define REFRESH_FAIL_ISSUER       "issuer_mismatch"
+/* A kind of failure of a refresh beyond a fetch's, a set's, metadata's. */
 #define REFRESH_FAIL_STALE        "stale"
-
-/* The path segment that marks a URL as a metadata document itself. */
-#define WELL_KNOWN                "/.well-known/"
-#define OIDC_SUFFIX               "/.well-known/openid-configuration"
-#define RFC8414_SEGMENT           "/.well-known/oauth-authorization-server"
 
 /* ----------------------------------------------------------- types */
 
@@ -250,182 +244,37 @@ get(struct hc_remote *r, const char *url, const char *etag,
 
 /* ---------------------------------------------- private: discovery */
 
-/*
- * The OpenID Connect Discovery location of a base URL (section 4: any
- * trailing '/' removed, then the suffix appended).  NULL when out of
- * memory.
- */
-static char *
-oidc_url(const char *base)
-{
-	size_t n = strlen(base);
-	char *u;
-
-	while (n > 0 && base[n - 1] == '/')
-		n--;
-	if ((u = malloc(n + sizeof(OIDC_SUFFIX))) == NULL)
-		return NULL;
-	memcpy(u, base, n);
-	memcpy(u + n, OIDC_SUFFIX, sizeof(OIDC_SUFFIX));
-	return u;
-}
-
-/*
- * The RFC 8414 section 3 location of a base URL: the well-known segment
- * goes between the host and the path, the path losing any trailing '/'
- * ("https://as.example/t1" -> ".../.well-known/oauth-authorization-server
- * /t1").  NULL when out of memory.
- */
-static char *
-rfc8414_url(const char *base)
-{
-	const char *auth = strstr(base, "://"), *path;
-	size_t hl, pl;
-	char *u;
-
-	auth = auth != NULL ? auth + 3 : base;
-	path = auth + strcspn(auth, "/");
-	hl = (size_t)(path - base);
-	pl = strlen(path);
-	while (pl > 0 && path[pl - 1] == '/')
-		pl--;
-	if ((u = malloc(hl + sizeof(RFC8414_SEGMENT) + pl)) == NULL)
-		return NULL;
-	memcpy(u, base, hl);
-	memcpy(u + hl, RFC8414_SEGMENT, sizeof(RFC8414_SEGMENT) - 1);
-	memcpy(u + hl + sizeof(RFC8414_SEGMENT) - 1, path, pl);
-	u[hl + sizeof(RFC8414_SEGMENT) - 1 + pl] = '\0';
-	return u;
-}
-
-/*
- * Fetches one metadata document and takes its jwks_uri.  The document's
- * `issuer` must equal the configured issuer exactly (RFC 8414 section 3.3,
- * OpenID Connect Discovery section 4.3): a document about another issuer
- * would hand us that issuer's keys.  The jwks_uri must pass the same URL
- * rules as a configured one.  *http_status is the answer's status (0 when
- * none) so that the caller can tell "not there" from other failures.
- */
+/* discovery.c's GET: one request with the source's transport settings. */
 static hc_status
-fetch_metadata(struct hc_remote *r, const char *url, long *http_status,
-    const char **why, hc_detail *d)
+discovery_get(void *arg, const char *url, hc_fetch_resp *resp, hc_detail *d)
 {
-	char label[HC_FETCH_URL_LABEL_MAX], q1[HC_QBUF];
-	char q2[HC_QBUF];
-	const char *iss, *jwks;
-	hc_fetch_resp resp;
-	hc_json *root = NULL;
-	hc_detail sub = { "" };
-	hc_status st;
-
-	st = get(r, url, NULL, &resp, d);
-	*http_status = resp.http_status;
-	*why = resp.failure;
-	if (st != HC_OK)
-		goto done;
-	(void)hc_fetch_url_label(url, label, sizeof(label));
-	*why = REFRESH_FAIL_METADATA;
-	if (hc_json_parse(resp.body, resp.len, &root, &sub) != HC_OK) {
-		*why = HC_KEYSET_FAIL_JSON;
-		st = hc_fail(d, HC_UNAVAILABLE, "metadata at %s is not valid "
-		    "JSON: %s", label, sub.text);
-		goto done;
-	}
-	if (hc_json_type_of(root) != HC_JSON_OBJECT) {
-		st = hc_fail(d, HC_UNAVAILABLE, "metadata at %s is a %s, not an "
-		    "object", label, hc_json_type_name(hc_json_type_of(root)));
-		goto done;
-	}
-	if ((iss = hc_json_string(hc_json_get(root, "issuer"))) == NULL) {
-		st = hc_fail(d, HC_UNAVAILABLE, "metadata at %s has no string "
-		    "\"issuer\"", label);
-		goto done;
-	}
-	if (strcmp(iss, r->is->pol->issuer) != 0) {
-		*why = REFRESH_FAIL_ISSUER;
-		st = hc_fail(d, HC_UNAVAILABLE, "metadata at %s names issuer %s, "
-		    "not the configured %s (RFC 8414 section 3.3); refused",
-		    label, hc_quote(q1, sizeof(q1), iss),
-		    hc_quote(q2, sizeof(q2), r->is->pol->issuer));
-		goto done;
-	}
-	if ((jwks = hc_json_string(hc_json_get(root, "jwks_uri"))) == NULL) {
-		st = hc_fail(d, HC_UNAVAILABLE, "metadata at %s has no string "
-		    "\"jwks_uri\"", label);
-		goto done;
-	}
-	if (hc_fetch_url_check(jwks, r->allow_http, &sub) != HC_OK) {
-		char jl[HC_FETCH_URL_LABEL_MAX];
-
-		*why = HC_FETCH_FAIL_URL;
-		st = hc_fail(d, HC_UNAVAILABLE, "metadata at %s: jwks_uri %s "
-		    "refused: %s", label, hc_fetch_url_label(jwks, jl,
-		    sizeof(jl)), sub.text);
-		goto done;
-	}
-	if (r->jwks_url == NULL || strcmp(r->jwks_url, jwks) != 0) {
-		char *copy = hc_strdup(jwks);
-
-		if (copy == NULL) {
-			*why = HC_FETCH_FAIL_INTERNAL;
-			st = hc_fail(d, HC_INTERNAL, "out of memory");
-			goto done;
-		}
-		/* An ETag is a validator of one URL's document only. */
-		free(r->jwks_url);
-		free(r->etag);
-		r->etag = NULL;
-		r->jwks_url = copy;
-	}
-	*why = NULL;
-	st = HC_OK;
-done:
-	hc_json_free(root);
-	hc_fetch_resp_clear(&resp);
-	return st;
+	return get(arg, url, NULL, resp, d);
 }
 
 /*
- * Finds the jwks_uri of a discovery source.  A configured URL with a
- * "/.well-known/" segment is the metadata document itself; otherwise it is
- * the base the two well-known locations are built on: OpenID Connect's
- * first, then, when that answers with a 4xx status (not there), RFC 8414's.
+ * Finds the jwks_uri of a discovery source (discovery.c) and remembers it;
+ * when it changed, the ETag of the old document no longer applies.
  */
 static hc_status
 discover(struct hc_remote *r, const char **why, hc_detail *d)
 {
-	char *first = NULL, *second = NULL;
-	hc_detail d2 = { "" };
-	long code = 0;
+	char *jwks = NULL;
 	hc_status st;
 
-	*why = HC_FETCH_FAIL_INTERNAL;
-	if (strstr(r->url, WELL_KNOWN) != NULL)
-		return fetch_metadata(r, r->url, &code, why, d);
-	if (strchr(r->url, '?') != NULL) {
-		*why = HC_FETCH_FAIL_URL;
-		return hc_fail(d, HC_UNAVAILABLE, "discovery URL has a query; "
-		    "give the issuer's base URL or its metadata document");
+	st = hc_discover_jwks_uri(r->url, r->is->pol->issuer, r->allow_http,
+	    discovery_get, r, &jwks, why, d);
+	if (st != HC_OK)
+		return st;
+	if (r->jwks_url == NULL || strcmp(r->jwks_url, jwks) != 0) {
+		/* An ETag is a validator of one URL's document only. */
+		free(r->jwks_url);
+		free(r->etag);
+		r->etag = NULL;
+		r->jwks_url = jwks;
+	} else {
+		free(jwks);
 	}
-	if ((first = oidc_url(r->url)) == NULL)
-		return hc_fail(d, HC_INTERNAL, "out of memory");
-	st = fetch_metadata(r, first, &code, why, d);
-	if (st == HC_UNAVAILABLE && code >= 400 && code < 500) {
-		if ((second = rfc8414_url(r->url)) == NULL) {
-			*why = HC_FETCH_FAIL_INTERNAL;
-			st = hc_fail(d, HC_INTERNAL, "out of memory");
-			goto done;
-		}
-		st = fetch_metadata(r, second, &code, why, &d2);
-		if (st != HC_OK) {
-			hc_detail d1 = *d;
-			(void)hc_fail(d, st, "%s; then %s", d1.text, d2.text);
-		}
-	}
-done:
-	free(first);
-	free(second);
-	return st;
+	return HC_OK;
 }
 
 /* ------------------------------------------------ private: a round */
