@@ -108,15 +108,15 @@ add_header_owned(hcd_response *rs, const char *name, char *value)
 }
 
 /* Adds a header with a copy of `value`; out of memory drops the header. */
-static void
-add_header(hcd_response *rs, const char *name, const char *value)
+void
+hcd_add_header(hcd_response *rs, const char *name, const char *value)
 {
 	add_header_owned(rs, name, hc_strdup(value));
 }
 
 /* Sets a plain-text body (copied). */
-static void
-text_body(hcd_response *rs, const char *text)
+void
+hcd_text_body(hcd_response *rs, const char *text)
 {
 	rs->content_type = "text/plain; charset=utf-8";
 	rs->body = hc_strdup(text);
@@ -463,8 +463,8 @@ ep_validate(const hcd_request *rq, hcd_response *rs)
 
 	if (strcmp(rq->method, "POST") != 0) {
 		rs->code = 405;
-		add_header(rs, "Allow", "POST");
-		text_body(rs, "method not allowed: POST only\n");
+		hcd_add_header(rs, "Allow", "POST");
+		hcd_text_body(rs, "method not allowed: POST only\n");
 		return;
 	}
 	if (!is_json_type(rq->header(rq->ctx, "content-type", &n)) || n != 1) {
@@ -530,8 +530,8 @@ ep_validate(const hcd_request *rq, hcd_response *rs)
 	} else {
 		rs->body_len = strlen(rs->body);
 	}
-	add_header(rs, "X-Hopcheck-Status", hc_status_name(dec.status));
-	add_header(rs, "Cache-Control", "no-store");
+	hcd_add_header(rs, "X-Hopcheck-Status", hc_status_name(dec.status));
+	hcd_add_header(rs, "Cache-Control", "no-store");
 	record(rq, rs, &dec);
 done:
 	hc_result_free(res);
@@ -861,7 +861,7 @@ ep_authz(const hcd_request *rq, hcd_response *rs)
 		/* RFC 6750 section 3.1: no credentials, no error code. */
 		hcd_metrics_missing_credential("access_token");
 		rs->code = 401;
-		add_header(rs, "WWW-Authenticate", "Bearer");
+		hcd_add_header(rs, "WWW-Authenticate", "Bearer");
 		goto done;
 	}
 	/* No challenge exists for a Txn-Token: 403, a problem body. */
@@ -895,73 +895,11 @@ ep_authz(const hcd_request *rq, hcd_response *rs)
 	}
 done:
 	dec.detail = d.text;
-	add_header(rs, "X-Hopcheck-Status", hc_status_name(dec.status));
-	add_header(rs, "Cache-Control", "no-store");
+	hcd_add_header(rs, "X-Hopcheck-Status", hc_status_name(dec.status));
+	hcd_add_header(rs, "Cache-Control", "no-store");
 	record(rq, rs, &dec);
 	hc_result_free(res);
 	hc_request_free(req);
-}
-
-/* ------------------------------------------------------ the small ones */
-
-/*
- * Whether the request is a GET or HEAD; otherwise answers 405 with Allow
- * itself, so the caller just returns.
- */
-static bool
-is_get(const hcd_request *rq, hcd_response *rs)
-{
-	if (strcmp(rq->method, "GET") == 0 || strcmp(rq->method, "HEAD") == 0)
-		return true;
-	rs->code = 405;
-	add_header(rs, "Allow", "GET, HEAD");
-	text_body(rs, "method not allowed\n");
-	return false;
-}
-
-/* GET /metrics: the counters in the Prometheus text format 0.0.4. */
-static void
-ep_metrics(const hcd_request *rq, hcd_response *rs)
-{
-	if (!is_get(rq, rs))
-		return;
-	if ((rs->body = hcd_metrics_render(rq->v, &rs->body_len)) == NULL) {
-		rs->code = 500;
-		text_body(rs, "out of memory\n");
-		return;
-	}
-	rs->code = 200;
-	rs->content_type = "text/plain; version=0.0.4; charset=utf-8";
-}
-
-/* GET /healthz: liveness only; 200 whenever the daemon can answer at all. */
-static void
-ep_healthz(const hcd_request *rq, hcd_response *rs)
-{
-	if (!is_get(rq, rs))
-		return;
-	rs->code = 200;
-	text_body(rs, "ok\n");
-}
-
-/*
- * GET /readyz: 200 once every issuer and trust domain has a key set, else 503,
- * so that an orchestrator sends no traffic that could only be answered
- * HC_UNAVAILABLE.
- */
-static void
-ep_readyz(const hcd_request *rq, hcd_response *rs)
-{
-	if (!is_get(rq, rs))
-		return;
-	if (hc_validator_ready(rq->v)) {
-		rs->code = 200;
-		text_body(rs, "ready\n");
-	} else {
-		rs->code = 503;
-		text_body(rs, "not ready: some issuer or trust domain has no "
-		    "keys yet\n");
-	}
 }
 
 /* ------------------------------------------------------------ dispatch */
@@ -974,9 +912,9 @@ static const struct endpoint {
 } endpoints[] = {
 	{ "/v1/validate", ep_validate, false },
 	{ HCD_AUTHZ_PREFIX, ep_authz, false },
-	{ "/metrics", ep_metrics, true },
-	{ "/healthz", ep_healthz, true },
-	{ "/readyz", ep_readyz, true },
+	{ "/metrics", hcd_ep_metrics, true },
+	{ "/healthz", hcd_ep_healthz, true },
+	{ "/readyz", hcd_ep_readyz, true },
 	{ "/v1/keys", hcd_ep_keys, false },
 	{ NULL, NULL, false }
 };
@@ -1021,5 +959,5 @@ hcd_handle(const hcd_request *rq, hcd_response *rs)
 		return;
 	}
 	rs->code = 404;
-	text_body(rs, "not found\n");
+	hcd_text_body(rs, "not found\n");
 }

@@ -94,6 +94,22 @@ void hcd_handle(const hcd_request *rq, hcd_response *rs);
 /* GET /v1/keys: the key report (ep_keys.c). */
 void hcd_ep_keys(const hcd_request *rq, hcd_response *rs);
 
+/* ep_probes.c: GET /metrics, /healthz, /readyz. */
+void hcd_ep_metrics(const hcd_request *rq, hcd_response *rs);
+void hcd_ep_healthz(const hcd_request *rq, hcd_response *rs);
+void hcd_ep_readyz(const hcd_request *rq, hcd_response *rs);
+
+/*
+ * ep_probes.c: true when the request is a GET or HEAD; otherwise answers
+ * 405 with Allow itself, so that the endpoint just returns.
+ */
+bool hcd_only_get(const hcd_request *rq, hcd_response *rs);
+
+/* Adds a header with a copy of `value`; out of memory drops the header. */
+void hcd_add_header(hcd_response *rs, const char *name, const char *value);
+/* A text/plain body, a copy of `text`. */
+void hcd_text_body(hcd_response *rs, const char *text);
+
 /* Releases what a response holds. */
 void hcd_response_clear(hcd_response *rs);
 

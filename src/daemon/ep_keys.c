@@ -17,16 +17,8 @@ hcd_ep_keys(const hcd_request *rq, hcd_response *rs)
 	char *text;
 
 	memset(rs, 0, sizeof(*rs));
-	if (strcmp(rq->method, "GET") != 0 && strcmp(rq->method, "HEAD") != 0) {
-		rs->code = 405;
-		rs->headers[0].name = "Allow";
-		rs->headers[0].value = hc_strdup("GET, HEAD");
-		rs->nheaders = rs->headers[0].value != NULL ? 1 : 0;
-		rs->content_type = "text/plain; charset=utf-8";
-		rs->body = hc_strdup("method not allowed\n");
-		rs->body_len = rs->body != NULL ? strlen(rs->body) : 0;
+	if (!hcd_only_get(rq, rs))
 		return;
-	}
 	if ((text = hc_validator_keys_json(rq->v)) == NULL) {
 		rs->code = 500;
 		rs->content_type = "text/plain; charset=utf-8";
