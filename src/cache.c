@@ -4,10 +4,18 @@
  * Layer 1 is the expensive part of a validation (an ES256 verification
  * with mbedTLS costs about a millisecond), and services see the same token
  * many times within its lifetime.  The cache remembers, for the exact
- * token bytes, what layer 1 established: the parsed header and claims, the
- * issuer policy, the algorithm and kid, and the key set whose key verified
- * it.  A hit skips layer 1 only; layers 2 and 3 run on every request,
- * because time, peer, route and tenant change.
+ * token bytes, what layer 1 established: the header's and the claims'
+ * JSON text as decoded and accepted, the issuer policy, the algorithm, and
+ * the key set whose key verified it.  A hit skips layer 1 only; layers 2
+ * and 3 run on every request, because time, peer, route and tenant change.
+ *
+ * An entry is one heap block: the fields below and the token, header and
+ * payload texts after them, about 1.8 times the token in all.  A hit
+ * rebuilds the two trees from the texts, which json.c accepted before, in
+ * one block each (hc_json_rebuild()), without scanning them again: two
+ * allocations, where copying cJSON trees took one per node and string.
+ * The rebuild runs outside the lock, on an entry the lookup holds a
+ * reference to, so that an eviction meanwhile cannot free it.
  *
  * Entries are found by a keyed hash (SipHash-2-4 under a random key, so
  * collisions cannot be planned) and confirmed by comparing the whole token.
@@ -17,6 +25,7 @@
  * so an attacker cannot fill the cache without valid signatures.
  */
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -24,20 +33,26 @@
 #include "keyset.h"
 #include "validator.h"
 
+/*
+ * Invariant: an entry in the table holds one reference for the table;
+ * a lookup holds one more while it rebuilds.  Everything but `next`,
+ * `ring` and `refs` is written once, before the entry is published under
+ * the lock, and only read afterwards.
+ */
 typedef struct entry {
-	struct entry *next;      /* bucket chain */
+	struct entry *next;      /* bucket chain (lock) */
+	size_t ring;             /* index in the eviction ring (lock) */
+	atomic_uint refs;
 	uint64_t hash;
-	size_t ring;             /* index in the eviction ring */
-	char *token;
-	size_t len;
-	hc_json *header;
-	hc_json *payload;
 	const hc_issuer_policy *ipol;
-	const char *alg;
-	char *kid;
+	const char *alg;         /* static name */
 	hc_keyset *ks;           /* referenced; NULL for a shared secret */
 	hc_keyslot *slot;        /* where the issuer's current set lives */
 	double expires;          /* exp + skew */
+	size_t len;              /* token bytes, at text[0] */
+	size_t hlen, plen;       /* header and payload JSON, after it */
+	size_t hnodes, pnodes;   /* their values, for hc_json_rebuild() */
+	char text[];             /* token NUL header NUL payload NUL */
 } entry;
 
 struct hc_cache {
@@ -54,20 +69,29 @@ struct hc_cache {
 
 /* ------------------------------------------------------------- entries */
 
-static void
-entry_free(entry *e)
+static const char *
+entry_header(const entry *e)
 {
-	if (e == NULL)
+	return e->text + e->len + 1;
+}
+
+static const char *
+entry_payload(const entry *e)
+{
+	return e->text + e->len + 1 + e->hlen + 1;
+}
+
+/* Drops one reference; the last one frees the entry. */
+static void
+entry_unref(entry *e)
+{
+	if (e == NULL || atomic_fetch_sub(&e->refs, 1) != 1)
 		return;
-	free(e->token);
-	hc_json_free(e->header);
-	hc_json_free(e->payload);
-	free(e->kid);
 	hc_keyset_unref(e->ks);
 	free(e);
 }
 
-/* Unlinks e from its bucket and the ring and frees it.  Lock held. */
+/* Unlinks e from its bucket and the ring, dropping the table's ref. */
 static void
 entry_remove(hc_cache *ca, entry *e)
 {
@@ -79,7 +103,7 @@ entry_remove(hc_cache *ca, entry *e)
 		*pp = e->next;
 	ca->ring[e->ring] = NULL;
 	ca->n--;
-	entry_free(e);
+	entry_unref(e);
 }
 
 /* Whether the key set that verified e is still its issuer's set. */
@@ -130,7 +154,7 @@ hc_cache_free(hc_cache *ca)
 		return;
 	if (ca->ring != NULL)
 		for (size_t i = 0; i < ca->max; i++)
-			entry_free(ca->ring[i]);
+			entry_unref(ca->ring[i]);
 	free(ca->ring);
 	free(ca->buckets);
 	pthread_mutex_destroy(&ca->lock);
@@ -141,9 +165,9 @@ bool
 hc_cache_lookup(hc_cache *ca, const char *token, size_t len, hc_ctx *c,
     hc_jws *jws)
 {
+	const hc_json *kid;
 	uint64_t h;
 	entry *e;
-	bool hit = false;
 
 	if (ca == NULL)
 		return false;
@@ -151,62 +175,67 @@ hc_cache_lookup(hc_cache *ca, const char *token, size_t len, hc_ctx *c,
 	pthread_mutex_lock(&ca->lock);
 	for (e = ca->buckets[h & (ca->nbuckets - 1)]; e != NULL; e = e->next)
 		if (e->hash == h && e->len == len &&
-		    memcmp(e->token, token, len) == 0)
+		    memcmp(e->text, token, len) == 0)
 			break;
 	if (e != NULL && ((double)c->now >= e->expires || !entry_current(e))) {
 		entry_remove(ca, e);
 		e = NULL;
 	}
 	if (e != NULL) {
-		jws->header = hc_json_dup(e->header);
-		jws->payload = hc_json_dup(e->payload);
-		c->res->kid = hc_strdup(e->kid);
-		if (jws->header != NULL && jws->payload != NULL &&
-		    (e->kid == NULL || c->res->kid != NULL)) {
-			c->ipol = e->ipol;
-			c->res->alg = e->alg;
-			c->header = jws->header;
-			c->payload = jws->payload;
-			hit = true;
-		} else {
-			/* Out of memory: validate the slow way. */
-			hc_jws_clear(jws);
-			free(c->res->kid);
-			c->res->kid = NULL;
-		}
-	}
-	if (hit)
+		atomic_fetch_add(&e->refs, 1);
 		ca->hits++;
-	else
+	} else
 		ca->misses++;
 	pthread_mutex_unlock(&ca->lock);
-	return hit;
+	if (e == NULL)
+		return false;
+
+	jws->header = hc_json_rebuild(entry_header(e), e->hlen, e->hnodes);
+	jws->payload = hc_json_rebuild(entry_payload(e), e->plen, e->pnodes);
+	if (jws->header == NULL || jws->payload == NULL) {
+		/* Out of memory: validate the slow way. */
+		hc_jws_clear(jws);
+		entry_unref(e);
+		return false;
+	}
+	c->ipol = e->ipol;
+	c->res->alg = e->alg;
+	/* Layer 1 took the kid from the header, and took it as a string. */
+	kid = hc_json_get(jws->header, "kid");
+	c->res->kid = hc_json_string(kid);
+	c->header = jws->header;
+	c->payload = jws->payload;
+	entry_unref(e);
+	return true;
 }
 
 void
 hc_cache_insert(hc_cache *ca, const char *token, size_t len, const hc_ctx *c,
-    const hc_json *header, const hc_json *payload)
+    const hc_jws *jws)
 {
+	size_t hlen = jws->header_json_len, plen = jws->payload_json_len;
 	double exp;
 	entry *e;
 
-	if (ca == NULL || !hc_json_number(hc_json_get(payload, "exp"), &exp))
+	if (ca == NULL || jws->header_json == NULL || jws->payload_json == NULL ||
+	    !hc_json_number(hc_json_get(c->payload, "exp"), &exp))
 		return;
-	if ((e = calloc(1, sizeof(*e))) == NULL)
+	if ((e = malloc(sizeof(*e) + len + hlen + plen + 3)) == NULL)
 		return;
+	memset(e, 0, sizeof(*e));
+	atomic_init(&e->refs, 1);
 	e->hash = hc_siphash24(ca->key, (const unsigned char *)token, len);
 	e->len = len;
-	e->token = malloc(len + 1);
-	e->header = hc_json_dup(header);
-	e->payload = hc_json_dup(payload);
-	e->kid = hc_strdup(c->res->kid);
-	if (e->token == NULL || e->header == NULL || e->payload == NULL ||
-	    (c->res->kid != NULL && e->kid == NULL)) {
-		entry_free(e);
-		return;
-	}
-	memcpy(e->token, token, len);
-	e->token[len] = '\0';
+	e->hlen = hlen;
+	e->plen = plen;
+	e->hnodes = hc_json_nodes(c->header);
+	e->pnodes = hc_json_nodes(c->payload);
+	memcpy(e->text, token, len);
+	e->text[len] = '\0';
+	memcpy(e->text + len + 1, jws->header_json, hlen);
+	e->text[len + 1 + hlen] = '\0';
+	memcpy(e->text + len + 1 + hlen + 1, jws->payload_json, plen);
+	e->text[len + 1 + hlen + 1 + plen] = '\0';
 	e->ipol = c->ipol;
 	e->alg = c->res->alg;
 	e->expires = exp + (double)c->pol->clock_skew_s;
@@ -219,9 +248,9 @@ hc_cache_insert(hc_cache *ca, const char *token, size_t len, const hc_ctx *c,
 	for (entry *o = ca->buckets[e->hash & (ca->nbuckets - 1)]; o != NULL;
 	    o = o->next) {
 		if (o->hash == e->hash && o->len == len &&
-		    memcmp(o->token, token, len) == 0) {
+		    memcmp(o->text, token, len) == 0) {
 			pthread_mutex_unlock(&ca->lock);
-			entry_free(e);
+			entry_unref(e);
 			return;
 		}
 	}
