@@ -54,11 +54,13 @@ static const char *const alg_names[BENCH_NALGS] = {
 
 /* The implementations, in table order; the raw backends are the bases. */
 static const struct bench_impl *const impls[] = {
-	&bench_hopcheck, &bench_mbedtls, &bench_openssl, &bench_libjwt
+	&bench_hopcheck, &bench_hopcheck_openssl, &bench_hopcheck_hit,
+	&bench_hopcheck_hit_openssl, &bench_mbedtls, &bench_openssl,
+	&bench_libjwt
 };
 #define NIMPLS (sizeof(impls) / sizeof(impls[0]))
-#define IMPL_MBEDTLS 1
-#define IMPL_OPENSSL 2
+#define IMPL_MBEDTLS 4
+#define IMPL_OPENSSL 5
 
 /*
  * What a child reports for one (algorithm, implementation) and one round,
@@ -711,7 +713,8 @@ usage(void)
 	    "[--impl a,b] [--alg a,b] [--tsv FILE]\n"
 	    "       bench --probe [--data DIR]\n"
 	    "       bench --ops IMPL ALG N [--data DIR]\n"
-	    "implementations: hopcheck mbedtls openssl libjwt; "
+	    "implementations: hopcheck hopcheck-openssl hit hit-openssl "
+	    "mbedtls openssl libjwt; "
 	    "algorithms: ES256 RS256 PS256 HS256\n");
 	exit(2);
 }

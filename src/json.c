@@ -384,6 +384,15 @@ build_string(build *b)
 
 	b->i++;
 	for (;;) {
+		/* Plain bytes, the common case, go over in one copy. */
+		size_t run = b->i;
+		while (run < b->n && b->s[run] != '"' && b->s[run] != '\\')
+			run++;
+		if (run - b->i > (size_t)(b->str_end - o))
+			return NULL;
+		memcpy(o, b->s + b->i, run - b->i);
+		o += run - b->i;
+		b->i = run;
 		if (b->i >= b->n || o >= b->str_end)
 			return NULL;
 		unsigned char c = (unsigned char)b->s[b->i++];
@@ -452,11 +461,28 @@ build_string(build *b)
 static bool
 build_number(build *b, cJSON *item)
 {
-	char buf[HC_JSON_MAX_NUMBER_CHARS + 1], *end;
-	const char dp = *localeconv()->decimal_point;
-	size_t k = 0;
+	char buf[HC_JSON_MAX_NUMBER_CHARS + 1], *end, dp;
+	size_t k = 0, at = b->i;
+	int64_t iv = 0;
 	double v;
 
+	/*
+	 * An integer of up to 15 digits (a NumericDate) is exact in a double,
+	 * as strtod would give it; anything else goes to strtod.
+	 */
+	if (at < b->n && b->s[at] == '-')
+		at++;
+	while (at < b->n && b->s[at] >= '0' && b->s[at] <= '9' &&
+	    at - b->i < 16)
+		iv = iv * 10 + (b->s[at++] - '0');
+	if (at > b->i && b->s[at - 1] != '-' && at - b->i < 16 &&
+	    (at >= b->n || (b->s[at] != '.' && b->s[at] != 'e' &&
+	    b->s[at] != 'E' && (b->s[at] < '0' || b->s[at] > '9')))) {
+		v = b->s[b->i] == '-' ? -(double)iv : (double)iv;
+		b->i = at;
+		goto done;
+	}
+	dp = *localeconv()->decimal_point;
 	while (b->i < b->n && k < HC_JSON_MAX_NUMBER_CHARS) {
 		char c = b->s[b->i];
 		if (c == '.')
@@ -471,6 +497,7 @@ build_number(build *b, cJSON *item)
 	v = strtod(buf, &end);
 	if (k == 0 || end != buf + k)
 		return false;
+done:
 	item->type = cJSON_Number;
 	item->valuedouble = v;
 	if (v >= INT_MAX)
