@@ -4,18 +4,21 @@
  * Layer 1 is the expensive part of a validation (an ES256 verification
  * with mbedTLS costs about a millisecond), and services see the same token
  * many times within its lifetime.  The cache remembers, for the exact
- * token bytes, what layer 1 established: the header's and the claims'
- * JSON text as decoded and accepted, the issuer policy, the algorithm, and
- * the key set whose key verified it.  A hit skips layer 1 only; layers 2
- * and 3 run on every request, because time, peer, route and tenant change.
+ * token bytes, what layer 1 established: that the header and the claims
+ * decoded and parsed (and into how many JSON values), the issuer policy,
+ * the algorithm, and the key set whose key verified it.  A hit skips
+ * layer 1 only; layers 2 and 3 run on every request, because time, peer,
+ * route and tenant change.
  *
- * An entry is one heap block: the fields below and the token, header and
- * payload texts after them, about 1.8 times the token in all.  A hit
- * rebuilds the two trees from the texts, which json.c accepted before, in
- * one block each (hc_json_rebuild()), without scanning them again: two
- * allocations, where copying cJSON trees took one per node and string.
- * The rebuild runs outside the lock, on an entry the lookup holds a
- * reference to, so that an eviction meanwhile cannot free it.
+ * An entry is one heap block: the fields below (about 100 bytes) and the
+ * token after them; the token is the claims' only copy.  A hit decodes
+ * the header and payload segments again (on the stack) and rebuilds their
+ * trees in one block each (hc_json_rebuild()), without scanning the JSON
+ * again: two allocations, where copying the cJSON trees an entry used to
+ * keep took one per node and string, and an entry cost about 3 KB for a
+ * 600-byte token.  The rebuild runs outside the lock, on an entry the
+ * lookup holds a reference to, so that an eviction meanwhile cannot free
+ * it.
  *
  * Entries are found by a keyed hash (SipHash-2-4 under a random key, so
  * collisions cannot be planned) and confirmed by comparing the whole token.
@@ -55,10 +58,11 @@ typedef struct entry {
 	hc_keyset *ks;           /* referenced; NULL for a shared secret */
 	hc_keyslot *slot;        /* where the issuer's current set lives */
 	double expires;          /* exp + skew */
-	size_t len;              /* token bytes, at text[0] */
-	size_t hlen, plen;       /* header and payload JSON, after it */
-	size_t hnodes, pnodes;   /* their values, for hc_json_rebuild() */
-	char text[];             /* token NUL header NUL payload NUL */
+	uint32_t len;            /* token bytes, in text */
+	uint32_t hseg;           /* header segment: text[0 .. hseg) */
+	uint32_t pseg;           /* payload segment: text[hseg + 1 .. pseg) */
+	uint32_t hnodes, pnodes; /* their JSON values, for hc_json_rebuild() */
+	char text[];             /* the token */
 } entry;
 
 struct hc_cache {
@@ -76,6 +80,9 @@ struct hc_cache {
 /* Token bytes (from the end) that the bucket hash covers. */
 #define HASH_TAIL 48
 
+/* Decoded segments up to this size are rebuilt from a stack buffer. */
+#define DECODE_STACK 4096
+
 /* ------------------------------------------------------------- entries */
 
 /* The keyed hash of a token: its length and its last HASH_TAIL bytes. */
@@ -91,16 +98,24 @@ token_hash(const hc_cache *ca, const char *token, size_t len)
 	return hc_siphash24(ca->key, buf, sizeof(n) + tail);
 }
 
-static const char *
-entry_header(const entry *e)
+/*
+ * The tree of the base64url segment seg[0 .. n), which decoded and parsed
+ * to `nodes` values before; NULL when out of memory.
+ */
+static hc_json *
+rebuild_segment(const char *seg, size_t n, size_t nodes)
 {
-	return e->text + e->len + 1;
-}
+	unsigned char stack[DECODE_STACK], *buf = stack;
+	size_t cap = HC_B64URL_DECODED_MAX(n), len;
+	hc_json *j = NULL;
 
-static const char *
-entry_payload(const entry *e)
-{
-	return e->text + e->len + 1 + e->hlen + 1;
+	if (cap > sizeof(stack) && (buf = malloc(cap)) == NULL)
+		return NULL;
+	if (hc_b64url_decode(seg, n, buf, cap, &len) == 0)
+		j = hc_json_rebuild((const char *)buf, len, nodes);
+	if (buf != stack)
+		free(buf);
+	return j;
 }
 
 /* Drops one reference; the last one frees the entry. */
@@ -212,8 +227,9 @@ hc_cache_lookup(hc_cache *ca, const char *token, size_t len, hc_ctx *c,
 	if (e == NULL)
 		return false;
 
-	jws->header = hc_json_rebuild(entry_header(e), e->hlen, e->hnodes);
-	jws->payload = hc_json_rebuild(entry_payload(e), e->plen, e->pnodes);
+	jws->header = rebuild_segment(e->text, e->hseg, e->hnodes);
+	jws->payload = rebuild_segment(e->text + e->hseg + 1,
+	    e->pseg - e->hseg - 1, e->pnodes);
 	if (jws->header == NULL || jws->payload == NULL) {
 		/* Out of memory: validate the slow way. */
 		hc_jws_clear(jws);
@@ -235,29 +251,27 @@ void
 hc_cache_insert(hc_cache *ca, const char *token, size_t len, const hc_ctx *c,
     const hc_jws *jws)
 {
-	size_t hlen = jws->header_json_len, plen = jws->payload_json_len;
+	const char *dot = memchr(token, '.', len);
+	size_t hnodes = hc_json_nodes(c->header), pnodes = hc_json_nodes(c->payload);
 	double exp;
 	entry *e;
 
-	if (ca == NULL || jws->header_json == NULL || jws->payload_json == NULL ||
+	if (ca == NULL || dot == NULL || len > UINT32_MAX ||
+	    hnodes > UINT32_MAX || pnodes > UINT32_MAX ||
+	    jws->signing_input_len <= (size_t)(dot - token) ||
 	    !hc_json_number(hc_json_get(c->payload, "exp"), &exp))
 		return;
-	if ((e = malloc(sizeof(*e) + len + hlen + plen + 3)) == NULL)
+	if ((e = malloc(sizeof(*e) + len)) == NULL)
 		return;
 	memset(e, 0, sizeof(*e));
 	atomic_init(&e->refs, 1);
 	e->hash = token_hash(ca, token, len);
-	e->len = len;
-	e->hlen = hlen;
-	e->plen = plen;
-	e->hnodes = hc_json_nodes(c->header);
-	e->pnodes = hc_json_nodes(c->payload);
+	e->len = (uint32_t)len;
+	e->hseg = (uint32_t)(dot - token);
+	e->pseg = (uint32_t)jws->signing_input_len;
+	e->hnodes = (uint32_t)hnodes;
+	e->pnodes = (uint32_t)pnodes;
 	memcpy(e->text, token, len);
-	e->text[len] = '\0';
-	memcpy(e->text + len + 1, jws->header_json, hlen);
-	e->text[len + 1 + hlen] = '\0';
-	memcpy(e->text + len + 1 + hlen + 1, jws->payload_json, plen);
-	e->text[len + 1 + hlen + 1 + plen] = '\0';
 	e->ipol = c->ipol;
 	e->alg = c->res->alg;
 	e->expires = exp + (double)c->pol->clock_skew_s;

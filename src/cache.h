@@ -41,9 +41,9 @@ bool hc_cache_lookup(hc_cache *ca, const char *token, size_t len, hc_ctx *c,
 
 /*
  * Stores what layer 1 established for a token: c after a successful
- * layer 1 and claim types (c->header and c->payload its trees), and the
- * decoded JSON texts in jws, kept instead of the trees.  Out of memory
- * stores nothing.
+ * layer 1 and claim types (c->header and c->payload its trees), and jws,
+ * its segments.  The entry keeps the token, not the trees: a hit rebuilds
+ * them.  Out of memory stores nothing.
  */
 void hc_cache_insert(hc_cache *ca, const char *token, size_t len,
     const hc_ctx *c, const hc_jws *jws);
