@@ -246,7 +246,7 @@ done
 	    /proc/loadavg)"
 	echo "versions: $(wrk -v 2>&1 | head -n 1 | cut -d' ' -f1-2);" \
 	    "$(nginx -v 2>&1 | sed 's/.*: //'); $(build/hopcheck version 2>&1 |
-	    head -n 1); $(build-openssl/hopcheck version 2>&1 | head -n 1)"
+	    tr '\n' ' ')/ $(build-openssl/hopcheck version 2>&1 | tr '\n' ' ')"
 	echo "wrk:      -t$THREADS -c$CONNS -d${DUR}s, GET /v1/authz on 127.0.0.1;" \
 	    "tokens $(tr -d '\n' < "$OUT/es256.jwt" | wc -c) B (ES256)," \
 	    "$(tr -d '\n' < "$OUT/rs256.jwt" | wc -c) B (RS256)"
@@ -262,7 +262,7 @@ done
 			k = order[i]
 			if (k ~ /-rss$/) continue
 			printf "%-22s %10d %9d %9d %8.2fx %6s\n", k, v[k], p50[k],
-			    p99[k], ng > 0 ? v[k] / ng : 0, bad[k]
+			    p99[k], (ng > 0 ? v[k] / ng : 0), bad[k]
 		}
 		print ""
 		if (v["mbedtls-cold-es256"] > 0)
@@ -278,7 +278,7 @@ done
 			e = p99[k]
 			printf "%-10s %9d KiB %9d KiB %9s %11.0f B\n", parts[1],
 			    v[k], p50[k], e,
-			    e > 0 ? (p50[k] - v[k]) * 1024 / e : 0
+			    (e > 0 ? (p50[k] - v[k]) * 1024 / e : 0)
 		}
 	}' "$RESULTS"
 } | tee "$OUT/report.txt"
