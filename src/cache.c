@@ -94,7 +94,8 @@ token_hash(const hc_cache *ca, const char *token, size_t len)
 	uint64_t n = (uint64_t)len;
 
 	memcpy(buf, &n, sizeof(n));
-	memcpy(buf + sizeof(n), token + len - tail, tail);
+	if (tail > 0)            /* a NULL token of length 0 is looked up */
+		memcpy(buf + sizeof(n), token + len - tail, tail);
 	return hc_siphash24(ca->key, buf, sizeof(n) + tail);
 }
 
