@@ -84,7 +84,10 @@ struct bench_impl {
 	void (*teardown)(void *ctx);
 };
 
-extern const struct bench_impl bench_hopcheck;
+extern const struct bench_impl bench_hopcheck;            /* mbedTLS build */
+extern const struct bench_impl bench_hopcheck_openssl;    /* OpenSSL build */
+extern const struct bench_impl bench_hopcheck_hit;        /* cache hits */
+extern const struct bench_impl bench_hopcheck_hit_openssl;
 extern const struct bench_impl bench_mbedtls;
 extern const struct bench_impl bench_openssl;
 extern const struct bench_impl bench_libjwt;

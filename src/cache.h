@@ -30,19 +30,22 @@ hc_status hc_cache_new(size_t max, hc_cache **out, hc_detail *d);
 void hc_cache_free(hc_cache *ca);
 
 /*
- * Fills jws (header and payload, owned by the caller), c->ipol, c->header,
- * c->payload and the result's alg and kid from a live entry for exactly
- * these token bytes, and returns true; an entry past exp + skew, or whose
- * issuer's key set has been replaced since, is dropped.
+ * Fills jws (header and payload trees, owned by the caller), c->ipol,
+ * c->header, c->payload and the result's alg and kid (borrowed from the
+ * header) from a live entry for exactly these token bytes, and returns
+ * true; an entry past exp + skew, or whose issuer's key set has been
+ * replaced since, is dropped.  Two allocations on a hit: the two trees.
  */
 bool hc_cache_lookup(hc_cache *ca, const char *token, size_t len, hc_ctx *c,
     hc_jws *jws);
 
 /*
- * Stores what layer 1 established for a token (c after a successful
- * layer 1 and claim types); out of memory stores nothing.
+ * Stores what layer 1 established for a token: c after a successful
+ * layer 1 and claim types (c->header and c->payload its trees), and jws,
+ * its segments.  The entry keeps the token, not the trees: a hit rebuilds
+ * them.  Out of memory stores nothing.
  */
 void hc_cache_insert(hc_cache *ca, const char *token, size_t len,
-    const hc_ctx *c, const hc_json *header, const hc_json *payload);
+    const hc_ctx *c, const hc_jws *jws);
 
 #endif /* HC_CACHE_H */

@@ -251,7 +251,7 @@ configured_actor(const hc_policy *p, const char *actor)
 static hc_status
 prior_actors(hc_ctx *c)
 {
-	char *const *a = c->res->actors;
+	const char *const *a = c->res->actors;
 	const size_t n = c->res->nactors;
 	char q[HC_QBUF];
 

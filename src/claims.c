@@ -199,11 +199,9 @@ read_chain(hc_ctx *c)
 		return HC_OK;
 	if ((r->actors = calloc(ch.n, sizeof(*r->actors))) == NULL)
 		return hc_fail(&r->detail, HC_INTERNAL, "out of memory");
-	for (size_t i = 0; i < ch.n; i++) {
-		if ((r->actors[i] = strdup(ch.level[i].sub)) == NULL)
-			return hc_fail(&r->detail, HC_INTERNAL, "out of memory");
-		r->nactors = i + 1;
-	}
+	for (size_t i = 0; i < ch.n; i++)
+		r->actors[i] = ch.level[i].sub;     /* borrowed from the claims */
+	r->nactors = ch.n;
 	return HC_OK;
 }
 
@@ -224,10 +222,9 @@ hc_claims_fill_result(hc_ctx *c)
 	if (hc_ctx_is_svid(c)) {
 		/* The trust domain's authority grants no scope here. */
 	} else if ((j = hc_json_get(c->payload, "scope")) != NULL) {
-		if ((r->scope = strdup(hc_json_string(j))) == NULL)
-			return hc_fail(&r->detail, HC_INTERNAL, "out of memory");
+		r->scope = hc_json_string(j);       /* borrowed from the claims */
 	} else if ((j = hc_json_get(c->payload, "scp")) != NULL) {
-		if ((r->scope = join_scp(j)) == NULL)
+		if ((r->scope = r->scope_buf = join_scp(j)) == NULL)
 			return hc_fail(&r->detail, HC_INTERNAL, "out of memory");
 	}
 	return read_chain(c);

@@ -139,7 +139,22 @@ hc_status hc_json_parse(const char *buf, size_t len, hc_json **out,
 hc_status hc_json_parse_commented(char *buf, size_t len, hc_json **out,
     hc_detail *d);
 
+/*
+ * Frees a tree from any function here (NULL does nothing).  A parsed tree
+ * is one heap block, read-only: only its root may be freed, and nothing
+ * may be added to it (hc_json_dup() gives a tree that may be changed).
+ */
 void hc_json_free(hc_json *j);
+
+/*
+ * Builds again, in one block, the tree of a text hc_json_parse() accepted
+ * before (byte for byte) and that had `nodes` values (hc_json_nodes() of
+ * its tree); the checks are not repeated.  NULL when out of memory.  For
+ * the token cache, which keeps the accepted text and not its tree.
+ */
+hc_json *hc_json_rebuild(const char *buf, size_t len, size_t nodes);
+/* The number of values in the tree j: j itself and everything below it. */
+size_t hc_json_nodes(const hc_json *j);
 
 hc_json_type hc_json_type_of(const hc_json *j);
 /* Human name of a type, for details: "string", "array", ... */
@@ -179,14 +194,21 @@ void hc_json_append(hc_json *arr, hc_json *item);
 /*
  * A compact JWS split into its parts.  Header and payload are parsed JSON
  * objects; the signing input is the first two segments as transmitted.
+ * The decoded segments live in one block, `buf`: the header's and the
+ * payload's JSON text (each NUL-terminated) and the signature.
  */
 typedef struct hc_jws {
 	hc_json *header;
 	hc_json *payload;
 	const char *signing_input;  /* borrowed: the token itself */
 	size_t signing_input_len;
-	unsigned char *sig;
+	unsigned char *sig;         /* in buf */
 	size_t sig_len;
+	const char *header_json;    /* in buf: the decoded header */
+	size_t header_json_len;
+	const char *payload_json;   /* in buf: the decoded payload */
+	size_t payload_json_len;
+	unsigned char *buf;         /* owned */
 } hc_jws;
 
 /*

@@ -16,6 +16,8 @@
  * Outside this file a node is the opaque hc_json; lookups are always
  * case-sensitive (cJSON_GetObjectItemCaseSensitive).
  */
+#include <limits.h>
+#include <locale.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -32,6 +34,7 @@ typedef struct scan {
 	size_t i;
 	hc_detail *d;
 	const char *what;        /* "JSON", for details */
+	size_t nodes;            /* values seen: the tree's node count */
 } scan;
 
 static hc_status scan_value(scan *sc, unsigned depth);
@@ -293,6 +296,7 @@ scan_container(scan *sc, unsigned depth)
 static hc_status
 scan_value(scan *sc, unsigned depth)
 {
+	sc->nodes++;
 	skip_ws(sc);
 	if (sc->i >= sc->n)
 		return scan_err(sc, "unexpected end");
@@ -314,6 +318,323 @@ scan_value(scan *sc, unsigned depth)
 			return scan_number(sc);
 		return scan_err(sc, "unexpected character");
 	}
+}
+
+/* -------------------------------------------------------------- builder */
+
+/*
+ * Trees are built in one heap block: the cJSON nodes first (root at the
+ * start of the block), then every string, names and values, unescaped.
+ * The root carries HC_JSON_ARENA in its type so that hc_json_free() frees
+ * the block whole; cJSON's own type tests mask the low byte and never see
+ * it.  A tree so built is read-only: nothing may be added to it or taken
+ * out of it, and only its root may be freed.  One allocation per document,
+ * where cJSON makes one per node and one per string.
+ */
+#define HC_JSON_ARENA (1 << 12)
+
+typedef struct build {
+	const char *s;
+	size_t n;
+	size_t i;
+	cJSON *node;             /* the block's nodes ... */
+	size_t used, cap;        /* ... used and allocated */
+	char *str;               /* next free byte of the string area */
+	const char *str_end;
+} build;
+
+static cJSON *build_value(build *b, unsigned depth);
+
+static void
+build_ws(build *b)
+{
+	while (b->i < b->n && (b->s[b->i] == ' ' || b->s[b->i] == '\t' ||
+	    b->s[b->i] == '\n' || b->s[b->i] == '\r'))
+		b->i++;
+}
+
+/* Four hex digits at b->i, or -1. */
+static long
+build_u4(build *b)
+{
+	long v = 0;
+
+	if (b->n - b->i < 4)
+		return -1;
+	for (int k = 0; k < 4; k++) {
+		int h = hexval((unsigned char)b->s[b->i + (size_t)k]);
+		if (h < 0)
+			return -1;
+		v = v * 16 + h;
+	}
+	b->i += 4;
+	return v;
+}
+
+/*
+ * Unescapes the string at b->i (its opening quote) into the string area
+ * and returns it, NUL-terminated; NULL on text the scanner would refuse.
+ * The unescaped form is never longer than the escaped one.
+ */
+static char *
+build_string(build *b)
+{
+	char *start = b->str, *o = b->str;
+	long u, lo;
+
+	b->i++;
+	for (;;) {
+		/* Plain bytes, the common case, go over in one copy. */
+		size_t run = b->i;
+		while (run < b->n && b->s[run] != '"' && b->s[run] != '\\')
+			run++;
+		if (run - b->i > (size_t)(b->str_end - o))
+			return NULL;
+		memcpy(o, b->s + b->i, run - b->i);
+		o += run - b->i;
+		b->i = run;
+		if (b->i >= b->n || o >= b->str_end)
+			return NULL;
+		unsigned char c = (unsigned char)b->s[b->i++];
+		if (c == '"')
+			break;
+		if (c != '\\') {
+			*o++ = (char)c;
+			continue;
+		}
+		if (b->i >= b->n)
+			return NULL;
+		switch (b->s[b->i++]) {
+		case '"': *o++ = '"'; continue;
+		case '\\': *o++ = '\\'; continue;
+		case '/': *o++ = '/'; continue;
+		case 'b': *o++ = '\b'; continue;
+		case 'f': *o++ = '\f'; continue;
+		case 'n': *o++ = '\n'; continue;
+		case 'r': *o++ = '\r'; continue;
+		case 't': *o++ = '\t'; continue;
+		case 'u': break;
+		default: return NULL;
+		}
+		if ((u = build_u4(b)) <= 0)
+			return NULL;
+		if (u >= 0xd800 && u <= 0xdbff) {
+			if (b->n - b->i < 2 || b->s[b->i] != '\\' ||
+			    b->s[b->i + 1] != 'u')
+				return NULL;
+			b->i += 2;
+			if ((lo = build_u4(b)) < 0xdc00 || lo > 0xdfff)
+				return NULL;
+			u = 0x10000 + ((u - 0xd800) << 10) + (lo - 0xdc00);
+		} else if (u >= 0xdc00 && u <= 0xdfff)
+			return NULL;
+		if (b->str_end - o < 4)
+			return NULL;
+		if (u < 0x80)
+			*o++ = (char)u;
+		else if (u < 0x800) {
+			*o++ = (char)(0xc0 | (u >> 6));
+			*o++ = (char)(0x80 | (u & 0x3f));
+		} else if (u < 0x10000) {
+			*o++ = (char)(0xe0 | (u >> 12));
+			*o++ = (char)(0x80 | ((u >> 6) & 0x3f));
+			*o++ = (char)(0x80 | (u & 0x3f));
+		} else {
+			*o++ = (char)(0xf0 | (u >> 18));
+			*o++ = (char)(0x80 | ((u >> 12) & 0x3f));
+			*o++ = (char)(0x80 | ((u >> 6) & 0x3f));
+			*o++ = (char)(0x80 | (u & 0x3f));
+		}
+	}
+	if (o >= b->str_end)
+		return NULL;
+	*o++ = '\0';
+	b->str = o;
+	return start;
+}
+
+/*
+ * Reads the number at b->i the way cJSON does (strtod with the locale's
+ * decimal point; valueint clamped to int), so that a tree built here
+ * prints and compares like one cJSON built.
+ */
+static bool
+build_number(build *b, cJSON *item)
+{
+	char buf[HC_JSON_MAX_NUMBER_CHARS + 1], *end, dp;
+	size_t k = 0, at = b->i;
+	int64_t iv = 0;
+	double v;
+
+	/*
+	 * An integer of up to 15 digits (a NumericDate) is exact in a double,
+	 * as strtod would give it; anything else goes to strtod.
+	 */
+	if (at < b->n && b->s[at] == '-')
+		at++;
+	while (at < b->n && b->s[at] >= '0' && b->s[at] <= '9' &&
+	    at - b->i < 16)
+		iv = iv * 10 + (b->s[at++] - '0');
+	if (at > b->i && b->s[at - 1] != '-' && at - b->i < 16 &&
+	    (at >= b->n || (b->s[at] != '.' && b->s[at] != 'e' &&
+	    b->s[at] != 'E' && (b->s[at] < '0' || b->s[at] > '9')))) {
+		v = b->s[b->i] == '-' ? -(double)iv : (double)iv;
+		b->i = at;
+		goto done;
+	}
+	dp = *localeconv()->decimal_point;
+	while (b->i < b->n && k < HC_JSON_MAX_NUMBER_CHARS) {
+		char c = b->s[b->i];
+		if (c == '.')
+			c = dp;
+		else if (!((c >= '0' && c <= '9') || c == '-' || c == '+' ||
+		    c == 'e' || c == 'E'))
+			break;
+		buf[k++] = c;
+		b->i++;
+	}
+	buf[k] = '\0';
+	v = strtod(buf, &end);
+	if (k == 0 || end != buf + k)
+		return false;
+done:
+	item->type = cJSON_Number;
+	item->valuedouble = v;
+	if (v >= INT_MAX)
+		item->valueint = INT_MAX;
+	else if (v <= (double)INT_MIN)
+		item->valueint = INT_MIN;
+	else
+		item->valueint = (int)v;
+	return true;
+}
+
+/* Reads the literal `lit` at b->i. */
+static bool
+build_literal(build *b, const char *lit, size_t l)
+{
+	if (b->n - b->i < l || memcmp(b->s + b->i, lit, l) != 0)
+		return false;
+	b->i += l;
+	return true;
+}
+
+/* Builds an object's or array's children after its opening byte. */
+static bool
+build_container(build *b, cJSON *item, unsigned depth)
+{
+	bool object = b->s[b->i] == '{';
+	char close = object ? '}' : ']', *name = NULL;
+	cJSON *last = NULL, *child;
+
+	if (depth >= HC_JSON_MAX_DEPTH)
+		return false;
+	item->type = object ? cJSON_Object : cJSON_Array;
+	b->i++;
+	build_ws(b);
+	if (b->i < b->n && b->s[b->i] == close) {
+		b->i++;
+		return true;
+	}
+	for (;;) {
+		build_ws(b);
+		if (object) {
+			if (b->i >= b->n || b->s[b->i] != '"' ||
+			    (name = build_string(b)) == NULL)
+				return false;
+			build_ws(b);
+			if (b->i >= b->n || b->s[b->i] != ':')
+				return false;
+			b->i++;
+		}
+		if ((child = build_value(b, depth + 1)) == NULL)
+			return false;
+		child->string = name;
+		if (last == NULL)
+			item->child = child;
+		else {
+			last->next = child;
+			child->prev = last;
+		}
+		last = child;
+		item->child->prev = last;    /* cJSON keeps the tail here */
+		build_ws(b);
+		if (b->i >= b->n)
+			return false;
+		if (b->s[b->i++] == close)
+			return true;
+		if (b->s[b->i - 1] != ',')
+			return false;
+	}
+}
+
+/* Builds one value at b->i into the next free node. */
+static cJSON *
+build_value(build *b, unsigned depth)
+{
+	cJSON *item;
+	bool ok;
+
+	build_ws(b);
+	if (b->i >= b->n || b->used >= b->cap)
+		return NULL;
+	item = &b->node[b->used++];
+	memset(item, 0, sizeof(*item));
+	switch (b->s[b->i]) {
+	case '{':
+	case '[':
+		ok = build_container(b, item, depth);
+		break;
+	case '"':
+		item->type = cJSON_String;
+		ok = (item->valuestring = build_string(b)) != NULL;
+		break;
+	case 't':
+		item->type = cJSON_True;
+		item->valueint = 1;
+		ok = build_literal(b, "true", 4);
+		break;
+	case 'f':
+		item->type = cJSON_False;
+		ok = build_literal(b, "false", 5);
+		break;
+	case 'n':
+		item->type = cJSON_NULL;
+		ok = build_literal(b, "null", 4);
+		break;
+	default:
+		ok = build_number(b, item);
+		break;
+	}
+	return ok ? item : NULL;
+}
+
+/*
+ * Builds the tree of buf[0..len), a text the scanner has accepted with
+ * `nodes` values, in one block.  NULL when out of memory (or, for a text
+ * the scanner never saw, when it is not JSON).
+ */
+static cJSON *
+build_tree(const char *buf, size_t len, size_t nodes)
+{
+	build b = { buf, len, 0, NULL, 0, nodes, NULL, NULL };
+	size_t strbytes = len + 2 * nodes;
+	cJSON *root;
+
+	if (nodes == 0 || nodes > HC_JSON_MAX_BYTES)
+		return NULL;
+	if ((b.node = malloc(nodes * sizeof(cJSON) + strbytes)) == NULL)
+		return NULL;
+	b.str = (char *)(b.node + nodes);
+	b.str_end = b.str + strbytes;
+	root = build_value(&b, 0);
+	build_ws(&b);
+	if (root == NULL || b.i != len) {
+		free(b.node);
+		return NULL;
+	}
+	root->type |= HC_JSON_ARENA;
+	return root;
 }
 
 /* ------------------------------------------------------------ duplicates */
@@ -389,7 +710,7 @@ has_duplicate(const cJSON *j, const char **dup)
 static hc_status
 parse_common(const char *buf, size_t len, hc_json **out, hc_detail *d)
 {
-	scan sc = { (const unsigned char *)buf, len, 0, d, "JSON" };
+	scan sc = { (const unsigned char *)buf, len, 0, d, "JSON", 0 };
 	const char *dup = NULL;
 	char q[HC_QBUF];
 	cJSON *j;
@@ -405,13 +726,13 @@ parse_common(const char *buf, size_t len, hc_json **out, hc_detail *d)
 	if (sc.i != len)
 		return scan_err(&sc, "trailing bytes after the value");
 	/* The scanner accepted the text: the tree can only fail to allocate. */
-	j = cJSON_ParseWithLength(buf, len);
+	j = build_tree(buf, len, sc.nodes);
 	if (j == NULL)
 		return hc_fail(d, HC_INTERNAL, "JSON: out of memory");
 	if (has_duplicate(j, &dup)) {
 		hc_fail(d, HC_MALFORMED, "JSON: duplicate member name %s",
 		    hc_quote(q, sizeof(q), dup));
-		cJSON_Delete(j);
+		hc_json_free(j);
 		return HC_MALFORMED;
 	}
 	*out = j;
@@ -422,6 +743,36 @@ hc_status
 hc_json_parse(const char *buf, size_t len, hc_json **out, hc_detail *d)
 {
 	return parse_common(buf, len, out, d);
+}
+
+hc_json *
+hc_json_rebuild(const char *buf, size_t len, size_t nodes)
+{
+	return build_tree(buf, len, nodes);
+}
+
+/* The values in the sibling list from c on, and below them. */
+static size_t
+nodes_from(const cJSON *c)
+{
+	size_t n = 0;
+
+	for (; c != NULL; c = c->next) {
+		n++;
+		if (cJSON_IsObject(c) || cJSON_IsArray(c))
+			n += nodes_from(c->child);
+	}
+	return n;
+}
+
+size_t
+hc_json_nodes(const hc_json *j)
+{
+	if (j == NULL)
+		return 0;
+	if (cJSON_IsObject(j) || cJSON_IsArray(j))
+		return 1 + nodes_from(j->child);
+	return 1;
 }
 
 /*
@@ -493,7 +844,10 @@ hc_json_parse_commented(char *buf, size_t len, hc_json **out, hc_detail *d)
 void
 hc_json_free(hc_json *j)
 {
-	cJSON_Delete(j);
+	if (j != NULL && (j->type & HC_JSON_ARENA))
+		free(j);                /* the block the tree was built in */
+	else
+		cJSON_Delete(j);
 }
 
 hc_json_type
@@ -540,12 +894,21 @@ hc_json_type_name(hc_json_type t)
 	}
 }
 
+/*
+ * What cJSON_GetObjectItemCaseSensitive() does (the first member of that
+ * exact name), with the first byte compared before strcmp(): layers 2 and
+ * 3 make a few dozen lookups per token, most of them misses.
+ */
 const hc_json *
 hc_json_get(const hc_json *obj, const char *name)
 {
-	if (!cJSON_IsObject(obj))
+	if (!cJSON_IsObject(obj) || name == NULL)
 		return NULL;
-	return cJSON_GetObjectItemCaseSensitive(obj, name);
+	for (const cJSON *c = obj->child; c != NULL; c = c->next)
+		if (c->string != NULL && c->string[0] == name[0] &&
+		    strcmp(c->string, name) == 0)
+			return c;
+	return NULL;
 }
 
 const hc_json *
@@ -626,7 +989,12 @@ hc_json_new_string(const char *s)
 hc_json *
 hc_json_dup(const hc_json *j)
 {
-	return j == NULL ? NULL : cJSON_Duplicate(j, 1);
+	cJSON *d = j == NULL ? NULL : cJSON_Duplicate(j, 1);
+
+	/* A copy is cJSON's own, node by node, whatever j was built in. */
+	if (d != NULL)
+		d->type &= ~HC_JSON_ARENA;
+	return d;
 }
 
 void

@@ -38,43 +38,34 @@
 
 #include "internal.h"
 
-/* Decodes one segment into a new heap buffer (NUL-terminated for JSON). */
+/*
+ * Decodes one segment into `buf` (room for HC_B64URL_DECODED_MAX(n) + 1
+ * bytes) and NUL-terminates it, for JSON.
+ */
 static hc_status
 decode_segment(const char *seg, size_t n, const char *what,
-    unsigned char **out, size_t *outlen, hc_detail *d)
+    unsigned char *buf, size_t *outlen, hc_detail *d)
 {
-	unsigned char *buf;
-
-	*out = NULL;
-	buf = malloc(HC_B64URL_DECODED_MAX(n) + 1);
-	if (buf == NULL)
-		return hc_fail(d, HC_INTERNAL, "out of memory");
-	if (hc_b64url_decode(seg, n, buf, HC_B64URL_DECODED_MAX(n), outlen) != 0) {
-		free(buf);
+	if (hc_b64url_decode(seg, n, buf, HC_B64URL_DECODED_MAX(n), outlen) != 0)
 		return hc_fail(d, HC_MALFORMED, "%s segment is not canonical "
 		    "unpadded base64url", what);
-	}
 	buf[*outlen] = '\0';
-	*out = buf;
 	return HC_OK;
 }
 
-/* Decodes a segment that must hold a JSON object. */
+/* Decodes a segment that must hold a JSON object into buf and *out. */
 static hc_status
-decode_object(const char *seg, size_t n, const char *what, hc_json **out,
-    hc_detail *d)
+decode_object(const char *seg, size_t n, const char *what,
+    unsigned char *buf, size_t *blen, hc_json **out, hc_detail *d)
 {
-	unsigned char *buf;
-	size_t blen;
 	hc_status st;
 
 	*out = NULL;
 	if (n == 0)
 		return hc_fail(d, HC_MALFORMED, "%s segment is empty", what);
-	if ((st = decode_segment(seg, n, what, &buf, &blen, d)) != HC_OK)
+	if ((st = decode_segment(seg, n, what, buf, blen, d)) != HC_OK)
 		return st;
-	st = hc_json_parse((const char *)buf, blen, out, d);
-	free(buf);
+	st = hc_json_parse((const char *)buf, *blen, out, d);
 	if (st != HC_OK) {
 		if (d != NULL) {
 			hc_detail inner = *d;
@@ -147,6 +138,7 @@ hc_status
 hc_jws_decode(const char *token, size_t len, hc_jws *out, hc_detail *d)
 {
 	const char *dot1, *dot2;
+	size_t hlen, plen, slen, hcap, pcap;
 	hc_status st;
 
 	memset(out, 0, sizeof(*out));
@@ -165,18 +157,30 @@ hc_jws_decode(const char *token, size_t len, hc_jws *out, hc_detail *d)
 		return hc_fail(d, HC_MALFORMED, "token has %zu segments; a compact "
 		    "JWS has exactly 3", dots + 1);
 	}
-	st = decode_object(token, (size_t)(dot1 - token), "header", &out->header,
-	    d);
+	hlen = (size_t)(dot1 - token);
+	plen = (size_t)(dot2 - dot1 - 1);
+	slen = len - (size_t)(dot2 + 1 - token);
+	/* One block for the three decoded segments, each NUL-terminated. */
+	hcap = HC_B64URL_DECODED_MAX(hlen) + 1;
+	pcap = HC_B64URL_DECODED_MAX(plen) + 1;
+	if ((out->buf = malloc(hcap + pcap + HC_B64URL_DECODED_MAX(slen) +
+	    1)) == NULL)
+		return hc_fail(d, HC_INTERNAL, "out of memory");
+	st = decode_object(token, hlen, "header", out->buf,
+	    &out->header_json_len, &out->header, d);
 	if (st != HC_OK)
 		goto fail;
-	st = decode_object(dot1 + 1, (size_t)(dot2 - dot1 - 1), "payload",
-	    &out->payload, d);
+	st = decode_object(dot1 + 1, plen, "payload", out->buf + hcap,
+	    &out->payload_json_len, &out->payload, d);
 	if (st != HC_OK)
 		goto fail;
-	st = decode_segment(dot2 + 1, len - (size_t)(dot2 + 1 - token),
-	    "signature", &out->sig, &out->sig_len, d);
+	out->sig = out->buf + hcap + pcap;
+	st = decode_segment(dot2 + 1, slen, "signature", out->sig,
+	    &out->sig_len, d);
 	if (st != HC_OK)
 		goto fail;
+	out->header_json = (const char *)out->buf;
+	out->payload_json = (const char *)out->buf + hcap;
 	out->signing_input = token;
 	out->signing_input_len = (size_t)(dot2 - token);
 	return HC_OK;
@@ -190,6 +194,6 @@ hc_jws_clear(hc_jws *jws)
 {
 	hc_json_free(jws->header);
 	hc_json_free(jws->payload);
-	free(jws->sig);
+	free(jws->buf);
 	memset(jws, 0, sizeof(*jws));
 }

@@ -16,11 +16,9 @@ hc_result_free(hc_result *r)
 	if (r == NULL)
 		return;
 	hc_json_free(r->claims);
-	free(r->kid);
-	for (size_t i = 0; i < r->nactors; i++)
-		free(r->actors[i]);
+	hc_json_free(r->header);
 	free(r->actors);
-	free(r->scope);
+	free(r->scope_buf);
 	hc_json_free(r->txn_claims);
 	free(r);
 }

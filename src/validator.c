@@ -361,9 +361,9 @@ finish_layer1(hc_ctx *c, hc_alg alg, const char *kid, hc_status st,
 {
 	if (st != HC_OK)
 		return st;
+	(void)d;                    /* nothing left here can fail */
 	c->res->alg = hc_alg_name(alg);
-	if (kid != NULL && (c->res->kid = hc_strdup(kid)) == NULL)
-		return hc_fail(d, HC_INTERNAL, "out of memory");
+	c->res->kid = kid;          /* borrowed from the header */
 	return HC_OK;
 }
 
@@ -577,7 +577,6 @@ hc_verify_token(const hc_validator *v, const char *token, size_t len,
 		*claims = jws.payload;
 		jws.payload = NULL;
 	}
-	free(res.kid);
 	hc_keyset_unref(c.key_set);
 	hc_jws_clear(&jws);
 	return st;
@@ -628,7 +627,7 @@ hc_validate(const hc_validator *v, const char *token, size_t len,
 	if ((st = hc_claims_types(&c)) != HC_OK)
 		goto done;
 	if (!cached)
-		hc_cache_insert(v->cache, token, len, &c, jws.header, res->claims);
+		hc_cache_insert(v->cache, token, len, &c, &jws);
 	if ((st = hc_claims_fill_result(&c)) != HC_OK)
 		goto done;
 	res->verified = true;
@@ -637,6 +636,8 @@ hc_validate(const hc_validator *v, const char *token, size_t len,
 others:
 	st = hc_creds_finish(&c);
 done:
+	res->header = jws.header;   /* the kid is borrowed from it */
+	jws.header = NULL;
 	hc_jws_clear(&jws);
 	hc_keyset_unref(c.key_set);
 	free(c.peer_id);

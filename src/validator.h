@@ -34,15 +34,19 @@ struct hc_result {
 	hc_status status;
 	hc_detail detail;
 	bool verified;           /* layer 1 passed; the fields below are set */
-	hc_json *claims;         /* the payload (owned) */
+	hc_json *claims;         /* the payload (owned: one block) */
+	hc_json *header;         /* the protected header (owned: one block) */
 	const char *issuer;      /* borrowed from claims */
 	const char *subject;
 	const char *client;
-	char *kid;
+	const char *kid;         /* borrowed from header */
 	const char *alg;         /* static name */
-	char **actors;           /* current actor first */
+	const char **actors;     /* current actor first; the array is owned,
+				    the names borrowed from claims */
 	size_t nactors;
-	char *scope;             /* normalised: single spaces, or NULL */
+	const char *scope;       /* normalised: single spaces, or NULL;
+				    borrowed from claims or scope_buf */
+	char *scope_buf;         /* scp joined (owned), or NULL */
 	int64_t exp;
 	const char *credential;  /* static: the credential that failed, or NULL */
 	/* The Txn-Token (txn.c), set once its signature verified. */

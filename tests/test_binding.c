@@ -396,10 +396,8 @@ check(hc_mode mtls, hc_mode pid, const char *claims, const hc_request *req,
 		CU_ASSERT(res.detail.text[0] != '\0');
 	if (detail != NULL)
 		*detail = res.detail;
-	for (size_t i = 0; i < res.nactors; i++)
-		free(res.actors[i]);
-	free(res.actors);
-	free(res.scope);
+	free(res.actors);           /* the names are borrowed from payload */
+	free(res.scope_buf);
 	hc_json_free(payload);
 	return st;
 }

@@ -841,10 +841,8 @@ claims_case(const char *payload, bool svid, hc_status want,
 		CU_FAIL("detail differs");
 	}
 	CU_ASSERT_EQUAL(res.nactors, want_actors);
-	for (size_t i = 0; i < res.nactors; i++)
-		free(res.actors[i]);
-	free(res.actors);
-	free(res.scope);
+	free(res.actors);           /* the names are borrowed from claims */
+	free(res.scope_buf);
 	hc_json_free(claims);
 }
 

@@ -30,6 +30,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <cjson/cJSON.h>
+
 #include "internal.h"
 #include "testutil.h"
 
@@ -907,6 +909,64 @@ test_print_round_trip(void)
 	}
 }
 
+/*
+ * A parsed tree is one block built by json.c, not by cJSON's parser: it
+ * must read and print exactly as cJSON's own tree of the same text, for
+ * escapes, surrogate pairs, UTF-8, every kind of number and nesting; and
+ * hc_json_rebuild() of the accepted text, with hc_json_nodes() of the
+ * tree, must give the same tree again.  A copy (hc_json_dup()) is an
+ * ordinary tree that may be added to.
+ */
+static void
+test_block_tree_matches_cjson(void)
+{
+	static const char *const docs[] = {
+		"{\"a\":\"x\\\"y\\\\z\\/\\b\\f\\n\\r\\t\"}",
+		"{\"\\u0061lg\":\"\\u00e9\\u20ac\\ud83d\\ude00\\u0001\"}",
+		"{\"u\":\"\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80 plain\"}",
+		("[0,-0,1,-1,1767225600,123456789012345,1234567890123456,"
+		    "12345678901234567890,1.5,-2.25e3,1E-7,2147483648,"
+		    "-2147483649,1e308,0.1]"),
+		("{\"t\":true,\"f\":false,\"n\":null,\"e\":{},\"a\":[],"
+		    "\"s\":\"\"}"),
+		" { \"o\" : { \"p\" : [ 1 , { \"q\" : [ ] } ] } } ",
+		"\"just a string\"",
+		"42",
+	};
+
+	for (size_t i = 0; i < sizeof(docs) / sizeof(docs[0]); i++) {
+		hc_json *j = NULL, *r, *dup;
+		hc_detail d;
+		char *mine, *theirs, *again;
+		struct cJSON *c;
+
+		HC_ASSERT_STATUS(hc_json_parse(docs[i], strlen(docs[i]), &j, &d),
+		    HC_OK);
+		CU_ASSERT_PTR_NOT_NULL_FATAL(j);
+		c = cJSON_ParseWithLength(docs[i], strlen(docs[i]));
+		CU_ASSERT_PTR_NOT_NULL_FATAL(c);
+		mine = hc_json_print(j);
+		theirs = cJSON_PrintUnformatted(c);
+		CU_ASSERT_STRING_EQUAL(mine, theirs);
+		r = hc_json_rebuild(docs[i], strlen(docs[i]), hc_json_nodes(j));
+		CU_ASSERT_PTR_NOT_NULL_FATAL(r);
+		again = hc_json_print(r);
+		CU_ASSERT_STRING_EQUAL(again, theirs);
+		dup = hc_json_dup(r);
+		hc_json_add_string(dup, "added", "fine");
+		hc_json_free(dup);
+		free(again);
+		free(mine);
+		free(theirs);
+		cJSON_Delete(c);
+		hc_json_free(r);
+		hc_json_free(j);
+	}
+	/* Too few nodes for the text: refused, never overrun. */
+	CU_ASSERT_PTR_NULL(hc_json_rebuild("[1,2,3]", 7, 3));
+	CU_ASSERT_PTR_NULL(hc_json_rebuild("[1,2", 4, 3));
+}
+
 static const hc_test grammar_tests[] = {
 	{ "valid values accepted", test_values_accepted },
 	{ "RFC 8259 numbers only", test_numbers_refused },
@@ -942,6 +1002,7 @@ static const hc_test access_tests[] = {
 	{ "builders and print", test_builders_and_print },
 	{ "builders tolerate NULL", test_builders_null },
 	{ "print round trip", test_print_round_trip },
+	{ "one-block trees read as cJSON's", test_block_tree_matches_cjson },
 	{ NULL, NULL }
 };
 
