@@ -155,6 +155,12 @@ typedef struct hc_crypto_backend {
 extern const hc_crypto_backend hc_crypto_mbedtls;
 extern const hc_crypto_backend hc_crypto_openssl;
 
+/* The X.509 reader of the OpenSSL backend (x509_openssl.c), its table's. */
+hc_status hc_ossl_x509_leaf(const unsigned char *der, size_t len,
+    size_t *used, hc_x509_facts *facts, hc_detail *d);
+hc_status hc_ossl_x509_pem_first(const char *text, unsigned char **der,
+    size_t *derlen, hc_detail *d);
+
 /* The backend compiled in; never NULL. */
 const hc_crypto_backend *hc_crypto(void);
 
