@@ -168,6 +168,49 @@ hc_replay_check(hc_ctx *c, const hc_route_policy *rt)
 	return st;
 }
 
+hc_status
+hc_replay_spend_record(struct hc_replay *r, const hc_replay_record *rec,
+    int64_t now, hc_detail *d)
+{
+	int64_t clock, ttl;
+	hc_replay_spend sp;
+	hc_status st;
+
+	if (rec == NULL || rec->key == NULL || rec->klen == 0)
+		return hc_fail(d, HC_INTERNAL, "no replay record to spend");
+	if (r == NULL)
+		return hc_fail(d, HC_UNAVAILABLE, "no replay store");
+	/* The same clock discipline as hc_replay_check(). */
+	clock = (int64_t)time(NULL);
+	if (now < clock)
+		clock = now;
+	ttl = rec->expires - clock;
+	if (ttl > rec->max_ttl)
+		ttl = rec->max_ttl;
+	sp = (hc_replay_spend){
+		.ns = rec->ns,
+		.key = rec->key,
+		.klen = rec->klen,
+		.now = clock,
+		.expires = rec->expires,
+		.ttl = ttl < 1 ? 1 : ttl,
+	};
+	st = r->store->ops->spend(r->store, &sp, d);
+	if (st == HC_REPLAY)
+		return hc_fail(d, HC_REPLAY, "%s: this one-time id was already "
+		    "used (the same proof presented twice)", rec->ns);
+	return st;
+}
+
+void
+hc_replay_record_clear(hc_replay_record *rec)
+{
+	if (rec == NULL)
+		return;
+	free(rec->key);
+	memset(rec, 0, sizeof(*rec));
+}
+
 void
 hc_replay_get_stats(const hc_validator *v, hc_replay_stats *out)
 {
