@@ -150,4 +150,17 @@ void hc_cfg_read_daemon(struct cfg *c, const hc_json *j);
 void hc_cfg_daemon_defaults(hc_daemon_policy *d);
 void hc_daemon_policy_clear(hc_daemon_policy *d);
 
+/*
+ * config_pop.c: service.origins and the `dpop` and `wimse` sections, their
+ * keys, defaults, the rules across sections, and freeing.
+ */
+extern const char *const hc_cfg_dpop_keys[];
+extern const char *const hc_cfg_wimse_keys[];
+void hc_cfg_pop_defaults(hc_policy *p);
+void hc_cfg_read_origins(struct cfg *c, const hc_json *service);
+void hc_cfg_read_dpop(struct cfg *c, const hc_json *j);
+void hc_cfg_read_wimse(struct cfg *c, const hc_json *j);
+void hc_cfg_pop_check(struct cfg *c);
+void hc_pop_policy_clear(hc_policy *p);
+
 #endif /* HC_CONFIG_READ_H */
