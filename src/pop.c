@@ -141,10 +141,18 @@ hc_pop_uri_normalize(const char *uri, size_t len, const char *what,
 	    (is_digit(s[i]) || s[i] == '+' || s[i] == '-' || s[i] == '.')));
 	    i++)
 		;
-	if (i == 0 || end - (s + i) < 3 || memcmp(s + i, "://", 3) != 0)
+	if (i == 0 || end - (s + i) < 3 || memcmp(s + i, "://", 3) != 0) {
+		char head[HC_DETAIL_VALUE_MAX + 1];
+		size_t hl = len < HC_DETAIL_VALUE_MAX ? len :
+		    HC_DETAIL_VALUE_MAX;
+
+		/* uri holds len bytes, not necessarily a NUL after them. */
+		memcpy(head, uri, hl);
+		head[hl] = '\0';
 		return hc_fail(d, HC_AUDIENCE, "%s %s is not an absolute URI "
 		    "with an authority (RFC 3986 section 4.3)", what,
-		    hc_quote(q, sizeof(q), uri));
+		    hc_quote(q, sizeof(q), head));
+	}
 	if ((buf = malloc(len + 2)) == NULL)
 		return hc_fail(d, HC_INTERNAL, "out of memory");
 	for (size_t k = 0; k < i; k++)

@@ -274,6 +274,16 @@ test_uri_normalize(void)
 		    "htu", &out, &d), HC_AUDIENCE);
 		CU_ASSERT_PTR_NULL(out);
 	}
+	/* Found by fuzz_dpop: the input is len bytes, no NUL after them. */
+	{
+		const char nonul[3] = { 'a', 'b', 'c' };
+
+		HC_ASSERT_STATUS(hc_pop_uri_normalize(nonul, sizeof(nonul),
+		    "htu", &out, &d), HC_AUDIENCE);
+		CU_ASSERT_PTR_NOT_NULL(strstr(d.text, "\"abc\""));
+		HC_ASSERT_STATUS(hc_pop_uri_normalize(nonul, 0, "htu", &out,
+		    &d), HC_AUDIENCE);
+	}
 }
 
 static void
