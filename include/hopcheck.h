@@ -121,6 +121,9 @@ typedef enum hc_status {
 	HC_UNAVAILABLE,   /* keys not loaded, replay store down: fail closed */
 	HC_CONFIG,        /* the configuration is invalid (not a verdict) */
 	HC_INTERNAL,      /* out of memory or a bug (not a verdict) */
+	HC_NONCE,         /* DPoP, where server nonces are configured: the
+			     proof lacks the current server nonce; retry
+			     with the DPoP-Nonce given (RFC 9449 section 8) */
 	HC_STATUS_COUNT
 } hc_status;
 

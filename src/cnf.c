@@ -48,7 +48,11 @@ static hc_status check_x5t_s256(hc_ctx *c, const hc_json *value);
  */
 static const struct cnf_method cnf_methods[] = {
 	{ "x5t#S256", check_x5t_s256 },  /* RFC 8705 section 3.1 */
-	{ "jkt", NULL },                 /* RFC 9449 section 6.1 (DPoP) */
+	/*
+	 * RFC 9449 section 6.1 (DPoP): hc_cnf_jkt_match(), once the context
+	 * carries the verified proof's thumbprint (dpop.c).
+	 */
+	{ "jkt", NULL },
 	{ "jwk", NULL },                 /* RFC 7800 section 3.2 */
 	{ "jwe", NULL },                 /* RFC 7800 section 3.3 */
 	{ "jku", NULL },                 /* RFC 7800 section 3.5 */
@@ -185,5 +189,29 @@ check_x5t_s256(hc_ctx *c, const hc_json *value)
 		    "the peer certificate's thumbprint %s (RFC 8705 section 3)",
 		    hc_quote(q, sizeof(q), x5t),
 		    hc_quote(q2, sizeof(q2), peer));
+	return HC_OK;
+}
+
+/* ------------------------------------------------------ jkt (RFC 9449) */
+
+hc_status
+hc_cnf_jkt_match(const char *cnf_jkt, const char *proof_jkt, hc_detail *d)
+{
+	char q[HC_QBUF], q2[HC_QBUF];
+
+	if (cnf_jkt == NULL)
+		return hc_fail(d, HC_BINDING, "the access token has no cnf.jkt: "
+		    "it is not bound to a DPoP key (RFC 9449 section 6.1)");
+	/* A thumbprint has one spelling: padded or '+/' forms are refused. */
+	if (!x5t_canonical(cnf_jkt, strlen(cnf_jkt)))
+		return hc_fail(d, HC_BINDING, "cnf.jkt %s is not 43 characters "
+		    "of canonical base64url without padding (RFC 9449 section "
+		    "6.1)", hc_quote(q, sizeof(q), cnf_jkt));
+	if (proof_jkt == NULL || strlen(proof_jkt) != HC_X5T_LEN ||
+	    hc_ct_memcmp(cnf_jkt, proof_jkt, HC_X5T_LEN) != 0)
+		return hc_fail(d, HC_BINDING, "cnf.jkt %s is not the thumbprint "
+		    "%s of the DPoP proof's key (RFC 9449 section 6.1)",
+		    hc_quote(q, sizeof(q), cnf_jkt), hc_quote(q2, sizeof(q2),
+		    proof_jkt != NULL ? proof_jkt : ""));
 	return HC_OK;
 }

@@ -39,4 +39,16 @@ struct hc_ctx;                  /* validator.h */
  */
 hc_status hc_cnf_check(struct hc_ctx *c);
 
+/*
+ * The check of the `jkt` method (RFC 9449 section 6.1): `cnf_jkt`, the
+ * token's cnf.jkt, must be 43 characters of canonical base64url (no
+ * padding, no standard-base64 '+' or '/') and equal `proof_jkt`, the RFC
+ * 7638 thumbprint of the verified DPoP proof's key, compared in constant
+ * time.  HC_BINDING with a reason naming both.  dpop.c calls it; the
+ * dispatcher's `jkt` row gets it once the request context carries the
+ * verified proof's thumbprint.
+ */
+hc_status hc_cnf_jkt_match(const char *cnf_jkt, const char *proof_jkt,
+    hc_detail *d);
+
 #endif /* HC_CNF_H */

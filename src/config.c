@@ -91,6 +91,7 @@ read_service(struct cfg *c, const hc_json *j)
 	ra = hc_cfg_strlist(c, j, "audiences", true, NULL, NULL, &p->audiences);
 	rs = hc_cfg_str(c, j, "spiffe_id", false, hc_cfg_check_workload_id,
 	    NULL, &p->service_spiffe_id);
+	hc_cfg_read_origins(c, j);
 	/* Only complain about "nothing" when what was there was valid. */
 	if (ra >= 0 && rs >= 0 && p->audiences.n == 0 &&
 	    p->service_spiffe_id == NULL)
@@ -704,7 +705,8 @@ read_fetch(struct cfg *c, const hc_json *j)
 static const char *const top_keys[] = {
 	"service", "clock_skew_s", "max_token_bytes", "issuers", "spiffe",
 	"audience", "binding", "delegation", "routes", "default_route",
-	"replay", "cache", "fetch", "daemon", "txn_tokens", NULL
+	"replay", "cache", "fetch", "daemon", "txn_tokens", "dpop", "wimse",
+	NULL
 };
 
 /*
@@ -738,6 +740,7 @@ set_defaults(struct cfg *c)
 	p->fetch.timeout_ms = CFG_DEFAULT_TIMEOUT_MS;
 	p->fetch.max_bytes = CFG_DEFAULT_FETCH_BYTES;
 	hc_cfg_daemon_defaults(&p->daemon);
+	hc_cfg_pop_defaults(p);
 }
 
 /* Reads the whole document into c->p, reporting every problem. */
@@ -745,7 +748,7 @@ static void
 read_document(struct cfg *c, const hc_json *root)
 {
 	static const char *const service_keys[] = {
-		"audiences", "spiffe_id", NULL
+		"audiences", "spiffe_id", "origins", NULL
 	};
 	static const char *const spiffe_keys[] = { "trust_domains", NULL };
 	static const char *const audience_keys[] = {
@@ -818,6 +821,11 @@ read_document(struct cfg *c, const hc_json *root)
 	(void)hc_cfg_section(c, root, "fetch", fetch_keys, read_fetch);
 	(void)hc_cfg_section(c, root, "daemon", hc_cfg_daemon_keys,
 	    hc_cfg_read_daemon);
+	(void)hc_cfg_section(c, root, "dpop", hc_cfg_dpop_keys,
+	    hc_cfg_read_dpop);
+	(void)hc_cfg_section(c, root, "wimse", hc_cfg_wimse_keys,
+	    hc_cfg_read_wimse);
+	hc_cfg_pop_check(c);
 }
 
 /* ----------------------------------------------------------------- API */
@@ -944,5 +952,6 @@ hc_policy_free(hc_policy *p)
 	free(p->replay_store);
 	free(p->replay_namespace);
 	hc_daemon_policy_clear(&p->daemon);
+	hc_pop_policy_clear(p);
 	free(p);
 }

@@ -158,4 +158,17 @@ void hc_cfg_read_route_creds(struct cfg *c, const hc_json *j,
 /* config_txn.c: frees a txn_tokens policy; NULL is a no-op. */
 void hc_txn_policy_free(hc_txn_policy *tp);
 
+/*
+ * config_pop.c: service.origins and the `dpop` and `wimse` sections, their
+ * keys, defaults, the rules across sections, and freeing.
+ */
+extern const char *const hc_cfg_dpop_keys[];
+extern const char *const hc_cfg_wimse_keys[];
+void hc_cfg_pop_defaults(hc_policy *p);
+void hc_cfg_read_origins(struct cfg *c, const hc_json *service);
+void hc_cfg_read_dpop(struct cfg *c, const hc_json *j);
+void hc_cfg_read_wimse(struct cfg *c, const hc_json *j);
+void hc_cfg_pop_check(struct cfg *c);
+void hc_pop_policy_clear(hc_policy *p);
+
 #endif /* HC_CONFIG_READ_H */

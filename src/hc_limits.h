@@ -67,6 +67,21 @@
 #define HC_TXN_DEFAULT_LIFETIME_S  600     /* txn_tokens.max_lifetime_s default */
 #define HC_TXN_MAX_LIFETIME_S      3600    /* its highest allowed setting */
 
+/* Proof-of-possession tokens (DPoP proofs, WIMSE WIT and WPT). */
+#define HC_MAX_JTI_BYTES           256     /* a proof's or WPT's jti (RFC 9449 section 11.1) */
+#define HC_MAX_POP_URI_BYTES       4096    /* DPoP htu, WPT aud, before normalisation */
+#define HC_MAX_DPOP_NONCE_BYTES    256     /* a proof's nonce claim (RFC 9449 section 8.1) */
+#define HC_MAX_OTH_ENTRIES         16      /* members of a WPT oth claim */
+#define HC_MAX_WID_BYTES           2048    /* a Workload Identifier (identifier section 4.1) */
+#define HC_DPOP_NONCE_SECRET_BYTES 32      /* dpop.nonce_secret_file, exactly */
+#define HC_DPOP_NONCE_STEP_S       60      /* one server nonce per step; the last two accepted */
+#define HC_DEFAULT_DPOP_MAX_AGE_S  60      /* dpop.max_age_s default */
+#define HC_MAX_DPOP_MAX_AGE_S      3600    /* dpop.max_age_s highest setting */
+#define HC_DEFAULT_WIT_LIFETIME_S  86400   /* wimse.max_wit_lifetime_s default */
+#define HC_MAX_WIT_LIFETIME_S      604800  /* wimse.max_wit_lifetime_s highest setting */
+#define HC_DEFAULT_WPT_TTL_S       300     /* wimse.max_wpt_ttl_s default */
+#define HC_MAX_WPT_TTL_S           3600    /* wimse.max_wpt_ttl_s highest setting */
+
 /* NumericDate range accepted (RFC 7519 section 2): 1970 .. 9999-12-31. */
 #define HC_MAX_NUMERIC_DATE        253402300799.0
 

@@ -754,3 +754,87 @@ hc_key_verify(const hc_key *key, hc_alg alg, const unsigned char *msg,
 		    key_desc(key, kd, sizeof(kd)));
 	}
 }
+
+/* ------------------------------------------------- RFC 7638 thumbprints */
+
+/*
+ * RFC 7638 section 3.2: the required members of each kty, already in
+ * lexicographic order of their names.
+ */
+static const struct tp_members {
+	const char *kty;
+	const char *const members[4];
+} tp_table[] = {
+	{ "EC", { "crv", "kty", "x", "y" } },
+	{ "RSA", { "e", "kty", "n", NULL } },
+	{ "OKP", { "crv", "kty", "x", NULL } },   /* RFC 8037 section 2 */
+	{ "oct", { "k", "kty", NULL, NULL } },
+};
+
+/*
+ * Whether a member value can be written between quotes as it is: the
+ * values of required members are base64url or names, and a byte that JSON
+ * would escape makes the canonical form ambiguous, so it is refused.
+ */
+static bool
+tp_plain(const char *s)
+{
+	for (; *s != '\0'; s++)
+		if ((unsigned char)*s < 0x20 || (unsigned char)*s >= 0x7f ||
+		    *s == '"' || *s == '\\')
+			return false;
+	return true;
+}
+
+hc_status
+hc_jwk_thumbprint(const hc_json *jwk, char *out, hc_detail *d)
+{
+	char q[HC_QBUF];
+	const struct tp_members *t = NULL;
+	const char *kty = hc_json_string(hc_json_get(jwk, "kty"));
+	unsigned char digest[HC_JKT_BYTES];
+	char *buf;
+	size_t cap = 2, o = 0;
+
+	out[0] = '\0';
+	if (kty == NULL)
+		return hc_fail(d, HC_KEY, "JWK has no string kty to compute an "
+		    "RFC 7638 thumbprint of");
+	for (size_t i = 0; i < sizeof(tp_table) / sizeof(tp_table[0]); i++)
+		if (strcmp(tp_table[i].kty, kty) == 0)
+			t = &tp_table[i];
+	if (t == NULL)
+		return hc_fail(d, HC_KEY, "JWK kty %s has no RFC 7638 thumbprint "
+		    "members", hc_quote(q, sizeof(q), kty));
+	for (size_t i = 0; i < 4 && t->members[i] != NULL; i++) {
+		const char *v = hc_json_string(hc_json_get(jwk,
+		    t->members[i]));
+
+		if (v == NULL || !tp_plain(v))
+			return hc_fail(d, HC_KEY, "JWK member \"%s\" is missing, "
+			    "not a string, or not plain ASCII (RFC 7638 section "
+			    "3.2)", t->members[i]);
+		cap += strlen(t->members[i]) + strlen(v) + 6;
+	}
+	if ((buf = malloc(cap + 1)) == NULL)
+		return hc_fail(d, HC_INTERNAL, "out of memory");
+	buf[o++] = '{';
+	for (size_t i = 0; i < 4 && t->members[i] != NULL; i++) {
+		const char *v = hc_json_string(hc_json_get(jwk,
+		    t->members[i]));
+		int n = snprintf(buf + o, cap + 1 - o, "%s\"%s\":\"%s\"",
+		    i > 0 ? "," : "", t->members[i], v);
+
+		if (n < 0 || (size_t)n >= cap + 1 - o) {
+			free(buf);
+			return hc_fail(d, HC_INTERNAL, "thumbprint input "
+			    "overflow");
+		}
+		o += (size_t)n;
+	}
+	buf[o++] = '}';
+	hc_crypto()->sha256((const unsigned char *)buf, o, digest);
+	free(buf);
+	hc_b64url_encode(digest, sizeof(digest), out);
+	return HC_OK;
+}

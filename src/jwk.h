@@ -70,4 +70,20 @@ hc_status hc_key_verify(const hc_key *key, hc_alg alg,
     const unsigned char *msg, size_t msglen, const unsigned char *sig,
     size_t siglen, hc_detail *d);
 
+/* An RFC 7638 thumbprint: base64url of a SHA-256 digest, 43 characters. */
+#define HC_JKT_BYTES 32
+#define HC_JKT_LEN HC_B64URL_ENCODED_LEN(HC_JKT_BYTES)
+
+/*
+ * The RFC 7638 thumbprint of a public JWK into out (HC_JKT_LEN + 1 bytes):
+ * SHA-256 over the JSON object of the members that kty requires (section
+ * 3.2; RSA e, kty, n; EC crv, kty, x, y; OKP crv, kty, x (RFC 8037
+ * section 2); oct k, kty), in lexicographic order, without whitespace,
+ * then base64url without padding.  Other members and their order do not
+ * matter.  HC_KEY with a reason when kty is unknown or a required member
+ * is missing, not a string, or holds a byte that would need escaping
+ * (call it on a JWK that hc_key_from_jwk() accepted).
+ */
+hc_status hc_jwk_thumbprint(const hc_json *jwk, char *out, hc_detail *d);
+
 #endif /* HC_JWK_H */

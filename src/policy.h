@@ -152,10 +152,43 @@ typedef struct hc_fetch_policy {
 	size_t max_bytes;
 } hc_fetch_policy;
 
+/*
+ * dpop: DPoP proofs (RFC 9449), read by config_pop.c.  The nonce secret is
+ * read from its file at parse time (so that check-config sees a bad one),
+ * copied here and wiped when the policy is freed.
+ */
+typedef struct hc_dpop_policy {
+	hc_mode mode;            /* default off */
+	unsigned alg_mask;       /* HC_ALG_BIT() of asymmetric algorithms;
+				    never 0 unless mode is off */
+	int64_t max_age_s;       /* proof iat window, plus clock_skew_s */
+	bool has_nonce;          /* server nonces on (status nonce) */
+	unsigned char nonce_secret[HC_DPOP_NONCE_SECRET_BYTES];
+} hc_dpop_policy;
+
+/* One wimse.trust_domains[] entry: who may sign WITs for that domain. */
+typedef struct hc_wimse_td_policy {
+	char *trust_domain;      /* the authority of a Workload Identifier */
+	char *jwks_file;         /* resolved path */
+	unsigned alg_mask;       /* asymmetric algorithms; never 0 */
+	hc_strlist issuers;      /* optional allowlist of WIT `iss` */
+} hc_wimse_td_policy;
+
+/* wimse: WIT + WPT (draft-ietf-wimse-workload-creds, -wpt). */
+typedef struct hc_wimse_policy {
+	hc_mode mode;            /* default off */
+	hc_wimse_td_policy *tds;
+	size_t ntds;
+	int64_t max_wit_lifetime_s;
+	int64_t max_wpt_ttl_s;
+} hc_wimse_policy;
+
 typedef struct hc_policy {
 	char *base_dir;          /* directory of the config file */
 	hc_strlist audiences;    /* service.audiences */
 	char *service_spiffe_id; /* service.spiffe_id, also an audience */
+	hc_strlist origins;      /* service.origins, normal forms
+				    (pop_uri.h): "https://host[:port]" */
 	int64_t clock_skew_s;
 	size_t max_token_bytes;
 
@@ -197,6 +230,9 @@ typedef struct hc_policy {
 
 	hc_fetch_policy fetch;
 	hc_daemon_policy daemon;
+
+	hc_dpop_policy dpop;
+	hc_wimse_policy wimse;
 } hc_policy;
 
 /*

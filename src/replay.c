@@ -168,17 +168,20 @@ hc_replay_check(hc_ctx *c, const hc_route_policy *rt)
 	return st;
 }
 
-hc_status
-hc_replay_spend_key(const hc_validator *v, const char *ns,
-    const unsigned char *key, size_t klen, int64_t now, int64_t expires,
-    int64_t max_ttl, hc_detail *d)
+/*
+ * Spends one key of namespace `ns` by the rules of hc_replay_check(): the
+ * store ages by the earlier of the request's clock and the system's, keeps
+ * the key until `expires`, and a relative TTL is at most `max_ttl`.
+ */
+static hc_status
+spend_at(struct hc_replay *r, const char *ns, const unsigned char *key,
+    size_t klen, int64_t now, int64_t expires, int64_t max_ttl, hc_detail *d)
 {
 	int64_t clock = (int64_t)time(NULL), ttl;
 	hc_replay_spend sp;
 
-	if (v == NULL || v->replay == NULL)
+	if (r == NULL)
 		return hc_fail(d, HC_UNAVAILABLE, "no replay store");
-	/* The same clock rules as a jti (hc_replay_check()). */
 	if (now < clock)
 		clock = now;
 	ttl = expires - clock;
@@ -192,7 +195,42 @@ hc_replay_spend_key(const hc_validator *v, const char *ns,
 		.expires = expires,
 		.ttl = ttl < 1 ? 1 : ttl,
 	};
-	return v->replay->store->ops->spend(v->replay->store, &sp, d);
+	return r->store->ops->spend(r->store, &sp, d);
+}
+
+hc_status
+hc_replay_spend_key(const hc_validator *v, const char *ns,
+    const unsigned char *key, size_t klen, int64_t now, int64_t expires,
+    int64_t max_ttl, hc_detail *d)
+{
+	if (v == NULL)
+		return hc_fail(d, HC_UNAVAILABLE, "no replay store");
+	return spend_at(v->replay, ns, key, klen, now, expires, max_ttl, d);
+}
+
+hc_status
+hc_replay_spend_record(struct hc_replay *r, const hc_replay_record *rec,
+    int64_t now, hc_detail *d)
+{
+	hc_status st;
+
+	if (rec == NULL || rec->key == NULL || rec->klen == 0)
+		return hc_fail(d, HC_INTERNAL, "no replay record to spend");
+	st = spend_at(r, rec->ns, rec->key, rec->klen, now, rec->expires,
+	    rec->max_ttl, d);
+	if (st == HC_REPLAY)
+		return hc_fail(d, HC_REPLAY, "%s: this one-time id was already "
+		    "used (the same proof presented twice)", rec->ns);
+	return st;
+}
+
+void
+hc_replay_record_clear(hc_replay_record *rec)
+{
+	if (rec == NULL)
+		return;
+	free(rec->key);
+	memset(rec, 0, sizeof(*rec));
 }
 
 void

@@ -88,6 +88,35 @@ hc_status hc_replay_spend_key(const hc_validator *v, const char *ns,
     int64_t max_ttl, hc_detail *d);
 
 /*
+ * A one-time id a credential module verified and the pipeline spends last
+ * (after every other check of the request passed): a DPoP proof's
+ * (thumbprint, htu, jti) in namespace "dpop", a WPT's (WIT sub, jti) in
+ * namespace "wpt".  The key is opaque (the modules hash their tuples) and
+ * owned by the record.
+ */
+typedef struct hc_replay_record {
+	const char *ns;          /* static: "dpop", "wpt" */
+	unsigned char *key;      /* heap, owned; NULL: nothing to spend */
+	size_t klen;
+	int64_t expires;         /* the credential is refused anyway from then */
+	int64_t max_ttl;         /* >= 1: the longest a store counting relative
+				    time keeps it, whatever the request's now */
+} hc_replay_record;
+
+/*
+ * Spends a record in the store of `r` at the request's `now`: HC_OK when it
+ * was new, HC_REPLAY (detail naming the namespace) when spent before,
+ * HC_UNAVAILABLE when there is no store or it cannot tell, HC_INTERNAL.
+ * The store ages by the earlier of `now` and the system clock, as for jti
+ * values.  Thread-safe.
+ */
+hc_status hc_replay_spend_record(struct hc_replay *r,
+    const hc_replay_record *rec, int64_t now, hc_detail *d);
+
+/* Frees the key of a record and empties it; NULL is a no-op. */
+void hc_replay_record_clear(hc_replay_record *rec);
+
+/*
  * Fills *out with the statistics of the store of `v`.  A validator whose
  * store was never built reports store "none" and zeros.
  */

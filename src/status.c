@@ -31,6 +31,7 @@ static const char *const status_names[HC_STATUS_COUNT] = {
 	[HC_UNAVAILABLE] = "unavailable",
 	[HC_CONFIG] = "config",
 	[HC_INTERNAL] = "internal",
+	[HC_NONCE] = "nonce",
 };
 
 HC_EXPORT const char *

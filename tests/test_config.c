@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "testutil.h"
 #include "crypto.h"
@@ -1242,6 +1243,169 @@ test_issuer_lookup(void)
 	hc_policy_free(NULL);
 }
 
+/* ------------------------------------------- origins, dpop and wimse */
+
+#define SVC_O "'service':{'audiences':['https://api.example'],"  \
+	"'origins':['https://api.example']}"
+#define DOC_O(extra) "{" SVC_O ",'issuers':[" ISS("") "]" extra "}"
+#define WTD(extra) "{'trust_domain':'a.example','jwks_file':'a.jwks',"  \
+	"'algorithms':['ES256']" extra "}"
+
+static void
+test_pop_loads(void)
+{
+	hc_policy *p;
+
+	/* Defaults: both off, the caps of hc_limits.h. */
+	p = load_ok(DOC(""), "base");
+	CU_ASSERT_EQUAL(p->dpop.mode, HC_MODE_OFF);
+	CU_ASSERT_EQUAL(p->dpop.max_age_s, HC_DEFAULT_DPOP_MAX_AGE_S);
+	CU_ASSERT_FALSE(p->dpop.has_nonce);
+	CU_ASSERT_EQUAL(p->wimse.mode, HC_MODE_OFF);
+	CU_ASSERT_EQUAL(p->wimse.max_wit_lifetime_s, 86400);
+	CU_ASSERT_EQUAL(p->wimse.max_wpt_ttl_s, 300);
+	CU_ASSERT_EQUAL(p->origins.n, 0);
+	hc_policy_free(p);
+
+	p = load_ok("{'service':{'audiences':['a'],'origins':["
+	    "'HTTPS://API.example:443/','http://127.0.0.1:8080',"
+	    "'https://b.example:8443']},'issuers':[" ISS("") "],"
+	    "'dpop':{'mode':'required','algorithms':['ES256','PS256'],"
+	    "'max_age_s':30},"
+	    "'wimse':{'mode':'if_present','trust_domains':[" WTD(
+	    ",'issuers':['https://wit.a.example']") "],"
+	    "'max_wit_lifetime_s':3600,'max_wpt_ttl_s':60}}", "/etc/hc");
+	CU_ASSERT_EQUAL_FATAL(p->origins.n, 3);
+	CU_ASSERT_STRING_EQUAL(p->origins.v[0], "https://api.example");
+	CU_ASSERT_STRING_EQUAL(p->origins.v[2], "https://b.example:8443");
+	CU_ASSERT_EQUAL(p->dpop.mode, HC_MODE_REQUIRED);
+	CU_ASSERT_EQUAL(p->dpop.alg_mask, HC_ALG_BIT(HC_ALG_ES256) |
+	    HC_ALG_BIT(HC_ALG_PS256));
+	CU_ASSERT_EQUAL(p->dpop.max_age_s, 30);
+	CU_ASSERT_EQUAL(p->wimse.mode, HC_MODE_IF_PRESENT);
+	CU_ASSERT_EQUAL_FATAL(p->wimse.ntds, 1);
+	CU_ASSERT_STRING_EQUAL(p->wimse.tds[0].trust_domain, "a.example");
+	CU_ASSERT_STRING_EQUAL(p->wimse.tds[0].jwks_file, "/etc/hc/a.jwks");
+	CU_ASSERT_EQUAL(p->wimse.tds[0].issuers.n, 1);
+	CU_ASSERT_EQUAL(p->wimse.max_wit_lifetime_s, 3600);
+	CU_ASSERT_EQUAL(p->wimse.max_wpt_ttl_s, 60);
+	hc_policy_free(p);
+}
+
+/* A 32-byte nonce secret is read (and copied); any other size refused. */
+static void
+test_dpop_nonce_secret(void)
+{
+	char dir[] = "/tmp/hc-cfg-XXXXXX", path[64];
+	unsigned char key[HC_DPOP_NONCE_SECRET_BYTES];
+	hc_policy *p;
+	FILE *f;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(mkdtemp(dir));
+	for (size_t i = 0; i < sizeof(key); i++)
+		key[i] = (unsigned char)(i * 7 + 1);
+	(void)snprintf(path, sizeof(path), "%s/n.key", dir);
+	f = fopen(path, "wb");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+	CU_ASSERT_EQUAL(fwrite(key, 1, sizeof(key), f), sizeof(key));
+	fclose(f);
+	p = load_ok(DOC_O(",'dpop':{'mode':'required','algorithms':['ES256'],"
+	    "'nonce_secret_file':'n.key'}"), dir);
+	CU_ASSERT_TRUE(p->dpop.has_nonce);
+	CU_ASSERT_EQUAL(memcmp(p->dpop.nonce_secret, key, sizeof(key)), 0);
+	hc_policy_free(p);
+	f = fopen(path, "ab");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+	fputc('\n', f);
+	fclose(f);
+	{
+		char *text = doc(DOC_O(",'dpop':{'mode':'required',"
+		    "'algorithms':['ES256'],'nonce_secret_file':'n.key'}"));
+		char *errors = NULL;
+
+		HC_ASSERT_STATUS(hc_policy_parse(text, strlen(text), dir, &p,
+		    &errors), HC_CONFIG);
+		CU_ASSERT_PTR_NOT_NULL(errors != NULL ? strstr(errors,
+		    "dpop.nonce_secret_file: the nonce secret is 33 bytes") :
+		    NULL);
+		free(errors);
+		free(text);
+	}
+	(void)remove(path);
+	(void)rmdir(dir);
+}
+
+static const struct bad_case pop_cases[] = {
+	{ DOC(",'dpop':{'mode':'required','algorithms':['ES256']}"),
+	    "service.origins: required when dpop or wimse is on" },
+	{ DOC(",'wimse':{'mode':'required','trust_domains':[" WTD("") "]}"),
+	    "service.origins: required when dpop or wimse is on" },
+	{ "{'service':{'audiences':['a'],'origins':['http://a.example']},"
+	    "'issuers':[" ISS("") "]}",
+	    "service.origins[0]: not an origin: plain http is allowed only" },
+	{ "{'service':{'audiences':['a'],'origins':['https://a.example/p']},"
+	    "'issuers':[" ISS("") "]}",
+	    "service.origins[0]: not an origin: an origin is" },
+	{ "{'service':{'audiences':['a'],'origins':['https://a.example?x']},"
+	    "'issuers':[" ISS("") "]}", "service.origins[0]: not an origin" },
+	{ "{'service':{'audiences':['a'],'origins':['https://u@a.example']},"
+	    "'issuers':[" ISS("") "]}", "service.origins[0]: not an origin" },
+	{ "{'service':{'audiences':['a'],'origins':['https://a.example',"
+	    "'HTTPS://A.EXAMPLE:443']},'issuers':[" ISS("") "]}",
+	    "service.origins[1]: the same origin" },
+	{ "{'service':{'audiences':['a'],'origins':[]},'issuers':[" ISS("")
+	    "]}", "service.origins: must not be empty" },
+	{ DOC_O(",'dpop':{'mode':'required'}"),
+	    "dpop.algorithms: required key is missing" },
+	{ DOC_O(",'dpop':{'mode':'on','algorithms':['ES256']}"), "dpop.mode" },
+	{ DOC_O(",'dpop':{'mode':'required','algorithms':['HS256']}"),
+	    "dpop.algorithms[0]: HS256 is a MAC" },
+	{ DOC_O(",'dpop':{'mode':'required','algorithms':['none']}"),
+	    "dpop.algorithms[0]: unknown algorithm" },
+	{ DOC_O(",'dpop':{'mode':'required','algorithms':['ES256'],"
+	    "'max_age_s':0}"), "dpop.max_age_s" },
+	{ DOC_O(",'dpop':{'mode':'required','algorithms':['ES256'],"
+	    "'max_age_s':3601}"), "dpop.max_age_s" },
+	{ DOC_O(",'dpop':{'mode':'required','algorithms':['ES256'],"
+	    "'nonce_secret_file':'no-such.key'}"), "dpop.nonce_secret_file:" },
+	{ DOC_O(",'dpop':{'mode':'required','algorithms':['ES256'],"
+	    "'nonces':true}"), "dpop: unknown key 'nonces'" },
+	{ DOC_O(",'wimse':{'mode':'required'}"),
+	    "wimse.trust_domains: required key is missing" },
+	{ DOC_O(",'wimse':{'mode':'required','trust_domains':[]}"),
+	    "wimse.trust_domains" },
+	{ DOC_O(",'wimse':{'mode':'required','trust_domains':["
+	    "{'trust_domain':'a.example','algorithms':['ES256']}]}"),
+	    "wimse.trust_domains[0].jwks_file: required key is missing" },
+	{ DOC_O(",'wimse':{'mode':'required','trust_domains':["
+	    "{'trust_domain':'a.example','jwks_file':'a'}]}"),
+	    "wimse.trust_domains[0].algorithms: required key is missing" },
+	{ DOC_O(",'wimse':{'mode':'required','trust_domains':[" WTD("") ","
+	    WTD("") "]}"), "wimse.trust_domains[1].trust_domain: same trust" },
+	{ DOC_O(",'wimse':{'mode':'required','trust_domains':["
+	    "{'trust_domain':'A.example','jwks_file':'a',"
+	    "'algorithms':['ES256']}]}"),
+	    "wimse.trust_domains[0].trust_domain: not a valid" },
+	{ DOC_O(",'wimse':{'mode':'required','trust_domains':[" WTD(
+	    ",'bundle_uri':'https://x'") "]}"),
+	    "wimse.trust_domains[0]: unknown key 'bundle_uri'" },
+	{ DOC_O(",'wimse':{'mode':'required','trust_domains':[" WTD("") "],"
+	    "'max_wpt_ttl_s':3601}"), "wimse.max_wpt_ttl_s" },
+	{ DOC_O(",'wimse':{'mode':'required','trust_domains':[" WTD("") "],"
+	    "'max_wit_lifetime_s':0}"), "wimse.max_wit_lifetime_s" },
+	{ NULL, NULL }
+};
+
+static void
+test_pop_errors(void)
+{
+	run_bad(pop_cases);
+	if ((hc_crypto()->caps & HC_CRYPTO_EDDSA) == 0)
+		free(load_bad(DOC_O(",'dpop':{'mode':'required',"
+		    "'algorithms':['EdDSA']}"),
+		    "dpop.algorithms[0]: EdDSA needs the OpenSSL backend"));
+}
+
 static const hc_test load_tests[] = {
 	{ "example conf/hopcheck.conf loads", test_example_loads },
 	{ "minimal documents load", test_minimal_loads },
@@ -1252,6 +1416,8 @@ static const hc_test load_tests[] = {
 	{ "URLs accepted", test_urls_accepted },
 	{ "loopback listen accepted", test_listen_accepted },
 	{ "comments", test_comments },
+	{ "origins, dpop and wimse", test_pop_loads },
+	{ "dpop nonce secret file", test_dpop_nonce_secret },
 	{ NULL, NULL }
 };
 
@@ -1274,6 +1440,7 @@ static const hc_test error_tests[] = {
 	{ "daemon", test_daemon_errors },
 	{ "daemon network mode", test_daemon_network },
 	{ "did you mean", test_did_you_mean },
+	{ "origins, dpop and wimse", test_pop_errors },
 	{ NULL, NULL }
 };
 

@@ -977,11 +977,11 @@ test_status_names(void)
 		"type", "audience", "expired", "not_yet_valid", "lifetime",
 		"claim", "chain", "binding", "peer", "scope", "tenant",
 		"policy", "replay", "narrowing", "unavailable", "config",
-		"internal"
+		"internal", "nonce"
 	};
 	hc_status st;
 
-	CU_ASSERT_EQUAL(HC_STATUS_COUNT, 24);
+	CU_ASSERT_EQUAL(HC_STATUS_COUNT, 25);
 	CU_ASSERT_EQUAL(HC_OK, 0);
 	for (int i = 0; i < HC_STATUS_COUNT; i++) {
 		const char *n = hc_status_name((hc_status)i);

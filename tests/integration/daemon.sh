@@ -328,7 +328,7 @@ expect "metrics: 200" "$CODE" "200"
 expect "metrics: text format 0.0.4" "$(hdr Content-Type)" \
     "text/plain; version=0.0.4; charset=utf-8"
 n=$(grep -c '^hopcheck_decisions_total{status="' "$T_TMP/body")
-expect "metrics: every status listed" "$n" "24"
+expect "metrics: every status listed" "$n" "25"
 expect_match "metrics: build info names the version and the backend" \
     "$(grep '^hopcheck_build_info' "$T_TMP/body")" \
     '^hopcheck_build_info\{version="[0-9]+\.[0-9]+\.[0-9]+",crypto="(mbedtls|openssl) [0-9.]+"\} 1$'
