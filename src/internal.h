@@ -43,6 +43,9 @@ hc_status hc_fail(hc_detail *d, hc_status status, const char *fmt, ...)
  */
 const char *hc_quote(char *buf, size_t n, const char *s);
 
+/* The value of one hex digit (either case), or -1 for any other byte. */
+int hc_hex_digit(int c);
+
 /*
  * Room for one value quoted by hc_quote(): HC_DETAIL_VALUE_MAX plain bytes,
  * the two quotes, "..." and the NUL.  A value full of escapes is cut sooner,
@@ -123,6 +126,15 @@ typedef enum hc_json_type {
 	HC_JSON_ARRAY,
 	HC_JSON_OBJECT
 } hc_json_type;
+
+/*
+ * json_scan.c: validates that buf[0..len) is exactly one JSON value by the
+ * strict rules of json.c (grammar, UTF-8, no U+0000, depth and member
+ * bounds) and gives the number of values in it.  HC_OK, or HC_MALFORMED
+ * with the offset and the reason.  Allocates nothing.
+ */
+hc_status hc_json_scan(const char *buf, size_t len, size_t *nodes,
+    hc_detail *d);
 
 /*
  * Parses len bytes.  Returns HC_OK and the tree in *out, or HC_MALFORMED

@@ -45,18 +45,6 @@ lower(char c)
 	return c >= 'A' && c <= 'Z' ? (char)(c - 'A' + 'a') : c;
 }
 
-static int
-hexval(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* RFC 3986 section 2.3. */
 static bool
 unreserved(int c)
@@ -234,8 +222,8 @@ hc_pop_uri_normalize(const char *uri, size_t len, const char *what,
 		if (c == '%') {
 			int h, l;
 
-			if (end - t < 3 || (h = hexval(t[1])) < 0 ||
-			    (l = hexval(t[2])) < 0) {
+			if (end - t < 3 || (h = hc_hex_digit(t[1])) < 0 ||
+			    (l = hc_hex_digit(t[2])) < 0) {
 				free(buf);
 				return hc_fail(d, HC_AUDIENCE, "%s has a '%%' not "
 				    "followed by two hex digits", what);

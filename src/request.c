@@ -82,18 +82,6 @@ unreserved(int c)
 	    c == '~';
 }
 
-static int
-hexval(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /*
  * Route patterns match the path as a string, so the path is brought into
  * one normal form first, in place, or a spelling the backend decodes to the
@@ -123,8 +111,8 @@ path_normalize(char *p)
 	while (p[i] != '\0') {
 		unsigned char c = (unsigned char)p[i];
 		if (c == '%') {
-			int h = hexval((unsigned char)p[i + 1]), l;
-			if (h < 0 || (l = hexval((unsigned char)p[i + 2])) < 0)
+			int h = hc_hex_digit((unsigned char)p[i + 1]), l;
+			if (h < 0 || (l = hc_hex_digit((unsigned char)p[i + 2])) < 0)
 				return false;
 			c = (unsigned char)(h * 16 + l);
 			i += 3;

@@ -42,7 +42,6 @@ static hc_status xfcc_value(const char *v, size_t len, size_t *i,
     struct xfcc_span *val, hc_detail *d);
 static hc_status xfcc_scan(const char *v, size_t len,
     struct xfcc_elem *last, hc_detail *d);
-static int hex_value(unsigned char ch);
 static hc_status xfcc_hash(const struct xfcc_span *s, unsigned char *out,
     hc_detail *d);
 static hc_status xfcc_cert(const struct xfcc_span *s, unsigned char **der,
@@ -256,18 +255,6 @@ xfcc_scan(const char *v, size_t len, struct xfcc_elem *last, hc_detail *d)
 	}
 }
 
-static int
-hex_value(unsigned char ch)
-{
-	if (ch >= '0' && ch <= '9')
-		return ch - '0';
-	if (ch >= 'a' && ch <= 'f')
-		return ch - 'a' + 10;
-	if (ch >= 'A' && ch <= 'F')
-		return ch - 'A' + 10;
-	return -1;
-}
-
 /* `Hash`: the SHA-256 of the DER leaf as exactly 64 hex digits. */
 static hc_status
 xfcc_hash(const struct xfcc_span *s, unsigned char *out, hc_detail *d)
@@ -277,8 +264,8 @@ xfcc_hash(const struct xfcc_span *s, unsigned char *out, hc_detail *d)
 		    "not the %d hex digits of a SHA-256 digest", s->len,
 		    2 * HC_X5T_BYTES);
 	for (size_t i = 0; i < HC_X5T_BYTES; i++) {
-		int hi = hex_value((unsigned char)s->p[2 * i]);
-		int lo = hex_value((unsigned char)s->p[2 * i + 1]);
+		int hi = hc_hex_digit((unsigned char)s->p[2 * i]);
+		int lo = hc_hex_digit((unsigned char)s->p[2 * i + 1]);
 
 		if (hi < 0 || lo < 0)
 			return xfcc_fail(d, HC_MALFORMED, "Hash has a "
@@ -322,8 +309,8 @@ xfcc_cert(const struct xfcc_span *s, unsigned char **der, size_t *derlen,
 			continue;
 		}
 		if (i + 2 < s->len) {
-			hi = hex_value((unsigned char)s->p[i + 1]);
-			lo = hex_value((unsigned char)s->p[i + 2]);
+			hi = hc_hex_digit((unsigned char)s->p[i + 1]);
+			lo = hc_hex_digit((unsigned char)s->p[i + 2]);
 		}
 		if (hi < 0 || lo < 0)
 			st = xfcc_fail(d, HC_MALFORMED, "Cert has a bad "
