@@ -51,4 +51,21 @@ expect_match "the installed library validates a token" "$out" \
 out=$(LD_LIBRARY_PATH="$dest$prefix/lib" "$T_TMP/example" \
     tests/data/core/core.conf "$tok" 1867225600 2>&1)
 expect_match "and rejects it once expired" "$out" " expired token expired"
+# The .pc file is relocatable: moved with the tree, --define-prefix finds it.
+moved="$T_TMP/moved"
+mkdir -p "$moved"
+cp -R "$dest$prefix/." "$moved/"
+libs=$(PKG_CONFIG_SYSROOT_DIR= PKG_CONFIG_PATH="$moved/lib/pkgconfig" \
+    pkg-config --define-prefix --libs --cflags hopcheck 2>&1)
+expect_match "hopcheck.pc with --define-prefix follows the moved tree" \
+    "$libs" "^-I$moved/include -L$moved/lib -lhopcheck"
+check_not "hopcheck.pc names no fixed prefix but its own" \
+    grep -q '^libdir=/' "$dest$prefix/lib/pkgconfig/hopcheck.pc"
+
+# make uninstall with the same variables takes everything away again.
+make -s --no-print-directory uninstall BUILD="$BUILD" DESTDIR="$dest" \
+    PREFIX="$prefix" >"$T_TMP/uninstall.log" 2>&1
+check "make uninstall DESTDIR PREFIX" test $? -eq 0
+left=$(find "$dest$prefix" -type f | wc -l)
+expect "make uninstall leaves no file behind" "$left" "0"
 finish
