@@ -19,7 +19,7 @@ INCDIR   ?= $(PREFIX)/include
 MANDIR   ?= $(PREFIX)/share/man
 DOCDIR   ?= $(PREFIX)/share/doc/hopcheck
 
-# The crypto backend (DESIGN "Crypto backends"): mbedtls (default) or openssl.
+# The crypto backend (docs/ARCHITECTURE.md): mbedtls (default) or openssl.
 CRYPTO   ?= mbedtls
 ifeq ($(filter $(CRYPTO),mbedtls openssl),)
 $(error CRYPTO must be mbedtls or openssl, not '$(CRYPTO)')

@@ -971,7 +971,7 @@ test_routes(void)
 static void
 test_status_names(void)
 {
-	/* DESIGN.md "Stable status names", in enum order. */
+	/* the stable status names (include/hopcheck.h), in enum order. */
 	static const char *const names[HC_STATUS_COUNT] = {
 		"ok", "malformed", "alg", "crit", "key", "signature", "issuer",
 		"type", "audience", "expired", "not_yet_valid", "lifetime",

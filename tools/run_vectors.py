@@ -4,7 +4,7 @@
     run_vectors.py [--hopcheck PATH | --cmd TEMPLATE] [--have CAP]...
                    [--verbose] [--label WORD] FILE...
 
-Each FILE is a testvectors/*.json document (DESIGN.md "Test vectors"):
+Each FILE is a testvectors/*.json document (README.md "Test vectors"):
 {"description", "generator", "keys", "files", "config", "cases": [...]}.
 For each file the runner makes a temporary directory and writes into it
 config.json (the file's "config"), keys.json (its "keys") and every entry of

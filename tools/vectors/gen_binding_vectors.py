@@ -15,7 +15,7 @@ hopcheck.  The signing key is made fresh on every run and thrown away when
 the script ends: only its public half is written out, so a re-run changes
 every token.
 
-The file follows DESIGN.md "Test vectors".  A case's "request" names the
+The file follows README.md "Test vectors".  A case's "request" names the
 peer in one of three ways:
 
   {"peer_cert_file": PATH}           the leaf as the TLS layer gives it
@@ -443,7 +443,7 @@ def main():
     V = Vectors(signer)
     build(certs(), V)
     doc = {
-        "description": "Workload identity (DESIGN.md): RFC 8705 certificate "
+        "description": "Workload identity (docs/ARCHITECTURE.md): RFC 8705 certificate "
         "binding of cnf.x5t#S256 to the peer's leaf, the peer's SPIFFE ID "
         "(X509-SVID sections 2 and 5.2) against the current actor (RFC 8693 "
         "section 4.1) or the client, binding.identities, and Envoy's "

@@ -2,7 +2,7 @@
 """gen_delegation_vectors.py - make testvectors/delegation.json.
 
 The vectors of RFC 8693 delegation: the `act` chain and the delegation
-policy of layer 3 (DESIGN.md "Delegation, narrowing and workload
+policy of layer 3 (docs/ARCHITECTURE.md "Delegation, narrowing and workload
 identity"), and the calling-side narrowing check of hc_check_exchange().
 The tokens are made by jwcrypto (Debian's python3-jwcrypto), a JOSE
 implementation that shares no code with hopcheck.  Run it with the
@@ -676,9 +676,8 @@ def main():
     make_exchange(K, V)
     doc = {
         "description":
-            "RFC 8693 delegation (DESIGN.md \"Delegation, narrowing and "
-            "workload identity\"; SPECS.md 1.1): the act chain and the "
-            "delegation policy of layer 3 (\"cases\"; \"peer_cases\" need a "
+            "RFC 8693 delegation (sections 4.1 and 4.4): the act chain and "
+            "the delegation policy of layer 3 (\"cases\"; \"peer_cases\" need a "
             "peer SPIFFE ID, which only the C API sets), and the calling-side "
             "narrowing check hc_check_exchange() (\"exchange_cases\": "
             "subject_token, issued_token, audience, self, now, expect).  "

@@ -13,7 +13,7 @@ for claim types and applicability, routes.json for the authorisation context,
 default_route.json for a configuration with a default route),
 each holding the public keys, any extra file the configuration refers to, a
 v1 configuration, and the cases: a token, a fixed clock, an optional request
-and the expected stable status name (DESIGN.md "Test vectors").
+and the expected stable status name (README.md "Test vectors").
 tools/run_vectors.py and tests/test_vectors.c run them.
 
 Keys are fresh on every run (jwcrypto cannot be seeded), so a re-run changes
@@ -255,7 +255,7 @@ def make_core(K):
     files = {"other.jwks.json": K.other_keys(), "hs.secret": K.hs_secret}
     V = VectorFile(
         "core",
-        "Layer 1 of the pipeline (DESIGN.md): size, compact JWS syntax, "
+        "Layer 1 of the pipeline (docs/ARCHITECTURE.md): size, compact JWS syntax, "
         "strict base64url, strict UTF-8 JSON without duplicate members, "
         "alg and crit, the issuer that selects the keys, key lookup by kid "
         "within that issuer's set, and the signature; plus one accepted "
@@ -377,12 +377,12 @@ def make_core(K):
     assert len(t) == MAX_TOKEN_BYTES
     V.add("ok-size-at-limit",
           "token of exactly max_token_bytes (%d) bytes: accepted "
-          "(RFC 8725 section 3.1 limits, DESIGN.md)" % MAX_TOKEN_BYTES,
+          "(RFC 8725 section 3.1 limits, docs/ARCHITECTURE.md)" % MAX_TOKEN_BYTES,
           t, "ok", check=K.ec256)
     t = sized(MAX_TOKEN_BYTES + 1)
     V.add("size-over-limit",
           "token one byte over max_token_bytes: rejected before any "
-          "decoding (DESIGN.md layer 1)", t, "malformed")
+          "decoding (docs/ARCHITECTURE.md layer 1)", t, "malformed")
 
     # --------------------------------------------------------- segments
     V.add("segments-empty", "empty token (RFC 7515 section 7.1)", "",
@@ -579,7 +579,7 @@ def make_core(K):
           "\\ude00\\ud83d (RFC 8259 section 8.2)",
           es_raw(H, P[:-1] + ',"name":"\\ude00\\ud83d"}'), "malformed")
     V.add("json-escaped-nul", "\"\\u0000\" inside a claim string; C "
-          "strings would silently cut it (DESIGN.md: no U+0000)",
+          "strings would silently cut it (docs/ARCHITECTURE.md: no U+0000)",
           es_raw(H, P.replace('"sub":"user:alice"',
                               '"sub":"user:alice\\u0000admin"')),
           "malformed")
@@ -663,7 +663,7 @@ def make_core(K):
               "section 2.1; libraries were fooled by it)" % v,
               hv + "." + p0 + ".", "alg")
     V.add("alg-none-unknown-iss", "alg none with an unconfigured iss: the "
-          "alg check comes first (DESIGN.md layer 1 order)",
+          "alg check comes first (docs/ARCHITECTURE.md layer 1 order)",
           b64(compact({"alg": "none"})) + "."
           + b64(compact(claims(iss="https://evil.example.com"))) + ".",
           "alg")
@@ -749,7 +749,7 @@ def make_core(K):
           token(hdr("ES256", "ec-256", crit="exp"), claims(), K.ec256),
           "crit")
     V.add("crit-unknown-iss", "crit with an unconfigured iss: crit is "
-          "checked before the issuer (DESIGN.md layer 1 order)",
+          "checked before the issuer (docs/ARCHITECTURE.md layer 1 order)",
           token(hdr("ES256", "ec-256", crit=["exp"]),
                 claims(iss="https://evil.example.com"), K.ec256), "crit")
 
@@ -772,7 +772,7 @@ def make_core(K):
           token(hdr("ES256", "attacker-ec"),
                 claims(iss="https://evil.example.com"), K.att_ec), "issuer")
     V.add("iss-unknown-before-allowlist", "unconfigured iss with an alg that "
-          "no issuer allows: the issuer is decided first (DESIGN.md "
+          "no issuer allows: the issuer is decided first (docs/ARCHITECTURE.md "
           "layer 1 order)",
           token(hdr("HS256", None), claims(iss="https://evil.example.com"),
                 K.hs_wrong), "issuer")
@@ -790,7 +790,7 @@ def make_core(K):
                     K.ec256),
               "malformed", signed=("ES256", K.ec256))
     V.add("kid-number-alg-not-allowed", "kid not a string and alg not in "
-          "the issuer's list: the allowlist is checked first (DESIGN.md "
+          "the issuer's list: the allowlist is checked first (docs/ARCHITECTURE.md "
           "layer 1 order)",
           token(hdr("RS256", 1), claims(iss=OTHER), K.other_rsa), "alg")
 
@@ -1014,7 +1014,7 @@ def make_layer2(K):
         V.add(name, "%s is %s after a valid signature: wrong JSON type or "
               "range (%s)" % (claim, json.dumps(v), sec),
               es(**{claim: v}), "malformed")
-    # DESIGN.md: `chain` covers an act that is not well formed, reported in
+    # docs/ARCHITECTURE.md: `chain` covers an act that is not well formed, reported in
     # layer 3 once the applicability checks have passed.
     for name, v in [("type-act-string", "spiffe://example.org/svc"),
                     ("type-act-array", [{"sub": "svc"}]),
@@ -1080,7 +1080,7 @@ def make_layer2(K):
     V.add("typ-number", "typ is a number, not a string (RFC 7515 section "
           "4.1.9)", es(hdr("ES256", "ec-256", typ=1)), "malformed")
     ok("ok-typ-absent-allowed", "no typ, and the issuer's token_types lists "
-       "\"none\" (DESIGN.md config)",
+       "\"none\" (docs/ARCHITECTURE.md config)",
        es(hdr("ES256", "ec-256", typ=DEL), iss=NOTYP_ISS))
     ok("ok-typ-present-none-allowed", "typ at+jwt at the issuer whose "
        "token_types is [\"at+jwt\", \"none\"]",
@@ -1154,7 +1154,7 @@ def make_layer2(K):
               % (why, SKEW), es(exp=exp, iat=NOW - 600), expect,
               check=K.ec256 if expect == "ok" else None)
     V.add("exp-missing", "no exp: RFC 9068 section 2.2 requires it, hopcheck "
-          "requires it always (DESIGN.md layer 2)", es(exp=DEL), "claim")
+          "requires it always (docs/ARCHITECTURE.md layer 2)", es(exp=DEL), "claim")
     for name, nbf, expect, why in [
             ("ok-nbf-at-skew-edge", NOW + SKEW, "ok",
              "nbf == now + skew: now + skew >= nbf"),
@@ -1207,7 +1207,7 @@ def make_layer2(K):
 
     # ---------------------------------------------------------- ordering
     V.add("order-type-before-audience", "typ JWT and aud of another "
-          "service: typ is checked first (DESIGN.md layer 2 order)",
+          "service: typ is checked first (docs/ARCHITECTURE.md layer 2 order)",
           es(hdr("ES256", "ec-256", typ="JWT"),
              aud="https://other.example.com"), "type")
     V.add("order-audience-before-expired", "aud of another service and "
@@ -1337,7 +1337,7 @@ def make_routes(K):
         es(scope="reports:read", tenant="acme"), "scope",
         R("GET /v1/reports", "acme"))
     add("order-scope-before-tenant", "scope lacking and tenant different: "
-        "scopes are checked first (DESIGN.md layer 3 order)",
+        "scopes are checked first (docs/ARCHITECTURE.md layer 3 order)",
         es(scope="reports:read", tenant="other"), "scope",
         R("GET /v1/reports", "acme"))
 
@@ -1362,7 +1362,7 @@ def make_routes(K):
              "the token's tenant is empty")]:
         over = dict(over, scope="accounts:write")
         add(name, "PUT /v1/accounts with tenant_claim tenant: %s "
-            "(DESIGN.md layer 3)" % why, es(**over), "tenant", req)
+            "(docs/ARCHITECTURE.md layer 3)" % why, es(**over), "tenant", req)
     add("ok-tenant-not-on-route", "a tenant claim on a route without "
         "tenant_claim is not compared",
         es(scope="payments:write", tenant="globex"), "ok",
@@ -1371,13 +1371,13 @@ def make_routes(K):
     # ------------------------------------------------------------- chain
     act = {"sub": "spiffe://example.org/ns/prod/sa/orders"}
     add("chain-no-delegation", "a token carrying act while the configuration "
-        "has no delegation section (RFC 8693 section 4.1; DESIGN.md: absent "
+        "has no delegation section (RFC 8693 section 4.1; docs/ARCHITECTURE.md: absent "
         "delegation rejects act)", es(act=act), "chain")
     add("chain-no-delegation-with-route", "act without delegation on a "
         "route whose scope is granted",
         es(act=act, scope="payments:write"), "chain", pay)
     add("order-chain-before-scope", "act without delegation and the route "
-        "scope lacking: the act chain is checked first (DESIGN.md layer 3 "
+        "scope lacking: the act chain is checked first (docs/ARCHITECTURE.md layer 3 "
         "order)", es(act=act), "chain", pay)
     add("chain-empty-act", "act {} without delegation (RFC 8693 section "
         "4.1)", es(act={}), "chain")
@@ -1421,7 +1421,7 @@ def make_default_route(K):
 
     add("default-route-scope-missing", "GET /v1/health matches no route; "
         "default_route needs api:access and the token has no scope "
-        "(DESIGN.md routes)", es(), "scope", "GET /v1/health")
+        "(docs/ARCHITECTURE.md routes)", es(), "scope", "GET /v1/health")
     add("default-route-scope-other", "GET /v1/health matches no route; the "
         "token grants payments:write, not api:access",
         es(scope="payments:write"), "scope", "GET /v1/health")
