@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * bench.c - the benchmark driver: hopcheck against the raw crypto it
  * stands on and against a peer library, in one run, on the same tokens.

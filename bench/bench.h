@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * bench.h - what the benchmark driver (bench.c) shares with the code it
  * times.

@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: Apache-2.0
 """gen_tokens.py - make the inputs of the benchmark, bench/data/.
 
 The benchmark (bench/bench.c, run by bench/run.sh) validates the same few

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * impl_hopcheck.c - hopcheck, end to end, through its public API only, on
  * either crypto backend.

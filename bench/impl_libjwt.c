@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * impl_libjwt.c - the peer library: libjwt 1.10 (Debian's libjwt-dev).
  *

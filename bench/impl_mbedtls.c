@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * impl_mbedtls.c - the floor: mbedTLS 2.28's signature check alone.
  *

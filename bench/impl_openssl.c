@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * impl_openssl.c - the same signature check with OpenSSL 3 (EVP).
  *

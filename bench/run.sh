@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # run.sh - build and run hopcheck's benchmarks, and print one report.
 #
 #   bench/run.sh [--quick] [--no-callgrind]

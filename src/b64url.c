@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * b64url.c - strict base64url (RFC 7515 section 2; RFC 4648 section 5).
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * bundle.c - what a bundle endpoint's refresher needs from a SPIFFE bundle
  * beyond its keys.

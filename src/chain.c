@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * chain.c - RFC 8693 actor chains: the one parser of `act`, and the
  * delegation policy of layer 3, who may call this service, directly or on

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * claims.c - the claims of a verified token: their types, layer 2
  * (applicability: typ, aud, times, lifetime, required claims) and the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * crypto_mbedtls.c - the mbedTLS 2.28 backend of the crypto seam.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * exchange.c - the calling side of an RFC 8693 token exchange: is the
  * token an STS returned narrower than the one sent to it?

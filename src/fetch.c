@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * fetch.c - one HTTP GET for a remote key source, through libcurl.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * fetch.h - remote key sources: the HTTP client seam (fetch.c, the only
  * file that sees libcurl), the SPIFFE bundle reader's extra output

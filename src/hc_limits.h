@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * hc_limits.h - every bound on untrusted input, in one place.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * jwk.c - JWS algorithm names, JWK import, and the binding of a key to the
  * algorithms it may verify.

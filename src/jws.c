@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * jws.c - the JWS compact serialization (RFC 7515 sections 3.1 and 5.2).
  *

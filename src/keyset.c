@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * keyset.c - an issuer's set of verification keys: JWKS parsing, kid
  * lookup, and the reference count that lets a refresh swap a whole set.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * refresh.c - keeping remote key sets fresh.
  *

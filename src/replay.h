@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * replay.h - one-time use: the replay policy of the pipeline (replay.c)
  * and the interface of the stores that remember what was spent

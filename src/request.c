@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * request.c - the request context: what the service knows about the call
  * a token is presented on (route, tenant, clock, peer, a Txn-Token), and the setters

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * result.c - the outcome of hc_validate(): status, detail, and the verified
  * identity of the token, with its JSON form (the output of `hopcheck

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * spiffe.c - the SPIFFE ID grammar (SPIFFE-ID standard sections 2-2.4).
  *

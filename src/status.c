@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * status.c - the stable status names.  These strings are an interface:
  * logs, metrics labels, CLI output and test vectors use them verbatim.

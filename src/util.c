@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * util.c - small helpers shared by every module: detail formatting,
  * quoting of untrusted values into details, wiping and constant-time

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * validator.c - building a validator, and the pipeline of hc_validate().
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * validator.h - the pipeline: the private layout of the validator, request
  * and result, the context handed from layer to layer, and the layer

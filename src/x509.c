@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * x509.c - the X.509 helper: a peer's leaf certificate, as bytes and as
  * what it says about the workload presenting it.

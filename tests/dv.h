@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * dv.h - testvectors/delegation.json through the one vector loader of
  * testutil.h, under the short names test_chain.c and

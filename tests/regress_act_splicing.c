@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * regress_act_splicing.c - laundering a delegation path through `act`.
  *

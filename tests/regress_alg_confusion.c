@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * regress_alg_confusion.c - HS/RS and other algorithm/key confusions.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * regress_base64.c - base64url strictness and compact serialization.
  *

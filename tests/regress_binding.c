@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * regress_binding.c - attacks on the binding between a token and the
  * workload that presents it.

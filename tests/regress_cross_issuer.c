@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * regress_cross_issuer.c - keys of one issuer used for another.
  *

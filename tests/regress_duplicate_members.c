@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * regress_duplicate_members.c - duplicate JSON member names.
  *

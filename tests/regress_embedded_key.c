@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * regress_embedded_key.c - attacker-chosen keys in the header (jwk, jku,
  * x5u, x5c).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * regress_psychic_signature.c - psychic ECDSA signatures and signature
  * encodings.

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # run-unit.sh BUILD [LABEL [TEST...]] - run every CUnit program in
 # BUILD/tests (or only the named ones), show each summary, and close with one
 # line over all of them: "LABEL: N passed, N failed".

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * test_b64url.c - the strict base64url codec (src/b64url.c).
  *

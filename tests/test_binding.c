@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * test_binding.c - workload identity: the X.509 helper (x509.c), the
  * binding step (binding.c: the cnf dispatcher of cnf.c, then the peer

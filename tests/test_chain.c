@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * test_chain.c - RFC 8693 delegation: the delegation policy of layer 3
  * (chain.c, through hc_validate()) and the calling-side narrowing check

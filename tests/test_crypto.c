@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * test_crypto.c - the crypto seam, algorithm names, JWK import, the
  * key/alg binding, ES signature encoding, and key sets.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * test_fetch.c - remote key sources: jwks_uri, discovery (OpenID Connect
  * and RFC 8414), SPIFFE bundle endpoints, and the refresher around them.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * test_jws.c - splitting a compact JWS (src/jws.c).
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * test_replay.c - the jti replay store of one-time-use routes (replay.c),
  * through the whole of hc_validate().

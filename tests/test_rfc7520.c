@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * test_rfc7520.c - the JWS examples of RFC 7520 ("JOSE Cookbook")
  * sections 4.1 to 4.4, verified with the public halves of the cookbook's

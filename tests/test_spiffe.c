@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * test_spiffe.c - the SPIFFE ID grammar (src/spiffe.c).
  *

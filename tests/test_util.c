@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * test_util.c - the small helpers of src/util.c: SipHash-2-4 against the
  * reference vectors of its authors, quoting of untrusted values into

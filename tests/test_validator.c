@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * test_validator.c - the public API end to end (validator.c, claims.c,
  * result.c, status.c, request.c).

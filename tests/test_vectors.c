@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * test_vectors.c - the language-neutral vectors of testvectors/, run through
  * the public API.

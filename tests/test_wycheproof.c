@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * test_wycheproof.c - every file of Project Wycheproof's JOSE-related
  * vectors (tests/vectors/wycheproof/testvectors_v1), run through the key

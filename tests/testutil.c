@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * testutil.c - the runner behind every CUnit program of the suite, the one
  * loader of the vector files, and the main of the regress programs.

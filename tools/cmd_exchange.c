@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * cmd_exchange.c - `hopcheck check-exchange`: the calling side of an RFC
  * 8693 token exchange, from the command line.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * hopcheck.c - the command-line interface of libhopcheck.
  *

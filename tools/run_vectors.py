@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0
 """run_vectors.py - run the language-neutral test vectors against a validator.
 
     run_vectors.py [--hopcheck PATH | --cmd TEMPLATE] [--have CAP]...

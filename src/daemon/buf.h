@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * buf.h - a growable text buffer for the daemon's responses, metrics and
  * log lines, with a JSON string writer that always produces valid JSON.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * endpoints.c - the answers of hopcheckd, one function per endpoint.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * endpoints.h - what hopcheckd answers, independent of the HTTP library.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * holder.h - the validator in use, swapped whole on reload.
  *

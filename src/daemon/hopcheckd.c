@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * hopcheckd.c - the helper daemon: configuration, signals, life cycle.
  *

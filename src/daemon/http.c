@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * http.c - the libmicrohttpd side of hopcheckd; no other file includes it.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * http.h - hopcheckd's HTTP server (libmicrohttpd, fenced into http.c).
  *

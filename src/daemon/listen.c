@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * listen.c - binding hopcheckd's TCP and Unix sockets.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * log.h - hopcheckd's log: one JSON object per line on stderr.
  *

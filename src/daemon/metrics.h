@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * metrics.h - hopcheckd's counters and their Prometheus text exposition
  * (format 0.0.4).

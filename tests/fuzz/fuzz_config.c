@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * fuzz_config.c - libFuzzer target: the configuration loader on arbitrary
  * bytes (JSON with comments, the v1 schema).  Key files named by an input

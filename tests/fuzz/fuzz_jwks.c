@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * fuzz_jwks.c - libFuzzer target: JWKS and SPIFFE bundle parsing on
  * arbitrary bytes.  A set that parses must be usable for a lookup.

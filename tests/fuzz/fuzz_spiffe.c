@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * fuzz_spiffe.c - libFuzzer target: the SPIFFE ID grammar.  An accepted ID
  * must split into a trust domain and a path that re-join to the input.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * fuzz_token.c - libFuzzer target: the whole pipeline on arbitrary token
  * bytes, against a fixed configuration with one issuer of each key type,

@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: Apache-2.0
 """Regenerates the fuzzing seeds: tests/fuzz/data/keys.json (public keys
 only) and seed inputs under tests/fuzz/corpus/, signed by python3-jwcrypto
 (an implementation independent of hopcheck).  Run from the tree's top:

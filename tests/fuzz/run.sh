@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # run.sh BUILD - give every libFuzzer target a short run (seconds, not
 # minutes) from its seed corpus.  A finding fails the run; the crashing
 # input is left in BUILD/fuzz-artifacts/.

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # cli.sh BUILD - the hopcheck command line as a user runs it: exit codes
 # (0 accepted, 1 rejected, 2 usage or input error), help and usage errors,
 # token inputs (inline, -, @FILE, whitespace, "Bearer "), JSON output,

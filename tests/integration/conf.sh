@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # conf.sh BUILD - the example configurations of conf/ say what they do.
 #
 #   - every hopcheck configuration conf/**/*.conf passes

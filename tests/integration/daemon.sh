@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # daemon.sh BUILD - hopcheckd on loopback, driven with curl.
 #
 # Starts BUILD/hopcheckd on 127.0.0.1 (a random free port) and a Unix

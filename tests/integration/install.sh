@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # install.sh BUILD - `make install` with PREFIX and DESTDIR puts the
 # programs, library, header, pkg-config file, man pages and examples where
 # they belong, and a program built with `pkg-config --cflags --libs

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # keys.sh BUILD - key operations as an operator meets them: hopcheckd's
 # key events in its log and GET /v1/keys, and `hopcheck keys`.
 #

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # nginx.sh BUILD - nginx auth_request in front of hopcheckd, with mTLS.
 #
 # Makes a CA, a server certificate and two client certificates with the

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # oidc.sh BUILD - interoperability with an OpenID provider hopcheck's
 # authors did not write: panva's oidc-provider (npm), pinned by
 # tests/integration/oidc/package-lock.json and installed with `npm ci` into

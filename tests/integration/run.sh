@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # run.sh BUILD - the integration tests (make integration): runs every
 # tests/integration/*.sh but this one, from the top of the tree, shows
 # their "ok - " / "not ok - " lines, and closes with one line over all of

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # xfcc.sh BUILD - hopcheckd as Envoy's ext_authz (HTTP) service.
 #
 # Envoy passes the client certificate it verified in

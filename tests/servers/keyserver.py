@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: Apache-2.0
 """keyserver.py - a key server whose behaviour a test controls, per path.
 
 tests/test_fetch.c starts it, reads its port, tells it what to answer on

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # demo.sh - start hopcheckd on loopback with a local key set, send it the
 # tokens of a user -> gateway -> orders -> payments call chain, and show
 # each verdict with its reason; then stop the daemon.

@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: Apache-2.0
 """Mints the demo's key set and tokens with python3-jwcrypto (the project's
 own test tooling, independent of hopcheck): a call chain
 user -> gateway -> orders -> payments, plus the ways it goes wrong.

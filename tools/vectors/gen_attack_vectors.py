@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: Apache-2.0
 """Generates testvectors/attacks.json: one group of cases per attack class of
 the JWT attack checklist (alg none, HS/RS confusion, attacker-chosen keys in
 the header, kid tricks, duplicate members, psychic signatures, base64url

@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: Apache-2.0
 """gen_binding_vectors.py - make testvectors/binding.json, the workload-identity
 vectors: RFC 8705 certificate binding (cnf.x5t#S256), the peer's SPIFFE ID
 against the current actor or client, and Envoy's x-forwarded-client-cert.

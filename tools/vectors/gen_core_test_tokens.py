@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: Apache-2.0
 """gen_core_test_tokens.py - make the tokens of tests/test_validator.c.
 
 The tokens are signed by jwcrypto (Debian's python3-jwcrypto), which shares

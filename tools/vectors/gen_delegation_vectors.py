@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: Apache-2.0
 """gen_delegation_vectors.py - make testvectors/delegation.json.
 
 The vectors of RFC 8693 delegation: the `act` chain and the delegation

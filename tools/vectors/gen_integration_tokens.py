@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: Apache-2.0
 """gen_integration_tokens.py - tokens for the replay suite and the
 integration tests of hopcheckd, made by an independent JOSE implementation.
 

@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: Apache-2.0
 """Generates testvectors/route_normalization.json: one read-only token tried
 on a write route under every spelling a backend would decode to the same
 path, and a service whose default route denies what no route names.

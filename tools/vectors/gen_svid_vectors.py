@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: Apache-2.0
 """Generates testvectors/jwt_svid.json: JWT-SVIDs (SPIFFE JWT-SVID
 standard) validated against per-trust-domain bundles (SPIFFE Trust Domain
 and Bundle standard, section 4), signed by python3-jwcrypto.

@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: Apache-2.0
 """gen_vectors.py - make the language-neutral test vectors in testvectors/.
 
 The tokens are made by jwcrypto (Debian's python3-jwcrypto), a JOSE

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # make-certs.sh - regenerate the test certificates of tests/data/certs.
 #
 # The certificates are committed as data; this script is kept for the

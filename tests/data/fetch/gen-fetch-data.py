@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: Apache-2.0
 """gen-fetch-data.py - make the key sets, bundles and tokens of test_fetch.
 
 tests/test_fetch.c serves these files from tests/servers/keyserver.py and

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # common.sh - helpers of the integration tests, sourced by each script.
 #
 # Every check prints "ok - NAME" or "not ok - NAME" (with a "#" line of

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // provider.mjs - an OpenID provider for tests/integration/oidc.sh, built on
 // panva's oidc-provider (a third-party implementation, not hopcheck's).
 //

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * example.c - a service's use of the installed libhopcheck, built by
  * tests/integration/install.sh with `pkg-config --cflags --libs hopcheck`
