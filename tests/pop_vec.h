@@ -320,7 +320,7 @@ static inline bool
 pv_spend(pv *v, const cJSON *c, const hc_replay_record *rec, int64_t now)
 {
 	const char *want = pv_str(c, "spend"), *grp = pv_str(c, "group");
-	hc_status ws, st;
+	hc_status ws = HC_INTERNAL, st;
 	hc_detail d = { "" };
 
 	if (want == NULL)
