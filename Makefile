@@ -27,6 +27,11 @@ endif
 BUILD_mbedtls = build
 BUILD_openssl = build-openssl
 BUILD    ?= $(BUILD_$(CRYPTO))
+# The sanitizer and fuzzer builds keep one folder per backend too.
+SAN_SUFFIX = $(if $(filter openssl,$(CRYPTO)),-openssl,)
+ASAN_BUILD = build-asan$(SAN_SUFFIX)
+TSAN_BUILD = build-tsan$(SAN_SUFFIX)
+FUZZ_BUILD = build-fuzz$(SAN_SUFFIX)
 
 CC       ?= cc
 SONAME    = libhopcheck.so.0
@@ -148,7 +153,7 @@ vectors: all
 # The same unit suites under AddressSanitizer + UndefinedBehaviorSanitizer.
 SAN_FLAGS = -O1 -g -fno-omit-frame-pointer
 asan:
-	@$(MAKE) --no-print-directory BUILD=build-asan CC=clang HARDEN=0 \
+	@$(MAKE) --no-print-directory BUILD=$(ASAN_BUILD) CC=clang HARDEN=0 \
 	    CFLAGS="$(SAN_FLAGS) -fsanitize=address,undefined -fno-sanitize-recover=all" \
 	    LDFLAGS="-fsanitize=address,undefined" UNIT_LABEL=asan unit
 
@@ -156,11 +161,11 @@ asan:
 # threads, the cache, the refresher and key fetches, the replay stores.
 TSAN_TESTS ?= test_validator test_cache test_crypto test_replay test_fetch
 tsan:
-	@$(MAKE) --no-print-directory BUILD=build-tsan CC=clang HARDEN=0 \
+	@$(MAKE) --no-print-directory BUILD=$(TSAN_BUILD) CC=clang HARDEN=0 \
 	    CFLAGS="$(SAN_FLAGS) -fsanitize=thread" LDFLAGS="-fsanitize=thread" \
-	    $(TSAN_TESTS:%=build-tsan/tests/%)
+	    $(TSAN_TESTS:%=$(TSAN_BUILD)/tests/%)
 	@TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1" \
-	    sh tests/run-unit.sh build-tsan tsan $(TSAN_TESTS)
+	    sh tests/run-unit.sh $(TSAN_BUILD) tsan $(TSAN_TESTS)
 
 # libFuzzer targets (clang), linked against an instrumented library and
 # built with the same warnings as everything else.
@@ -169,20 +174,20 @@ FUZZ_SAN  = -fsanitize=address,undefined -fno-sanitize-recover=all
 FUZZ_DAEMON = $(filter-out src/daemon/hopcheckd.c,$(DAEMON_SRCS))
 
 fuzz:
-	@$(MAKE) --no-print-directory BUILD=build-fuzz CC=clang HARDEN=0 \
+	@$(MAKE) --no-print-directory BUILD=$(FUZZ_BUILD) CC=clang HARDEN=0 \
 	    CFLAGS="$(SAN_FLAGS) -fsanitize=fuzzer-no-link $(FUZZ_SAN)" \
-	    build-fuzz/libhopcheck.a
+	    $(FUZZ_BUILD)/libhopcheck.a
 	@for f in $(FUZZ_SRCS); do \
 	    n=$$(basename $$f .c); \
 	    extra=""; \
 	    case $$n in fuzz_daemon*) extra="-Isrc/daemon $(FUZZ_DAEMON) $(DAEMON_LIBS)";; esac; \
 	    clang $(BASE_CFLAGS) -Wno-missing-prototypes $(SAN_FLAGS) \
-	        -fsanitize=fuzzer $(FUZZ_SAN) -o build-fuzz/$$n $$f $$extra \
-	        build-fuzz/libhopcheck.a $(LIBS) || exit 1; \
+	        -fsanitize=fuzzer $(FUZZ_SAN) -o $(FUZZ_BUILD)/$$n $$f $$extra \
+	        $(FUZZ_BUILD)/libhopcheck.a $(LIBS) || exit 1; \
 	done
 
 fuzz-smoke: fuzz
-	@sh tests/fuzz/run.sh build-fuzz
+	@sh tests/fuzz/run.sh $(FUZZ_BUILD)
 
 # Real programs on loopback: hopcheckd, nginx, curl, redis-server.
 integration: all
@@ -210,7 +215,8 @@ format-check:
 	@sh tools/format-check.sh $(FORMAT_BASE)
 
 clean:
-	rm -rf build build-openssl build-asan build-tsan build-fuzz bench/out
+	rm -rf build build-openssl build-asan build-tsan build-fuzz \
+	    build-asan-openssl build-tsan-openssl build-fuzz-openssl bench/out
 
 # ---------------------------------------------------------------- install
 
