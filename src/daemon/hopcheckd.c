@@ -55,8 +55,18 @@
 #define HCD_DRAIN_MS 10000
 /* How often the signal loop looks whether the keys are in, until they are. */
 #define HCD_READY_POLL_MS 200
-/* Per-connection memory beyond the token: a URL-encoded certificate. */
-#define HCD_HEADER_SLACK (4 * HC_MAX_CERT_BYTES + 64 * 1024)
+/*
+ * Per-connection memory (libmicrohttpd keeps a request's line and headers
+ * in the connection's pool, and clears the whole pool between keep-alive
+ * requests, so an oversized pool costs every request): room for the token
+ * headers a request may carry (Authorization, Txn-Token, DPoP,
+ * Workload-Identity-Token, Workload-Proof-Token), the proxy's headers, and,
+ * only when the configuration reads one, a URL-encoded certificate (four
+ * bytes per DER byte at worst) or an XFCC value.
+ */
+#define HCD_TOKEN_HEADERS 5
+#define HCD_HEADER_BASE   (32 * 1024)
+#define HCD_CERT_HEADER   (4 * HC_MAX_CERT_BYTES)
 
 #define ERRLEN 512
 
@@ -68,6 +78,7 @@ struct app {
 	char *metrics_listen;
 	bool bound;              /* the Unix socket file is ours to remove */
 	unsigned threads;
+	bool cert_room;          /* the pool has room for a certificate header */
 	hcd_holder *holder;
 	hcd_http *http;
 	hcd_tls *tls;            /* network mode (daemon.tls), else NULL */
@@ -90,6 +101,17 @@ same(const char *a, const char *b)
 	if (a == NULL || b == NULL)
 		return a == b;
 	return strcmp(a, b) == 0;
+}
+
+/* The per-connection memory for settings `set` (see HCD_TOKEN_HEADERS). */
+static size_t
+conn_memory(const hcd_settings *set)
+{
+	size_t n = HCD_TOKEN_HEADERS * set->max_token_bytes + HCD_HEADER_BASE;
+
+	if (set->peer_cert_header != NULL || set->xfcc)
+		n += HCD_CERT_HEADER;
+	return n;
 }
 
 /*
@@ -286,6 +308,11 @@ reload(struct app *a)
 		hcd_log(HCD_LOG_WARN, "reload", "daemon.listen, "
 		    "daemon.unix_socket, daemon.metrics_listen and "
 		    "daemon.threads take effect on restart only");
+	if (!a->cert_room && (set.peer_cert_header != NULL || set.xfcc))
+		hcd_log(HCD_LOG_WARN, "reload", "daemon.peer_cert_header or "
+		    "daemon.xfcc is new: requests carrying a certificate need "
+		    "the room a restart gives them (until then they are "
+		    "refused as too large)");
 	if (hcd_holder_swap(a->holder, nv) != 0) {
 		hc_validator_free(nv);
 		hcd_tls_creds_free(creds);
@@ -487,7 +514,8 @@ main(int argc, char **argv)
 	a.bound = a.unix_socket != NULL;
 	memset(&opts, 0, sizeof(opts));
 	opts.threads = set.threads;
-	opts.conn_memory = 2 * set.max_token_bytes + HCD_HEADER_SLACK;
+	opts.conn_memory = conn_memory(&set);
+	a.cert_room = set.peer_cert_header != NULL || set.xfcc;
 	opts.tls = a.tls;
 	opts.max_per_client = set.max_per_client;
 	a.http = hcd_http_start(a.holder, ls, (size_t)n, &opts, err,
