@@ -344,6 +344,9 @@ HC_EXPORT void hc_request_free(hc_request *req);
 /**
  * Sets the HTTP method and path the token is presented for, matched against
  * the configured routes.  The path is compared without its query string.
+ * The method and path are also kept exactly as given, for the DPoP
+ * proof's `htm` and `htu` and the WPT's `aud`: pass the request target as
+ * the client sent it (origin-relative, "/a/b?q"), not a rewritten one.
  * Returns HC_OK, or HC_INTERNAL when out of memory, HC_MALFORMED when either
  * string is empty or over 4096 bytes.
  */
@@ -427,6 +430,60 @@ HC_EXPORT HC_WARN_UNUSED hc_status hc_request_set_xfcc(hc_request *req, const ch
 HC_EXPORT HC_WARN_UNUSED hc_status hc_request_set_txn_token(hc_request *req,
     const char *token, size_t len);
 
+/** How the access token was presented (RFC 9449 section 7.1). */
+typedef enum hc_auth_scheme {
+	HC_SCHEME_BEARER = 0,    /* `Authorization: Bearer` (the default) */
+	HC_SCHEME_DPOP = 1       /* `Authorization: DPoP`, with a DPoP proof */
+} hc_auth_scheme;
+
+/**
+ * Sets the scheme the access token was sent with.  hc_request_set_dpop()
+ * sets HC_SCHEME_DPOP already; set HC_SCHEME_DPOP without a proof to have
+ * a DPoP-scheme request without one refused (HC_BINDING).  Returns HC_OK;
+ * HC_MALFORMED for a value not in the enumeration; HC_INTERNAL for a NULL
+ * `req`.
+ */
+HC_EXPORT HC_WARN_UNUSED hc_status hc_request_set_auth_scheme(hc_request *req,
+    hc_auth_scheme scheme);
+
+/**
+ * Sets the DPoP proof (RFC 9449 section 4), the value of the request's
+ * one `DPoP` header field, `len` bytes copied as given, and the scheme
+ * HC_SCHEME_DPOP.  The proof is verified by hc_validate() under the
+ * configuration's `dpop` section: its signature with its own `jwk`,
+ * `htm` and `htu` against the method and the path given to
+ * hc_request_set_route() (as sent, with service.origins), `ath` against
+ * the access token, the token's cnf.jkt against the proof key's RFC 7638
+ * thumbprint, the nonce, the `iat` window, and its `jti` spent last.  A
+ * DPoP-bound token (cnf.jkt) sent as Bearer, a token without cnf.jkt sent
+ * as DPoP, and any proof while `dpop.mode` is "off" are HC_BINDING.
+ * Returns HC_OK; HC_MALFORMED (request unchanged) for a NULL or empty
+ * proof or one over 1 MiB; HC_INTERNAL when out of memory.
+ */
+HC_EXPORT HC_WARN_UNUSED hc_status hc_request_set_dpop(hc_request *req,
+    const char *proof, size_t len);
+
+/**
+ * Sets the WIMSE Workload Identity Token (the `Workload-Identity-Token`
+ * header, draft-ietf-wimse-workload-creds-03 section 5.1) and the
+ * Workload Proof Token (`Workload-Proof-Token`, draft-ietf-wimse-wpt-02
+ * section 2), each `len` bytes copied as given.  hc_validate() verifies
+ * the WIT with the keys of the trust domain its `sub` names, then the
+ * WPT with the WIT's cnf.jwk: `aud` against service.origins + the path as
+ * sent, `wth`, `ath` when an access token is presented, `tth` when a
+ * Txn-Token is, and its `jti` spent last.  The WIT's `sub` then is the
+ * authenticated caller (hc_result_workload()).  A WIT without a WPT is
+ * refused (a WIT is never a bearer token), and so is either token while
+ * `wimse.mode` is "off".  Returns HC_OK; HC_MALFORMED (request unchanged)
+ * for a NULL or empty value or one over 1 MiB; HC_INTERNAL when out of
+ * memory.
+ */
+HC_EXPORT HC_WARN_UNUSED hc_status hc_request_set_wit(hc_request *req,
+    const char *wit, size_t len);
+/** See hc_request_set_wit(). */
+HC_EXPORT HC_WARN_UNUSED hc_status hc_request_set_wpt(hc_request *req,
+    const char *wpt, size_t len);
+
 /* ------------------------------------------------------------------------
  * Validation and its result
  * --------------------------------------------------------------------- */
@@ -500,8 +557,9 @@ HC_EXPORT int64_t hc_result_expiry(const hc_result *r);
  */
 HC_EXPORT char *hc_result_claim_json(const hc_result *r, const char *name);
 /**
- * The credential a refusal is about: "access_token", "txn_token" or
- * "peer" (the authenticated caller); NULL on HC_OK and for a refusal by
+ * The credential a refusal is about: "access_token", "dpop" (the DPoP
+ * proof), "txn_token", "wit", "wpt" or "peer" (the authenticated
+ * caller); NULL on HC_OK and for a refusal by
  * the route alone (default_route deny).
  */
 HC_EXPORT const char *hc_result_credential(const hc_result *r);
@@ -530,11 +588,30 @@ HC_EXPORT const char *hc_result_txn_requesting_workload(const hc_result *r);
 HC_EXPORT char *hc_result_txn_claim_json(const hc_result *r,
     const char *name);
 /**
+ * The RFC 7638 thumbprint of the verified DPoP proof's key (the value of
+ * the token's cnf.jkt), or NULL when no proof verified.  A DPoP key is not
+ * an identity: it names a client instance.
+ */
+HC_EXPORT const char *hc_result_dpop_jkt(const hc_result *r);
+/**
+ * On HC_NONCE, the server nonce the client must put in its next proof:
+ * send it as the `DPoP-Nonce` response header (RFC 9449 section 8).  NULL
+ * otherwise.
+ */
+HC_EXPORT const char *hc_result_dpop_nonce(const hc_result *r);
+/**
+ * The authenticated caller's Workload Identifier from a verified WIT and
+ * WPT (the WIT's `sub`, a full URI: compare it whole), or NULL.
+ */
+HC_EXPORT const char *hc_result_workload(const hc_result *r);
+/**
  * Returns the whole result as one JSON object, the format of `hopcheck
  * validate`: {"status", "detail", and once verified "issuer", "subject",
  * "client", "actors", "scope", "exp", "kid", "alg"; once a Txn-Token is
  * verified "txn_token": {"txn", "subject", "scope", "req_wl", "tctx",
- * "rctx"}; on a refusal about a credential, "credential"}.  Release with
+ * "rctx"}; once a DPoP proof is verified "dpop": {"jkt"}; once a WIT and
+ * WPT are verified "workload": {"id"}; on HC_NONCE "dpop_nonce"; on a
+ * refusal about a credential, "credential"}.  Release with
  * hc_string_free(); NULL on allocation failure.
  */
 HC_EXPORT char *hc_result_to_json(const hc_result *r);

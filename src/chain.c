@@ -93,7 +93,7 @@ caller_identity(const hc_ctx *c, const char **how)
 	bool mapped;
 
 	if (c->peer_id != NULL) {
-		*how = "the peer's SPIFFE ID";
+		*how = c->wimse_ok ? "the WIT's sub" : "the peer's SPIFFE ID";
 		return c->peer_id;
 	}
 	*how = "the token's client";

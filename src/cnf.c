@@ -12,11 +12,13 @@
  * certificate the peer authenticated with (RFC 8705 section 3), never to
  * a CA or intermediate.
  *
- * Adding a method is adding a row: `jkt` (RFC 9449 section 6.1) gets its
- * check once the DPoP proof is verified (dpop.c), and a WIMSE workload
- * key confirmation likewise.  A row without a check is a method hopcheck
- * knows but cannot verify, and a token confirmed by it is refused rather
- * than accepted as a bearer token (RFC 9449 section 7.2).
+ * `jkt` (RFC 9449 section 6.1) is checked against the thumbprint of the
+ * DPoP proof the pipeline verified for this request (pop_creds.c).
+ * Adding a method is adding a row.  A row without a check is a method
+ * hopcheck knows but cannot verify, and a token confirmed by it is
+ * refused rather than accepted as a bearer token (RFC 9449 section 7.2).
+ * A cnf with several methods must satisfy every one of them: a token
+ * bound both to a certificate and to a DPoP key needs both proofs.
  *
  * Every comparison is byte-exact on canonical forms: a thumbprint is 43
  * characters of canonical base64url (the strict decoder of b64url.c gives
@@ -40,6 +42,7 @@ static bool x5t_canonical(const char *s, size_t len);
 static hc_status peer_thumbprint(const hc_request *req, char *out,
     bool *have, hc_detail *d);
 static hc_status check_x5t_s256(hc_ctx *c, const hc_json *value);
+static hc_status check_jkt(hc_ctx *c, const hc_json *value);
 
 /*
  * The confirmation methods, in the order a detail names them.  The rows
@@ -48,11 +51,7 @@ static hc_status check_x5t_s256(hc_ctx *c, const hc_json *value);
  */
 static const struct cnf_method cnf_methods[] = {
 	{ "x5t#S256", check_x5t_s256 },  /* RFC 8705 section 3.1 */
-	/*
-	 * RFC 9449 section 6.1 (DPoP): hc_cnf_jkt_match(), once the context
-	 * carries the verified proof's thumbprint (dpop.c).
-	 */
-	{ "jkt", NULL },
+	{ "jkt", check_jkt },            /* RFC 9449 section 6.1 */
 	{ "jwk", NULL },                 /* RFC 7800 section 3.2 */
 	{ "jwe", NULL },                 /* RFC 7800 section 3.3 */
 	{ "jku", NULL },                 /* RFC 7800 section 3.5 */
@@ -64,23 +63,27 @@ static const struct cnf_method cnf_methods[] = {
 /* -------------------------------------------------------------------- API */
 
 /*
- * The dispatcher.  A cnf must confirm a single key (RFC 7800 section 3.1):
- * the first method present is the token's, a second one is refused.
+ * The dispatcher.  Every method the cnf carries must have a check here,
+ * and every check must pass: a token bound to two proofs needs both.
  */
 hc_status
 hc_cnf_check(hc_ctx *c)
 {
 	const hc_json *cnf = hc_json_get(c->payload, "cnf");
-	const struct cnf_method *m = NULL, *other = NULL;
+	const struct cnf_method *m = NULL;
 	hc_detail *d = &c->res->detail;
+	hc_status st;
 
-	for (size_t i = 0; i < NMETHODS && other == NULL; i++) {
+	for (size_t i = 0; i < NMETHODS; i++) {
 		if (hc_json_get(cnf, cnf_methods[i].member) == NULL)
 			continue;
-		if (m == NULL)
-			m = &cnf_methods[i];
-		else
-			other = &cnf_methods[i];
+		m = &cnf_methods[i];
+		if (m->check == NULL)
+			return hc_fail(d, HC_BINDING, "token is confirmed by "
+			    "cnf.%s, a proof of possession hopcheck cannot "
+			    "verify; a sender-constrained token is not accepted "
+			    "as a bearer token (RFC 9449 section 7.2)",
+			    m->member);
 	}
 	if (m == NULL) {
 		if (c->pol->mtls != HC_MODE_REQUIRED)
@@ -94,16 +97,12 @@ hc_cnf_check(hc_ctx *c)
 		    "not understood and so ignored (RFC 7800 section 3.1): "
 		    "the token is not bound to a certificate");
 	}
-	if (m->check == NULL)
-		return hc_fail(d, HC_BINDING, "token is confirmed by cnf.%s, "
-		    "a proof of possession hopcheck cannot verify; a "
-		    "sender-constrained token is not accepted as a bearer "
-		    "token (RFC 9449 section 7.2)", m->member);
-	if (other != NULL)
-		return hc_fail(d, HC_BINDING, "cnf carries both %s and %s; it "
-		    "must confirm a single proof-of-possession key (RFC 7800 "
-		    "section 3.1)", m->member, other->member);
-	return m->check(c, hc_json_get(cnf, m->member));
+	for (size_t i = 0; i < NMETHODS; i++) {
+		const hc_json *v = hc_json_get(cnf, cnf_methods[i].member);
+		if (v != NULL && (st = cnf_methods[i].check(c, v)) != HC_OK)
+			return st;
+	}
+	return HC_OK;
 }
 
 /* ------------------------------------------------- x5t#S256 (RFC 8705) */
@@ -193,6 +192,22 @@ check_x5t_s256(hc_ctx *c, const hc_json *value)
 }
 
 /* ------------------------------------------------------ jkt (RFC 9449) */
+
+/*
+ * cnf.jkt must name the key of the DPoP proof verified for this request
+ * (RFC 9449 sections 6.1 and 7.1); without one the token is refused.
+ */
+static hc_status
+check_jkt(hc_ctx *c, const hc_json *value)
+{
+	if (!c->dpop_ok)
+		return hc_fail(&c->res->detail, HC_BINDING, "token is bound to "
+		    "a DPoP key (cnf.jkt) and no DPoP proof was verified for "
+		    "this request (%s)", c->pol->dpop.mode == HC_MODE_OFF ?
+		    "dpop.mode is off" : "RFC 9449 section 7.1");
+	return hc_cnf_jkt_match(hc_json_string(value), c->dpop.jkt,
+	    &c->res->detail);
+}
 
 hc_status
 hc_cnf_jkt_match(const char *cnf_jkt, const char *proof_jkt, hc_detail *d)

@@ -6,9 +6,9 @@
  * A `cnf` claim (RFC 7800 section 3.1) names the key or certificate the
  * presenter of a token must hold.  Each confirmation method is one member
  * name and one check in cnf.c's method table: `x5t#S256`, the SHA-256
- * thumbprint of the client certificate (RFC 8705 section 3.1), is checked
- * today; `jkt`, the thumbprint of a DPoP key (RFC 9449 section 6.1), and
- * the key members of RFC 7800 are known but not yet verifiable.
+ * thumbprint of the client certificate (RFC 8705 section 3.1), and `jkt`,
+ * the thumbprint of a DPoP key (RFC 9449 section 6.1), are checked; the
+ * key members of RFC 7800 are known but not verifiable.
  *
  * Important caveats
  *  - A token confirmed by a method that has no check is refused whenever
@@ -31,11 +31,12 @@ struct hc_ctx;                  /* validator.h */
 
 /*
  * binding.mtls: dispatches on the confirmation method of the token's cnf.
- * "required": the token must be bound (today: cnf.x5t#S256) and the
- * request must prove it (the peer certificate's thumbprint matches).
- * "if_present": the same for a token that carries a method; a token with
- * none passes.  A cnf with two methods, or with one hopcheck cannot
- * check, is refused.  HC_BINDING with a reason.
+ * "required": the token must be bound (cnf.x5t#S256 or cnf.jkt) and the
+ * request must prove it (the peer certificate's thumbprint matches; the
+ * verified DPoP proof's key is the one named).  "if_present": the same
+ * for a token that carries a method; a token with none passes.  A cnf
+ * with two methods must satisfy both; one hopcheck cannot check is
+ * refused.  HC_BINDING with a reason.
  */
 hc_status hc_cnf_check(struct hc_ctx *c);
 
@@ -44,9 +45,8 @@ hc_status hc_cnf_check(struct hc_ctx *c);
  * token's cnf.jkt, must be 43 characters of canonical base64url (no
  * padding, no standard-base64 '+' or '/') and equal `proof_jkt`, the RFC
  * 7638 thumbprint of the verified DPoP proof's key, compared in constant
- * time.  HC_BINDING with a reason naming both.  dpop.c calls it; the
- * dispatcher's `jkt` row gets it once the request context carries the
- * verified proof's thumbprint.
+ * time.  HC_BINDING with a reason naming both.  dpop.c and the
+ * dispatcher's `jkt` row call it.
  */
 hc_status hc_cnf_jkt_match(const char *cnf_jkt, const char *proof_jkt,
     hc_detail *d);

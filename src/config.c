@@ -399,7 +399,7 @@ read_identities(struct cfg *c, const hc_json *b)
 			hc_cfg_error(c, "client identifier longer than %d"
 			    " bytes", HC_MAX_CONFIG_STRING);
 		else if ((s = hc_cfg_val_str(c, m)) != NULL &&
-		    hc_cfg_check_workload_id(c, s, NULL)) {
+		    hc_cfg_check_caller_id(c, s, NULL)) {
 			im->client_id = hc_cfg_strdup(c, key);
 			im->spiffe_id = hc_cfg_strdup(c, s);
 		}

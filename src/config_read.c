@@ -22,6 +22,7 @@
 
 #include "config_read.h"
 #include "url.h"
+#include "wimse.h"
 
 /* One error line: path, message and a few quoted values. */
 #define CFG_LINE_MAX             1024
@@ -836,6 +837,25 @@ hc_cfg_check_method(struct cfg *c, const char *s, const void *arg)
 		}
 	}
 	return true;
+}
+
+/*
+ * A workload identity a caller may have: a SPIFFE ID as
+ * hc_cfg_check_workload_id() wants it, or another Workload Identifier
+ * (draft-ietf-wimse-identifier section 4.1, wid.c), such as a WIT's sub.
+ */
+bool
+hc_cfg_check_caller_id(struct cfg *c, const char *s, const void *arg)
+{
+	hc_detail d;
+
+	d.text[0] = '\0';
+	if (strncmp(s, HC_SPIFFE_SCHEME, HC_SPIFFE_SCHEME_LEN) == 0)
+		return hc_cfg_check_workload_id(c, s, arg);
+	if (hc_wid_check(s, strlen(s), NULL, NULL, &d) == HC_OK)
+		return true;
+	hc_cfg_error(c, "not a valid Workload Identifier: %s", d.text);
+	return false;
 }
 
 /*

@@ -139,6 +139,8 @@ bool hc_cfg_check_scope(struct cfg *c, const char *s, const void *arg);
 bool hc_cfg_check_header(struct cfg *c, const char *s, const void *arg);
 bool hc_cfg_check_method(struct cfg *c, const char *s, const void *arg);
 bool hc_cfg_check_workload_id(struct cfg *c, const char *s, const void *arg);
+/* A SPIFFE ID as above, or any other Workload Identifier (wid.c). */
+bool hc_cfg_check_caller_id(struct cfg *c, const char *s, const void *arg);
 bool hc_cfg_check_trust_domain(struct cfg *c, const char *s,
     const void *arg);
 

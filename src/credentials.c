@@ -3,9 +3,9 @@
  * credentials.c - the credentials of one request, and the order in which
  * the pipeline judges them.
  *
- * A request may carry an access token (RFC 9068), a Txn-Token
- * (draft-ietf-oauth-transaction-tokens-10) and an authenticated caller
- * (its X.509 certificate).  A route names the credentials it requires
+ * A request may carry an access token (RFC 9068), with a DPoP proof (RFC
+ * 9449), a Txn-Token (draft-ietf-oauth-transaction-tokens-10) and an
+ * authenticated caller (its X.509 certificate, or a WIMSE WIT and WPT).  A route names the credentials it requires
  * (`credentials`: access_token by default, txn_token, workload); a
  * required one that is missing is refused, and one that is present but
  * not required is still judged, never ignored, so that enabling
@@ -13,13 +13,14 @@
  * access token.  The order, for every request:
  *
  *   1. each credential's own checks: the access token's layers 1 and 2
- *      (validator.c, claims.c), the Txn-Token (txn.c), the workload;
+ *      (validator.c, claims.c), its DPoP proof, the WIT then the WPT
+ *      (pop_creds.c), the Txn-Token (txn.c), the workload;
  *   2. the layer-3 policy: the access token's act chain, binding and
  *      delegation (claims.c), the caller a Txn-Token needs, the route
  *      (default_route deny, scopes, tenant), the route's callers;
  *   3. every replay spend, last, in a fixed order: the access token's
- *      jti, then the Txn-Token's txn, so that a refused request never
- *      spends a one-time id.
+ *      jti, the Txn-Token's txn, the DPoP proof's jti, the WPT's jti, so
+ *      that a refused request never spends a one-time id.
  *
  * The result names the credential that failed (hc_result_credential()).
  */
@@ -55,17 +56,17 @@ hc_creds_begin(hc_ctx *c)
 }
 
 /*
- * The caller's workload identity (the peer's SPIFFE ID, read once into
- * c->peer_id), or NULL when it has none.  HC_PEER when the peer claims
- * an identity that is not valid.
+ * The caller's workload identity (a verified WIT's sub, else the peer's
+ * SPIFFE ID, read once into c->peer_id), or NULL when it has none.
+ * HC_PEER when the peer claims an identity that is not valid.
  */
 static hc_status
 caller(hc_ctx *c, const char **id)
 {
 	hc_status st;
 
-	*id = NULL;
-	if (c->req == NULL || !c->req->has_peer)
+	*id = c->peer_id;
+	if (*id != NULL || c->req == NULL || !c->req->has_peer)
 		return HC_OK;
 	if (c->peer_id == NULL && (st = hc_peer_spiffe_id(c->req, &c->peer_id,
 	    &c->res->detail)) != HC_OK)
@@ -102,6 +103,8 @@ own_checks(hc_ctx *c)
 		return hc_fail(&c->res->detail, HC_MALFORMED, "no access token: "
 		    "%s requires one", route_name(c, name, sizeof(name)));
 	}
+	if ((st = hc_pop_dpop(c)) != HC_OK || (st = hc_pop_wimse(c)) != HC_OK)
+		return st;
 	if (c->req != NULL && c->req->txn_token != NULL) {
 		c->res->credential = CRED_TXN;
 		if ((st = hc_txn_check(c)) != HC_OK)
@@ -117,8 +120,9 @@ own_checks(hc_ctx *c)
 			return st;
 		if (id == NULL)
 			return hc_fail(&c->res->detail, HC_PEER, "%s requires an "
-			    "authenticated workload and the request has no peer "
-			    "with an identity", route_name(c, name, sizeof(name)));
+			    "authenticated workload and the request has none (no "
+			    "peer with an identity, no WIT and WPT)",
+			    route_name(c, name, sizeof(name)));
 	}
 	return HC_OK;
 }
@@ -214,6 +218,8 @@ hc_creds_finish(hc_ctx *c)
 		if ((st = hc_txn_spend(c, rt)) != HC_OK)
 			return st;
 	}
+	if ((st = hc_pop_spend(c)) != HC_OK)
+		return st;
 	c->res->credential = NULL;
 	return HC_OK;
 }

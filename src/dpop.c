@@ -318,8 +318,10 @@ hc_dpop_verify(const hc_policy *p, const hc_dpop_request *rq,
 	}
 	/* Section 7.1: the token's cnf.jkt names this proof's key. */
 	if (rq->access_token != NULL || rq->cnf_jkt != NULL) {
-		if ((st = hc_cnf_jkt_match(rq->cnf_jkt, out->jkt, d)) != HC_OK)
+		if ((st = hc_cnf_jkt_match(rq->cnf_jkt, out->jkt, d)) != HC_OK) {
+			out->key_binding = true;
 			goto out;
+		}
 	}
 	/* Item 10 and section 8: the server nonce, when configured. */
 	if (dp->has_nonce) {

@@ -71,6 +71,9 @@ typedef struct hc_dpop_result {
 	hc_replay_record record; /* ns "dpop": spend it last */
 	char nonce[HC_DPOP_NONCE_LEN + 1];  /* on HC_NONCE: the DPoP-Nonce to
 				      send; "" otherwise */
+	bool key_binding;        /* on HC_BINDING: the token's cnf.jkt, not
+				    the proof, is at fault (RFC 9449 section
+				    7.1 "invalid_token") */
 } hc_dpop_result;
 
 /*

@@ -12,20 +12,24 @@
  * identity is checked.  A leaf without any URI SAN is an ordinary mTLS
  * client certificate: no identity.
  *
+ * A verified WIMSE WIT's `sub` (pop_creds.c) is an identity of the same
+ * standing: the context's caller, a Workload Identifier of any scheme.
+ *
  * The party the token names is its current actor (outermost act.sub, RFC
  * 8693 section 4.1) or, without act, its client (client_id, else sub).
- * When that is an OAuth client id rather than a SPIFFE ID,
+ * When that is an OAuth client id rather than a Workload Identifier,
  * binding.identities says which workload it stands for; hc_peer_workload()
  * is the one copy of that rule, shared with delegation.direct_callers
  * (chain.c) so that both steps judge one caller.
  *
- * Every comparison is byte-exact: SPIFFE IDs pass the grammar of
- * spiffe.c, which admits one spelling per identity.
+ * Every comparison is byte-exact on the full URI: SPIFFE IDs pass the
+ * grammar of spiffe.c, other Workload Identifiers that of wid.c.
  */
 #include <stdlib.h>
 #include <string.h>
 
 #include "peer.h"
+#include "wimse.h"
 
 /* ------------------------------------------------------ private prototypes */
 
@@ -57,6 +61,9 @@ hc_peer_workload(const hc_policy *p, const char *id, bool *mapped)
 			return m->spiffe_id;
 		}
 	}
+	/* Any Workload Identifier (draft-ietf-wimse-identifier 4.1). */
+	if (hc_wid_check(id, strlen(id), NULL, NULL, NULL) == HC_OK)
+		return id;
 	return NULL;
 }
 
@@ -200,10 +207,12 @@ hc_peer_check(hc_ctx *c)
 	hc_x509_identity ident;
 	const char *id, *none, *want, *raw = NULL, *what = NULL;
 	char q[HC_QBUF], q2[HC_QBUF], q3[HC_QBUF];
-	hc_status st;
+	hc_status st = HC_OK;
 
 	memset(&ident, 0, sizeof(ident));
-	if ((st = svid_identity(c->req, &ident, &id, &none, d)) != HC_OK)
+	/* A verified WIT's sub (pop_creds.c) is the caller, as a URI SAN. */
+	if ((id = c->peer_id) == NULL &&
+	    (st = svid_identity(c->req, &ident, &id, &none, d)) != HC_OK)
 		goto out;
 	if (id == NULL) {
 		if (c->pol->peer_identity == HC_MODE_REQUIRED)

@@ -21,7 +21,8 @@
 #include "validator.h"
 
 /*
- * binding.peer_identity: the peer's SPIFFE ID against the current actor
+ * binding.peer_identity: the caller's identity (a verified WIT's sub, else
+ * the peer's SPIFFE ID) against the current actor
  * (outermost act.sub, RFC 8693 section 4.1) or, for a token without act,
  * against its client (client_id, else sub), mapped through
  * binding.identities when that is not a SPIFFE ID.  "required": the peer
@@ -40,8 +41,9 @@ hc_status hc_peer_spiffe_id(const hc_request *req, char **out, hc_detail *d);
 
 /*
  * The workload a party the token names stands for: `id` itself when it is
- * a SPIFFE ID, else the SPIFFE ID binding.identities maps it to (then
- * *mapped is set, when mapped is not NULL), else NULL.  The one copy of
+ * a SPIFFE ID, else the identifier binding.identities maps it to (then
+ * *mapped is set, when mapped is not NULL), else `id` itself when it is
+ * another Workload Identifier (wid.c), else NULL.  The one copy of
  * the rule, for the peer check and for delegation.direct_callers.
  */
 const char *hc_peer_workload(const hc_policy *p, const char *id,

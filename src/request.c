@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
  * request.c - the request context: what the service knows about the call
- * a token is presented on (route, tenant, clock, peer, a Txn-Token), and the setters
+ * a token is presented on (route, tenant, clock, peer, a Txn-Token, the
+ * scheme and DPoP proof, a WIT and WPT), and the setters
  * that fill it, the peer from a certificate, from a proxy's identity, or
  * from an x-forwarded-client-cert header (parsed by xfcc.c).
  */
@@ -31,6 +32,17 @@ clear_peer(hc_request *req)
 	req->has_peer = false;
 }
 
+/* Wipes and frees a credential the request holds. */
+static void
+clear_token(char **t, size_t *len)
+{
+	if (*t != NULL)
+		hc_wipe(*t, *len);
+	free(*t);
+	*t = NULL;
+	*len = 0;
+}
+
 HC_EXPORT void
 hc_request_free(hc_request *req)
 {
@@ -38,11 +50,14 @@ hc_request_free(hc_request *req)
 		return;
 	free(req->method);
 	free(req->path);
+	free(req->raw_method);
+	free(req->raw_path);
 	free(req->tenant);
 	clear_peer(req);
-	if (req->txn_token != NULL)
-		hc_wipe(req->txn_token, req->txn_token_len);
-	free(req->txn_token);
+	clear_token(&req->txn_token, &req->txn_token_len);
+	clear_token(&req->dpop, &req->dpop_len);
+	clear_token(&req->wit, &req->wit_len);
+	clear_token(&req->wpt, &req->wpt_len);
 	free(req);
 }
 
@@ -153,7 +168,7 @@ path_normalize(char *p)
 HC_EXPORT hc_status
 hc_request_set_route(hc_request *req, const char *method, const char *path)
 {
-	char *m = NULL, *p = NULL, *q;
+	char *m = NULL, *p = NULL, *rm = NULL, *rp = NULL, *q;
 	hc_status st;
 
 	if (req == NULL)
@@ -164,6 +179,13 @@ hc_request_set_route(hc_request *req, const char *method, const char *path)
 		free(m);
 		return st;
 	}
+	/* As sent, for DPoP htm/htu and the WPT aud (RFC 9449 4.3). */
+	if ((rm = strdup(m)) == NULL || (rp = strdup(p)) == NULL) {
+		free(m);
+		free(p);
+		free(rm);
+		return HC_INTERNAL;
+	}
 	/* Routes are matched on the path alone. */
 	if ((q = strchr(p, '?')) != NULL)
 		*q = '\0';
@@ -172,12 +194,18 @@ hc_request_set_route(hc_request *req, const char *method, const char *path)
 	if (!method_ok(m) || !path_normalize(p)) {
 		free(m);
 		free(p);
+		free(rm);
+		free(rp);
 		return HC_MALFORMED;
 	}
 	free(req->method);
 	free(req->path);
+	free(req->raw_method);
+	free(req->raw_path);
 	req->method = m;
 	req->path = p;
+	req->raw_method = rm;
+	req->raw_path = rp;
 	return HC_OK;
 }
 
@@ -268,26 +296,75 @@ hc_request_set_xfcc(hc_request *req, const char *value, size_t len)
 }
 
 /*
- * The Txn-Token header's value, kept byte for byte (txn.c judges it,
- * commas and all): the one bound here is HC_MAX_TOKEN_BYTES_CAP.
+ * Copies a credential header's `len` bytes into *dst (wiping the old
+ * one): the bound here is HC_MAX_TOKEN_BYTES_CAP; the module that judges
+ * it applies its own.
  */
-HC_EXPORT hc_status
-hc_request_set_txn_token(hc_request *req, const char *token, size_t len)
+static hc_status
+set_token(char **dst, size_t *dlen, const char *token, size_t len)
 {
 	char *t;
 
-	if (req == NULL)
-		return HC_INTERNAL;
 	if (token == NULL || len == 0 || len > HC_MAX_TOKEN_BYTES_CAP)
 		return HC_MALFORMED;
 	if ((t = malloc(len + 1)) == NULL)
 		return HC_INTERNAL;
 	memcpy(t, token, len);
 	t[len] = '\0';
-	if (req->txn_token != NULL)
-		hc_wipe(req->txn_token, req->txn_token_len);
-	free(req->txn_token);
-	req->txn_token = t;
-	req->txn_token_len = len;
+	clear_token(dst, dlen);
+	*dst = t;
+	*dlen = len;
 	return HC_OK;
+}
+
+/*
+ * The Txn-Token header's value, kept byte for byte (txn.c judges it,
+ * commas and all).
+ */
+HC_EXPORT hc_status
+hc_request_set_txn_token(hc_request *req, const char *token, size_t len)
+{
+	if (req == NULL)
+		return HC_INTERNAL;
+	return set_token(&req->txn_token, &req->txn_token_len, token, len);
+}
+
+HC_EXPORT hc_status
+hc_request_set_auth_scheme(hc_request *req, hc_auth_scheme scheme)
+{
+	if (req == NULL)
+		return HC_INTERNAL;
+	if (scheme != HC_SCHEME_BEARER && scheme != HC_SCHEME_DPOP)
+		return HC_MALFORMED;
+	req->scheme = scheme;
+	return HC_OK;
+}
+
+/* The DPoP header's value (dpop.c judges it, commas and all). */
+HC_EXPORT hc_status
+hc_request_set_dpop(hc_request *req, const char *proof, size_t len)
+{
+	hc_status st;
+
+	if (req == NULL)
+		return HC_INTERNAL;
+	if ((st = set_token(&req->dpop, &req->dpop_len, proof, len)) == HC_OK)
+		req->scheme = HC_SCHEME_DPOP;
+	return st;
+}
+
+HC_EXPORT hc_status
+hc_request_set_wit(hc_request *req, const char *wit, size_t len)
+{
+	if (req == NULL)
+		return HC_INTERNAL;
+	return set_token(&req->wit, &req->wit_len, wit, len);
+}
+
+HC_EXPORT hc_status
+hc_request_set_wpt(hc_request *req, const char *wpt, size_t len)
+{
+	if (req == NULL)
+		return HC_INTERNAL;
+	return set_token(&req->wpt, &req->wpt_len, wpt, len);
 }

@@ -21,6 +21,7 @@ hc_result_free(hc_result *r)
 	free(r->actors);
 	free(r->scope_buf);
 	hc_json_free(r->txn_claims);
+	free(r->workload);
 	free(r);
 }
 
@@ -150,6 +151,25 @@ hc_result_txn_claim_json(const hc_result *r, const char *name)
 	return hc_json_print(j);
 }
 
+HC_EXPORT const char *
+hc_result_dpop_jkt(const hc_result *r)
+{
+	return r != NULL && r->dpop_jkt[0] != '\0' ? r->dpop_jkt : NULL;
+}
+
+HC_EXPORT const char *
+hc_result_dpop_nonce(const hc_result *r)
+{
+	return r != NULL && r->status == HC_NONCE && r->dpop_nonce[0] != '\0' ?
+	    r->dpop_nonce : NULL;
+}
+
+HC_EXPORT const char *
+hc_result_workload(const hc_result *r)
+{
+	return r != NULL ? r->workload : NULL;
+}
+
 /* The Txn-Token fields of the JSON form, nested as txn_token{...}. */
 static hc_json *
 txn_to_json(const hc_result *r)
@@ -193,6 +213,18 @@ hc_result_to_json(const hc_result *r)
 	}
 	if (r->txn_verified && r->txn != NULL)
 		hc_json_add(o, "txn_token", txn_to_json(r));
+	if (hc_result_dpop_jkt(r) != NULL) {
+		a = hc_json_new_object();
+		hc_json_add_string(a, "jkt", r->dpop_jkt);
+		hc_json_add(o, "dpop", a);
+	}
+	if (r->workload != NULL) {
+		a = hc_json_new_object();
+		hc_json_add_string(a, "id", r->workload);
+		hc_json_add(o, "workload", a);
+	}
+	if (hc_result_dpop_nonce(r) != NULL)
+		hc_json_add_string(o, "dpop_nonce", r->dpop_nonce);
 	if (hc_result_credential(r) != NULL)
 		hc_json_add_string(o, "credential", r->credential);
 	s = hc_json_print(o);

@@ -129,6 +129,8 @@ validator_free_states(hc_validator *v)
 {
 	hc_refresh_free(v);
 	hc_txn_free(v);
+	hc_wimse_free(v->wimse);
+	v->wimse = NULL;
 	hc_replay_free(v->replay);
 	v->replay = NULL;
 	hc_cache_free(v->cache);
@@ -213,6 +215,13 @@ hc_validator_new_from_json(const char *json, size_t len, const char *base_dir,
 		hc_detail d = { "" };
 		if ((st = hc_txn_init(v, &d)) != HC_OK)
 			add_error(&errs, "txn_tokens", d.text);
+	}
+	if (st == HC_OK && v->policy->wimse.mode != HC_MODE_OFF) {
+		hc_detail d = { "" };
+		if ((st = hc_wimse_new(v->policy, &v->wimse, &d)) != HC_OK) {
+			add_error(&errs, "wimse", d.text);
+			st = st == HC_INTERNAL ? HC_INTERNAL : HC_CONFIG;
+		}
 	}
 	if (st == HC_OK) {
 		hc_detail d = { "" };
@@ -615,6 +624,8 @@ hc_validate(const hc_validator *v, const char *token, size_t len,
 	if (token == NULL)
 		goto others;
 	c.has_access_token = true;
+	c.token = token;
+	c.token_len = len;
 	res->credential = "access_token";
 	if (!(cached = hc_cache_lookup(v->cache, token, len, &c, &jws))) {
 		st = layer1(&c, token, len, &jws, &res->detail);
@@ -642,6 +653,8 @@ done:
 	hc_jws_clear(&jws);
 	hc_keyset_unref(c.key_set);
 	free(c.peer_id);
+	hc_dpop_result_clear(&c.dpop);
+	hc_wimse_result_clear(&c.wimse);
 	res->status = st;
 	if (st == HC_OK || st == HC_INTERNAL)
 		res->credential = NULL;

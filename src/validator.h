@@ -12,13 +12,19 @@
 #ifndef HC_VALIDATOR_H
 #define HC_VALIDATOR_H
 
+#include "dpop.h"
 #include "internal.h"
 #include "keyset.h"
 #include "policy.h"
+#include "wimse.h"
 
 struct hc_request {
 	char *method;            /* NULL: no route */
-	char *path;
+	char *path;              /* normalised for route matching */
+	char *raw_method;        /* the method as sent (DPoP htm) */
+	char *raw_path;          /* the target as sent, query kept: DPoP htu
+				    and WPT aud are compared with it, never
+				    with the normalised path */
 	char *tenant;
 	bool has_time;
 	int64_t now;
@@ -29,6 +35,13 @@ struct hc_request {
 	char *peer_spiffe_id;
 	char *txn_token;         /* the Txn-Token header's bytes, or NULL */
 	size_t txn_token_len;
+	hc_auth_scheme scheme;   /* of the access token: Bearer or DPoP */
+	char *dpop;              /* the DPoP header's bytes, or NULL */
+	size_t dpop_len;
+	char *wit;               /* Workload-Identity-Token, or NULL */
+	size_t wit_len;
+	char *wpt;               /* Workload-Proof-Token, or NULL */
+	size_t wpt_len;
 };
 
 struct hc_result {
@@ -58,6 +71,11 @@ struct hc_result {
 	const char *txn_scope;
 	const char *txn_req_wl;
 	int64_t txn_exp;
+	/* DPoP (pop_creds.c): the verified proof's key, a nonce to send. */
+	char dpop_jkt[HC_JKT_LEN + 1];      /* "" until a proof verified */
+	char dpop_nonce[HC_DPOP_NONCE_LEN + 1];  /* on HC_NONCE, else "" */
+	/* WIMSE: the verified WIT's Workload Identifier (heap), or NULL. */
+	char *workload;
 };
 
 /*
@@ -98,6 +116,7 @@ struct hc_validator {
 					    the source labels */
 	struct hc_replay *replay;        /* replay.c: the jti store */
 	struct hc_cache *cache;          /* cache.c; NULL when disabled */
+	hc_wimse *wimse;                 /* wimse.c; NULL when wimse is off */
 };
 
 /* The validation context handed from layer to layer. */
@@ -110,13 +129,21 @@ typedef struct hc_ctx {
 	const hc_json *header;
 	const hc_json *payload;
 	hc_result *res;
-	char *peer_id;           /* the peer's SPIFFE ID, read once (heap) */
+	char *peer_id;           /* the authenticated caller, a Workload
+				    Identifier: the peer's SPIFFE ID or the
+				    verified WIT sub, read once (heap) */
 	hc_keyset *key_set;      /* the set that verified the token (a ref) */
 	hc_keyslot *key_slot;    /*   and the slot it was taken from */
 	hc_status chain_status;  /* a structural fault of `act`, reported */
 	hc_detail chain_detail;  /*   by layer 3 after layer 2 passed */
 	const hc_route_policy *route;  /* the request's route, or NULL */
 	bool has_access_token;   /* an access token was presented */
+	const char *token;       /* the access token's bytes, or NULL */
+	size_t token_len;
+	bool dpop_ok;            /* the DPoP proof verified (dpop holds it) */
+	hc_dpop_result dpop;
+	bool wimse_ok;           /* the WIT and WPT verified (wimse holds it) */
+	hc_wimse_result wimse;
 } hc_ctx;
 
 /*

@@ -855,7 +855,9 @@ static const struct bad_case audience_binding_cases[] = {
 	    "binding.identities['c']: a SPIFFE ID with a path is"
 	    " required" },
 	{ DOC(",'binding':{'identities':{'c':'user:alice'}}"),
-	    "binding.identities['c']: not a valid SPIFFE ID" },
+	    "binding.identities['c']: not a valid Workload Identifier" },
+	{ DOC(",'binding':{'identities':{'c':'wimse://E.org/x'}}"),
+	    "binding.identities['c']: not a valid Workload Identifier" },
 	{ DOC(",'binding':{'identities':{'c':1}}"),
 	    "binding.identities['c']: expected a string, got number" },
 	{ DOC(",'binding':{'identities':{'':'spiffe://e.org/x'}}"),

@@ -100,6 +100,12 @@ test_eddsa(void)
 }
 
 static void
+test_pop_pipeline(void)
+{
+	vec_file("testvectors/pop_pipeline.json");
+}
+
+static void
 test_txn_tokens(void)
 {
 	vec_file("testvectors/txn_tokens.json");
@@ -120,6 +126,8 @@ static const hc_test tests[] = {
 	    test_exchange_tenant_binding },
 	{ "eddsa.json (EdDSA, OKP keys; some need OpenSSL)", test_eddsa },
 	{ "txn_tokens.json (Transaction Tokens)", test_txn_tokens },
+	{ "pop_pipeline.json (DPoP and WIMSE in the pipeline)",
+	    test_pop_pipeline },
 	{ NULL, NULL }
 };
 

@@ -330,7 +330,8 @@ hc_vec_check(const hc_vec *vf, const cJSON *c, hc_status *want)
 	};
 	static const char *const request_members[] = {
 		"route", "tenant", "peer_cert_file", "peer_x5t",
-		"peer_spiffe_id", "xfcc", "txn_token", NULL
+		"peer_spiffe_id", "xfcc", "txn_token", "scheme", "dpop", "wit",
+		"wpt", NULL
 	};
 	const cJSON *m, *e = cJSON_GetObjectItemCaseSensitive(c, "expect");
 	const cJSON *rq = cJSON_GetObjectItemCaseSensitive(c, "request");
@@ -389,6 +390,10 @@ hc_vec_request(const hc_vec *vf, const cJSON *c, hc_status *refused)
 	    "peer_spiffe_id");
 	const cJSON *xfcc = cJSON_GetObjectItemCaseSensitive(rq, "xfcc");
 	const cJSON *txn = cJSON_GetObjectItemCaseSensitive(rq, "txn_token");
+	const cJSON *scheme = cJSON_GetObjectItemCaseSensitive(rq, "scheme");
+	const cJSON *dpop = cJSON_GetObjectItemCaseSensitive(rq, "dpop");
+	const cJSON *wit = cJSON_GetObjectItemCaseSensitive(rq, "wit");
+	const cJSON *wpt = cJSON_GetObjectItemCaseSensitive(rq, "wpt");
 	hc_request *req;
 	hc_status want, st;
 
@@ -436,6 +441,20 @@ hc_vec_request(const hc_vec *vf, const cJSON *c, hc_status *refused)
 		return refused_by(req, st, refused);
 	if (txn != NULL && (st = hc_request_set_txn_token(req, txn->valuestring,
 	    strlen(txn->valuestring))) != HC_OK)
+		return refused_by(req, st, refused);
+	/* "scheme": "DPoP" or "Bearer"; a "dpop" proof implies DPoP. */
+	if (scheme != NULL && (st = hc_request_set_auth_scheme(req,
+	    strcmp(scheme->valuestring, "DPoP") == 0 ? HC_SCHEME_DPOP :
+	    HC_SCHEME_BEARER)) != HC_OK)
+		return refused_by(req, st, refused);
+	if (dpop != NULL && (st = hc_request_set_dpop(req, dpop->valuestring,
+	    strlen(dpop->valuestring))) != HC_OK)
+		return refused_by(req, st, refused);
+	if (wit != NULL && (st = hc_request_set_wit(req, wit->valuestring,
+	    strlen(wit->valuestring))) != HC_OK)
+		return refused_by(req, st, refused);
+	if (wpt != NULL && (st = hc_request_set_wpt(req, wpt->valuestring,
+	    strlen(wpt->valuestring))) != HC_OK)
 		return refused_by(req, st, refused);
 	return req;
 }

@@ -27,6 +27,7 @@
 #include <time.h>
 
 #include "cli.h"
+#include "jwk.h"
 #include "crypto.h"
 #include "hopcheck.h"
 #include "internal.h"
@@ -201,6 +202,62 @@ describe_txn(const hc_jws *jws, hc_json *o, hc_json *w)
 			    "section 9.2)", required[i]);
 }
 
+/* Whether header typ is `want`, as a media type ("application/" optional). */
+static bool
+typ_is(const hc_json *header, const char *want)
+{
+	const char *typ = hc_json_string(hc_json_get(header, "typ"));
+
+	if (typ != NULL && strncasecmp(typ, "application/", 12) == 0)
+		typ += 12;
+	return typ != NULL && strcasecmp(typ, want) == 0;
+}
+
+/*
+ * A DPoP proof (RFC 9449): the RFC 7638 thumbprint of its header jwk, the
+ * value an access token's cnf.jkt must hold, with htm and htu.  A WIMSE
+ * WIT (draft-ietf-wimse-workload-creds-03): its sub and cnf, and the
+ * thumbprint of cnf.jwk.  Unverified, like everything here.
+ */
+static void
+describe_pop(const hc_jws *jws, hc_json *o, hc_json *w)
+{
+	char jkt[HC_JKT_LEN + 1];
+	hc_detail d = { "" };
+	const hc_json *k;
+	hc_json *t;
+
+	if (typ_is(jws->header, "dpop+jwt")) {
+		hc_json_add_string(o, "kind", "dpop_proof");
+		t = hc_json_new_object();
+		k = hc_json_get(jws->header, "jwk");
+		if (hc_jwk_thumbprint(k, jkt, &d) == HC_OK)
+			hc_json_add_string(t, "jkt", jkt);
+		else
+			warn(w, "DPoP proof jwk has no thumbprint: %s", d.text);
+		hc_json_add(t, "htm", hc_json_dup(hc_json_get(jws->payload,
+		    "htm")));
+		hc_json_add(t, "htu", hc_json_dup(hc_json_get(jws->payload,
+		    "htu")));
+		hc_json_add(o, "dpop", t);
+	} else if (typ_is(jws->header, "wit+jwt")) {
+		hc_json_add_string(o, "kind", "wit");
+		t = hc_json_new_object();
+		k = hc_json_get(jws->payload, "cnf");
+		hc_json_add(t, "sub", hc_json_dup(hc_json_get(jws->payload,
+		    "sub")));
+		hc_json_add(t, "cnf", hc_json_dup(k));
+		if (hc_jwk_thumbprint(hc_json_get(k, "jwk"), jkt, &d) == HC_OK)
+			hc_json_add_string(t, "jkt", jkt);
+		else
+			warn(w, "WIT without a usable cnf.jwk: refused (%s)",
+			    d.text);
+		hc_json_add(o, "wit", t);
+	} else if (typ_is(jws->header, "wpt+jwt")) {
+		hc_json_add_string(o, "kind", "wpt");
+	}
+}
+
 /*
  * The JSON document of a decoded token: the parts, the dates relative to
  * now, the actor chain (current actor first) and the warnings.
@@ -243,6 +300,7 @@ describe(const hc_jws *jws, int64_t now)
 		warn(w, "act is deeper than %d levels: refused", HC_MAX_ACT_DEPTH);
 	hc_json_add(o, "actors", actors);
 	describe_txn(jws, o, w);
+	describe_pop(jws, o, w);
 	hc_json_add(o, "warnings", w);
 	return o;
 }
@@ -302,6 +360,17 @@ print_text(const hc_jws *jws, const hc_json *desc)
 		    "req_wl"))));
 		printf("transaction context (tctx): %s\n", x != NULL ? x :
 		    "none");
+		free(x);
+	}
+	if ((j = hc_json_get(hc_json_get(desc, "dpop"), "jkt")) != NULL)
+		printf("DPoP proof key thumbprint (cnf.jkt): %s\n",
+		    hc_json_string(j));
+	if ((j = hc_json_get(desc, "wit")) != NULL) {
+		char *x = hc_json_print(hc_json_get(j, "cnf"));
+		const char *jk = hc_json_string(hc_json_get(j, "jkt"));
+
+		printf("WIT cnf: %s\nWIT key thumbprint: %s\n", x != NULL ? x :
+		    "none", jk != NULL ? jk : "none");
 		free(x);
 	}
 	for (size_t i = 0; names[i] != NULL; i++) {

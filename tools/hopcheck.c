@@ -4,6 +4,8 @@
  *
  *   hopcheck validate --conf FILE [--token TOKEN|-|@FILE]
  *                     [--txn-token TOKEN|-|@FILE] [--peer-cert FILE]
+ *                     [--dpop P|-|@FILE] [--scheme bearer|dpop]
+ *                     [--wit W|-|@FILE] [--wpt P|-|@FILE]
  *                     [--route "METHOD /path"] [--tenant T] [--now UNIX]
  *   hopcheck inspect [--json] [--now UNIX] TOKEN|-|@FILE
  *   hopcheck check-config FILE
@@ -27,6 +29,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "cli.h"
 #include "crypto.h"
@@ -61,6 +64,35 @@ config_failure(hc_status st, char *errors)
  * is a refusal, printed as JSON), 2 for usage, input, configuration and
  * system errors; the token is wiped before exit.
  */
+/* A request setter of a credential header (Txn-Token, DPoP, WIT, WPT). */
+typedef hc_status (*cred_setter)(hc_request *, const char *, size_t);
+
+/*
+ * Reads the credential of option `opt` (a token, - or @FILE) into *buf
+ * and gives it to the request with `set`.  A value the setter refuses is
+ * the request's verdict, printed as JSON naming `cred`.  Returns 0 or the
+ * exit status.
+ */
+static int
+request_cred(const cli_cmd *cmd, const char *opt, const char *arg,
+    const char *cred, bool *stdin_used, char **buf, size_t *len,
+    hc_request *req, cred_setter set)
+{
+	hc_status st;
+	int rc;
+
+	if (arg == NULL)
+		return 0;
+	if ((rc = cli_token(cmd, opt, arg, stdin_used, buf, len)) != 0)
+		return rc;
+	if ((st = set(req, *buf, *len)) == HC_OK)
+		return 0;
+	printf("{\"status\":\"%s\",\"detail\":\"the %s value is refused "
+	    "(empty or over 1 MiB)\",\"credential\":\"%s\"}\n",
+	    hc_status_name(st), opt, cred);
+	return st == HC_INTERNAL ? CLI_EXIT_USAGE : CLI_EXIT_REJECT;
+}
+
 static int
 cmd_validate(const cli_cmd *cmd, int argc, char **argv)
 {
@@ -75,27 +107,38 @@ cmd_validate(const cli_cmd *cmd, int argc, char **argv)
 		{ "peer-spiffe-id", required_argument, NULL, 's' },
 		{ "xfcc", required_argument, NULL, 'X' },
 		{ "txn-token", required_argument, NULL, 'k' },
+		{ "dpop", required_argument, NULL, 'D' },
+		{ "scheme", required_argument, NULL, 'S' },
+		{ "wit", required_argument, NULL, 'W' },
+		{ "wpt", required_argument, NULL, 'P' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
 	const char *conf = NULL, *token_arg = NULL, *peer = NULL, *route = NULL;
 	const char *tenant = NULL, *peer_x5t = NULL, *peer_id = NULL;
-	const char *xfcc = NULL, *txn_arg = NULL;
+	const char *xfcc = NULL, *txn_arg = NULL, *dpop_arg = NULL;
+	const char *scheme = NULL, *wit_arg = NULL, *wpt_arg = NULL;
 	hc_validator *v = NULL;
 	hc_request *req = NULL;
 	hc_result *res = NULL;
 	char *token = NULL, *errors = NULL, *out, *cert = NULL, *txn = NULL;
-	size_t tlen = 0, clen = 0, xlen = 0;
+	char *dpop = NULL, *wit = NULL, *wpt = NULL;
+	size_t tlen = 0, clen = 0, xlen = 0, dlen = 0, wlen = 0, plen = 0;
 	bool has_now = false, stdin_used = false;
 	int64_t now = 0;
 	int c, rc;
 	hc_status st;
 
 	opterr = 0;
+	/* --dpop, --scheme, --wit and --wpt are long options only. */
 	while ((c = getopt_long(argc, argv, ":c:t:p:r:T:n:x:s:X:k:h", opts,
 	    NULL)) != -1) {
 		switch (c) {
 		case 'k': txn_arg = optarg; break;
+		case 'D': dpop_arg = optarg; break;
+		case 'S': scheme = optarg; break;
+		case 'W': wit_arg = optarg; break;
+		case 'P': wpt_arg = optarg; break;
 		case 'x': peer_x5t = optarg; break;
 		case 's': peer_id = optarg; break;
 		case 'X': xfcc = optarg; break;
@@ -186,19 +229,25 @@ cmd_validate(const cli_cmd *cmd, int argc, char **argv)
 	if (token_arg != NULL && (rc = cli_token(cmd, "--token", token_arg,
 	    &stdin_used, &token, &tlen)) != 0)
 		goto out;
-	if (txn_arg != NULL) {
-		if ((rc = cli_token(cmd, "--txn-token", txn_arg, &stdin_used, &txn,
-		    &xlen)) != 0)
-			goto out;
-		/* A value the setter refuses is the request's verdict. */
-		if ((st = hc_request_set_txn_token(req, txn, xlen)) != HC_OK) {
-			printf("{\"status\":\"%s\",\"detail\":\"the Txn-Token "
-			    "value is refused (empty or over 1 MiB)\",\"credential\""
-			    ":\"txn_token\"}\n", hc_status_name(st));
-			rc = st == HC_INTERNAL ? CLI_EXIT_USAGE : CLI_EXIT_REJECT;
-			goto out;
-		}
+	if (scheme != NULL && strcasecmp(scheme, "dpop") != 0 &&
+	    strcasecmp(scheme, "bearer") != 0) {
+		rc = cli_usage_error(cmd, "--scheme is bearer or dpop");
+		goto out;
 	}
+	if (scheme != NULL && hc_request_set_auth_scheme(req,
+	    strcasecmp(scheme, "dpop") == 0 ? HC_SCHEME_DPOP :
+	    HC_SCHEME_BEARER) != HC_OK)
+		goto out;
+	/* A proof makes --token a DPoP-scheme token (RFC 9449 7.1). */
+	if ((rc = request_cred(cmd, "--txn-token", txn_arg, "txn_token",
+	    &stdin_used, &txn, &xlen, req, hc_request_set_txn_token)) != 0 ||
+	    (rc = request_cred(cmd, "--dpop", dpop_arg, "dpop", &stdin_used,
+	    &dpop, &dlen, req, hc_request_set_dpop)) != 0 ||
+	    (rc = request_cred(cmd, "--wit", wit_arg, "wit", &stdin_used,
+	    &wit, &wlen, req, hc_request_set_wit)) != 0 ||
+	    (rc = request_cred(cmd, "--wpt", wpt_arg, "wpt", &stdin_used,
+	    &wpt, &plen, req, hc_request_set_wpt)) != 0)
+		goto out;
 	rc = CLI_EXIT_USAGE;
 	st = hc_validator_new_from_file(conf, &v, &errors);
 	if (st != HC_OK) {
@@ -220,6 +269,9 @@ out:
 	hc_request_free(req);
 	cli_drop(token, tlen);
 	cli_drop(txn, xlen);
+	cli_drop(dpop, dlen);
+	cli_drop(wit, wlen);
+	cli_drop(wpt, plen);
 	free(cert);
 	return rc;
 }
@@ -391,6 +443,8 @@ cmd_version(const cli_cmd *cmd, int argc, char **argv)
 static const cli_cmd cmd_validate_def = {
 	.name = "validate",
 	.synopsis = "--conf FILE [--token TOKEN|-|@FILE]\n"
+	    "        [--dpop PROOF|-|@FILE] [--scheme bearer|dpop]\n"
+	    "        [--wit WIT|-|@FILE] [--wpt WPT|-|@FILE]\n"
 	    "        [--txn-token TOKEN|-|@FILE] [--peer-cert FILE] [--peer-x5t X5T] [--peer-spiffe-id ID]\n"
 	    "        [--xfcc VALUE] [--route \"METHOD /path\"] [--tenant T] "
 	    "[--now UNIX]",
@@ -405,6 +459,15 @@ static const cli_cmd cmd_validate_def = {
 	    "                     no access token\n"
 	    "  --txn-token T|-|@FILE  a Txn-Token (the Txn-Token header), read the\n"
 	    "                     same way; its fields are shown as txn_token{...}\n"
+	    "  --dpop P|-|@FILE   a DPoP proof (the DPoP header, RFC 9449); --token\n"
+	    "                     is then sent with the DPoP scheme; htm and htu\n"
+	    "                     are checked against --route; shown as dpop{jkt}\n"
+	    "  --scheme S         bearer or dpop: the scheme of --token (dpop\n"
+	    "                     without --dpop tests a proof-less DPoP request)\n"
+	    "  --wit W|-|@FILE    a WIMSE Workload-Identity-Token\n"
+	    "  --wpt P|-|@FILE    its Workload-Proof-Token (aud: --route's path);\n"
+	    "                     the WIT's sub is shown as workload{id}\n"
+	    "                     (at most one of the token options reads -)\n"
 	    "  --peer-cert FILE   the caller's leaf certificate (PEM or DER)\n"
 	    "  --peer-x5t X5T     its base64url SHA-256 thumbprint, as a proxy "
 	    "saw it\n"

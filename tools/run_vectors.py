@@ -45,7 +45,9 @@ replaced inside each word:
 and a word that is exactly {request} expands to zero or more words, one
 option per member the case's request has, in this order:
 --route "METHOD /path", --tenant TENANT, --peer-cert FILE, --peer-x5t X5T,
---peer-spiffe-id ID, --xfcc VALUE, --txn-token @FILE.  A case without
+--peer-spiffe-id ID, --xfcc VALUE, --txn-token @FILE, --scheme SCHEME,
+--dpop @FILE, --wit @FILE, --wpt @FILE (a DPoP proof makes the token a
+DPoP-scheme token; method and path come from "route").  A case without
 "token" carries no access token: the words "--token -" are dropped.  The hopcheck template is therefore
 "PATH validate --conf {conf} --token - --now {now} {request}".
 
@@ -110,7 +112,11 @@ REQUEST_OPTIONS = (("route", "--route"), ("tenant", "--tenant"),
                    ("peer_cert_file", "--peer-cert"),
                    ("peer_x5t", "--peer-x5t"),
                    ("peer_spiffe_id", "--peer-spiffe-id"),
-                   ("xfcc", "--xfcc"), ("txn_token", "--txn-token"))
+                   ("xfcc", "--xfcc"), ("txn_token", "--txn-token"),
+                   ("scheme", "--scheme"), ("dpop", "--dpop"),
+                   ("wit", "--wit"), ("wpt", "--wpt"))
+# Request members that are tokens: passed as @FILE (a temporary file).
+TOKEN_MEMBERS = ("txn_token", "dpop", "wit", "wpt")
 
 
 def write_file(path, value):
@@ -160,11 +166,15 @@ def run_case(template, conf, tmpdir, case, index):
             ", ".join(unknown + bad))
     request_words = []
     txn_file = ""
+    token_files = []
     for member, option in REQUEST_OPTIONS:
-        if member == "txn_token" and member in req:
-            txn_file = os.path.join(tmpdir, "txn-%d" % index)
-            write_file(txn_file, req[member])
-            request_words += [option, "@" + txn_file]
+        if member in TOKEN_MEMBERS and member in req:
+            path = os.path.join(tmpdir, "%s-%d" % (member, index))
+            write_file(path, req[member])
+            token_files.append(path)
+            if member == "txn_token":
+                txn_file = path
+            request_words += [option, "@" + path]
         elif member in req:
             request_words += [option, req[member]]
     route = req.get("route", "")
@@ -192,8 +202,8 @@ def run_case(template, conf, tmpdir, case, index):
         return False, "cannot run %s: %s" % (argv[0], e)
     finally:
         os.unlink(token_file)
-        if txn_file:
-            os.unlink(txn_file)
+        for path in token_files:
+            os.unlink(path)
     expect = case.get("expect")
     out = p.stdout.decode("utf-8", "replace").strip()
     err = p.stderr.decode("utf-8", "replace").strip()

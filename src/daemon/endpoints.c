@@ -47,8 +47,9 @@
 #include "binding.h"
 #include "buf.h"
 #include "endpoints.h"
-#include "txn_http.h"
 #include "internal.h"
+#include "pop_http.h"
+#include "txn_http.h"
 #include "log.h"
 #include "metrics.h"
 #include "settings.h"
@@ -266,6 +267,7 @@ record(const hcd_request *rq, const hcd_response *rs, const struct decided *d)
 	char rid[HCD_REQUEST_ID_MAX + 1], tid[HCD_TRACE_ID_LEN + 1];
 
 	hcd_metrics_decision(d->status);
+	hcd_metrics_replay_watch(rq->v);
 	memset(&ld, 0, sizeof(ld));
 	request_ids(rq, rid, tid);
 	ld.request_id = rid[0] != '\0' ? rid : NULL;
@@ -321,6 +323,10 @@ static const struct member {
 	{ "tenant", HC_JSON_STRING },
 	{ "now", HC_JSON_NUMBER },
 	{ "txn_token", HC_JSON_STRING },
+	{ "dpop", HC_JSON_STRING },
+	{ "scheme", HC_JSON_STRING },
+	{ "wit", HC_JSON_STRING },
+	{ "wpt", HC_JSON_STRING },
 	{ NULL, HC_JSON_INVALID }
 };
 
@@ -365,6 +371,15 @@ hcd_validate_read(const hc_json *obj, struct hcd_validate_in *in,
 	in->tenant = hc_json_string(hc_json_get(obj, "tenant"));
 	in->has_now = hc_json_number(hc_json_get(obj, "now"), &in->now);
 	in->txn_token = hc_json_string(hc_json_get(obj, "txn_token"));
+	in->dpop = hc_json_string(hc_json_get(obj, "dpop"));
+	in->scheme = hc_json_string(hc_json_get(obj, "scheme"));
+	in->wit = hc_json_string(hc_json_get(obj, "wit"));
+	in->wpt = hc_json_string(hc_json_get(obj, "wpt"));
+	if (in->scheme != NULL && strcasecmp(in->scheme, "bearer") != 0 &&
+	    strcasecmp(in->scheme, "dpop") != 0) {
+		hc_fail(d, HC_MALFORMED, "scheme is \"Bearer\" or \"DPoP\"");
+		return -1;
+	}
 	if (in->route != NULL && (in->method != NULL || in->path != NULL)) {
 		hc_fail(d, HC_MALFORMED, "give route, or method and path, not both");
 		return -1;
@@ -438,6 +453,17 @@ build_request(const struct hcd_validate_in *in, hc_request *req,
 	if (in->txn_token != NULL && (st = hc_request_set_txn_token(req,
 	    in->txn_token, strlen(in->txn_token))) != HC_OK) {
 		hc_fail(d, st, "txn_token is empty or too long");
+		return -1;
+	}
+	/* A proof implies the DPoP scheme (RFC 9449 section 7.1). */
+	if ((in->scheme != NULL && hc_request_set_auth_scheme(req,
+	    strcasecmp(in->scheme, "dpop") == 0 ? HC_SCHEME_DPOP :
+	    HC_SCHEME_BEARER) != HC_OK) || (in->dpop != NULL &&
+	    hc_request_set_dpop(req, in->dpop, strlen(in->dpop)) != HC_OK) ||
+	    (in->wit != NULL && hc_request_set_wit(req, in->wit,
+	    strlen(in->wit)) != HC_OK) || (in->wpt != NULL &&
+	    hc_request_set_wpt(req, in->wpt, strlen(in->wpt)) != HC_OK)) {
+		hc_fail(d, HC_MALFORMED, "dpop, wit or wpt is empty or too long");
 		return -1;
 	}
 	return 0;
@@ -541,33 +567,6 @@ done:
 }
 
 /* --------------------------------------------------------------- /v1/authz */
-
-/*
- * The token of an Authorization header: scheme "Bearer" in any case, one
- * space, then a b64token (RFC 6750 section 2.1).  Returns 1 with the
- * token in *tok (borrowed), 0 for another scheme (no bearer credentials),
- * -1 for a malformed bearer header.
- */
-static int
-bearer_token(const char *h, const char **tok, size_t *len)
-{
-	const char *t;
-	size_t n, eq;
-
-	if (strncasecmp(h, "bearer", 6) != 0 || (h[6] != ' ' && h[6] != '\0'))
-		return 0;
-	if (h[6] != ' ')
-		return -1;
-	t = h + 7;
-	n = strspn(t, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
-	    "0123456789-._~+/");
-	eq = strspn(t + n, "=");
-	if (n == 0 || t[n + eq] != '\0')
-		return -1;
-	*tok = t;
-	*len = n + eq;
-	return 1;
-}
 
 /* The single value of header `name`, or NULL; *dup set when several. */
 static const char *
@@ -686,6 +685,7 @@ identity_headers(hcd_response *rs, const hc_result *res)
 {
 	size_t n = hc_result_actor_count(res);
 
+	hcd_pop_headers(rs, res);
 	if (hc_result_issuer(res) != NULL)
 		add_header_owned(rs, "X-Hopcheck-Issuer",
 		    header_value(hc_result_issuer(res)));
@@ -773,6 +773,7 @@ ep_authz(const hcd_request *rq, hcd_response *rs)
 	const char *auth, *tok = NULL, *tenant, *cred;
 	size_t n = 0, toklen = 0;
 	bool dup, dup2, has_txn = false;
+	hc_auth_scheme scheme = HC_SCHEME_BEARER;
 	int rc;
 
 	hcd_settings_of(rq->v, &set);
@@ -792,11 +793,13 @@ ep_authz(const hcd_request *rq, hcd_response *rs)
 		goto done;
 	}
 	auth = rq->header(rq->ctx, "authorization", &n);
-	rc = n == 1 ? bearer_token(auth, &tok, &toklen) : 0;
+	rc = n == 1 ? hcd_auth_token(auth, &tok, &toklen, &scheme) : 0;
 	if (n > 1 || rc < 0) {
+		/* Two fields may be Bearer and DPoP: ambiguous (RFC 9449 7.2). */
 		hc_fail(&d, HC_MALFORMED, n > 1 ? "several Authorization headers" :
-		    "Authorization is not \"Bearer\", one space and a token");
-		invalid_request(rs, 401, d.text);
+		    "Authorization is not \"Bearer\" or \"DPoP\", a space "
+		    "and a token");
+		invalid_request(rs, n > 1 ? 400 : 401, d.text);
 		goto done;
 	}
 	/* No bearer token: the route says whether it needs one (below). */
@@ -845,6 +848,10 @@ ep_authz(const hcd_request *rq, hcd_response *rs)
 		hcd_txn_refuse(rs, dec.status);
 		goto done;
 	}
+	if ((rc == 1 && scheme == HC_SCHEME_DPOP && hc_request_set_auth_scheme(
+	    req, HC_SCHEME_DPOP) != HC_OK) || hcd_pop_read(rq, req, rc == 1 &&
+	    scheme == HC_SCHEME_BEARER, rs, &dec.status, &d))
+		goto done;
 
 	dec.status = timed_validate(rq->v, rc == 1 ? tok : NULL, toklen, req,
 	    &res);
@@ -865,6 +872,9 @@ ep_authz(const hcd_request *rq, hcd_response *rs)
 		hcd_add_header(rs, "WWW-Authenticate", "Bearer");
 		goto done;
 	}
+	if (hcd_pop_answer(rq->v, rs, res, rc == 1 &&
+	    scheme == HC_SCHEME_DPOP))
+		goto done;
 	/* No challenge exists for a Txn-Token: 403, a problem body. */
 	if (cred != NULL && strcmp(cred, "txn_token") == 0 &&
 	    dec.status != HC_UNAVAILABLE && dec.status != HC_INTERNAL) {

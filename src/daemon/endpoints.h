@@ -65,7 +65,7 @@ typedef struct hcd_response {
 /* The members of a POST /v1/validate body: borrowed from its JSON tree. */
 struct hcd_validate_in {
 	const char *token, *route, *method, *path, *cert, *spiffe, *x5t,
-	    *tenant, *txn_token;
+	    *tenant, *txn_token, *dpop, *scheme, *wit, *wpt;
 	bool has_now;
 	double now;
 	char route_method[HC_MAX_REQUEST_STRING + 1];
@@ -74,8 +74,10 @@ struct hcd_validate_in {
 /*
  * Reads the parsed body `obj` of POST /v1/validate into *in (zeroed by the
  * caller), its strings borrowed from `obj`.  The body must be an object
- * with no member but the known ones, each of its JSON type; token and
- * txn_token are optional (no token: no access token); route excludes method and path, which go together;
+ * with no member but the known ones, each of its JSON type; token,
+ * txn_token, dpop (a proof: the DPoP scheme), scheme ("Bearer" or "DPoP"),
+ * wit and wpt are optional (no token: no access token); route excludes
+ * method and path, which go together;
  * peer_cert_pem excludes peer_spiffe_id and peer_x5t; now is whole seconds
  * in 0 .. HC_MAX_NUMERIC_DATE; a route is "METHOD /path" and is split into
  * in->method and in->path.  Returns 0, or -1 with the reason in d.  Any

@@ -221,6 +221,9 @@ hcd_log_decision(const hcd_decision *d)
 		/* The Txn-Token's txn and req_wl, never the token. */
 		field(&b, "txn", hc_result_txn(r));
 		field(&b, "req_wl", hc_result_txn_requesting_workload(r));
+		/* The proof key's thumbprint and the WIT's sub, never a token. */
+		field(&b, "dpop_jkt", hc_result_dpop_jkt(r));
+		field(&b, "workload", hc_result_workload(r));
 		field(&b, "credential", hc_result_credential(r));
 	}
 	if (d->method != NULL && d->path != NULL) {

@@ -19,6 +19,7 @@
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -26,6 +27,7 @@
 #include "hc_limits.h"
 #include "buf.h"
 #include "connstats.h"
+#include "log.h"
 #include "metrics.h"
 #include "replay.h"
 
@@ -45,9 +47,13 @@ static atomic_uint_fast64_t hist_count;
 static atomic_uint_fast64_t hist_sum_ns;
 static atomic_uint_fast64_t reloads_ok, reloads_failed;
 static atomic_uint_fast64_t missing_access_token;
+/* The replay store fill, in percent, that is warned about once. */
+#define HCD_REPLAY_WARN_PCT 80
 /* hopcheck_credential_decisions_total, by credential kind and status. */
 static const char *const cred_kinds[] = { "access_token", "txn_token",
-    "peer" };
+    "peer", "dpop", "wit", "wpt" };
+/* Whether the replay store was last seen at or above HCD_REPLAY_WARN_PCT. */
+static atomic_bool replay_high;
 #define NCRED_KINDS (sizeof(cred_kinds) / sizeof(cred_kinds[0]))
 static atomic_uint_fast64_t cred_decisions[NCRED_KINDS][HC_STATUS_COUNT];
 
@@ -125,6 +131,41 @@ hcd_metrics_credentials(const hc_result *res, bool access_token,
 		hcd_metrics_credential("access_token", HC_OK);
 	if (txn_token)
 		hcd_metrics_credential("txn_token", HC_OK);
+	if (hc_result_dpop_jkt(res) != NULL)
+		hcd_metrics_credential("dpop", HC_OK);
+	if (hc_result_workload(res) != NULL) {
+		hcd_metrics_credential("wit", HC_OK);
+		hcd_metrics_credential("wpt", HC_OK);
+	}
+}
+
+/*
+ * A DPoP proof and a WPT each hold a replay record for their whole
+ * acceptance window, so the memory store's capacity bounds the request
+ * rate (rate x window <= replay.max_entries): warn once each time the
+ * fill crosses HCD_REPLAY_WARN_PCT, before the store fails closed.
+ */
+void
+hcd_metrics_replay_watch(const hc_validator *v)
+{
+	char ent[24], cap[24];
+	hc_replay_stats s;
+	bool high;
+
+	hc_replay_get_stats(v, &s);
+	if (s.capacity == 0)
+		return;
+	high = s.entries >= s.capacity / 100 * HCD_REPLAY_WARN_PCT +
+	    s.capacity % 100 * HCD_REPLAY_WARN_PCT / 100;
+	if (high == atomic_exchange(&replay_high, high) || !high)
+		return;
+	(void)snprintf(ent, sizeof(ent), "%zu", s.entries);
+	(void)snprintf(cap, sizeof(cap), "%zu", s.capacity);
+	hcd_log_fields(HCD_LOG_WARN, "replay.fill", "the memory replay store "
+	    "is over 80% full: size replay.max_entries for the request rate "
+	    "times the replay window (DPoP max_age_s, WPT lifetime); a full "
+	    "store refuses every one-time id", "entries", ent, "capacity", cap,
+	    (const char *)NULL);
 }
 
 void
@@ -338,6 +379,12 @@ render_replay(hcd_buf *b, const hc_validator *v)
 	    "replay.max_entries of the memory replay store (0: not bounded here).");
 	hcd_buf_printf(b, "hopcheck_replay_capacity{store=\"%s\"} %zu\n",
 	    s.store, s.capacity);
+	family(b, "hopcheck_replay_fill_ratio", "gauge",
+	    "entries / capacity of the memory replay store (0 when not "
+	    "bounded here); it refuses new ids (fails closed) at 1.");
+	hcd_buf_printf(b, "hopcheck_replay_fill_ratio{store=\"%s\"} %.4f\n",
+	    s.store, s.capacity > 0 ? (double)s.entries / (double)s.capacity :
+	    0.0);
 	family(b, "hopcheck_replay_recorded_total", "counter",
 	    "Ids recorded by the replay store (the memory store carries its "
 	    "counts across reloads).");

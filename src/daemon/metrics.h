@@ -37,6 +37,12 @@ void hcd_metrics_credentials(const hc_result *res, bool access_token,
 /* Counts one decision `st` about credential `kind`. */
 void hcd_metrics_credential(const char *kind, hc_status st);
 
+/*
+ * Logs a warning (event "replay.fill") once each time the memory replay
+ * store of `v` crosses 80% of replay.max_entries; called per decision.
+ */
+void hcd_metrics_replay_watch(const hc_validator *v);
+
 /* Counts one configuration reload (hopcheck_config_reloads_total{result}). */
 void hcd_metrics_reload(bool ok);
 

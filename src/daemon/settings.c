@@ -5,6 +5,9 @@
  * hopcheckd is built from this tree and links the static library, so it
  * may include the private validator layout; it does so here only.
  */
+#include <stdio.h>
+
+#include "crypto.h"
 #include "policy.h"
 #include "settings.h"
 #include "validator.h"
@@ -32,6 +35,25 @@ hcd_settings_of(const hc_validator *v, hcd_settings *out)
 	out->header_timeout_ms = (long)d->header_timeout_ms;
 	out->max_per_client = d->max_connections_per_client;
 	out->allow_request_time = d->allow_request_time;
+}
+
+void
+hcd_settings_dpop_algs(const hc_validator *v, char *buf, size_t n)
+{
+	const hc_dpop_policy *dp = &v->policy->dpop;
+	size_t o = 0;
+
+	buf[0] = '\0';
+	for (int a = 0; dp->mode != HC_MODE_OFF && a < HC_ALG_COUNT; a++) {
+		int w;
+		if (!(dp->alg_mask & HC_ALG_BIT(a)))
+			continue;
+		w = snprintf(buf + o, n - o, "%s%s", o ? " " : "",
+		    hc_alg_name((hc_alg)a));
+		if (w < 0 || (size_t)w >= n - o)
+			break;
+		o += (size_t)w;
+	}
 }
 
 bool

@@ -43,6 +43,13 @@ typedef struct hcd_settings {
 void hcd_settings_of(const hc_validator *v, hcd_settings *out);
 
 /*
+ * The algorithms a DPoP proof may use (dpop.algorithms), space-separated,
+ * into buf (size n), for the `algs` of a DPoP challenge (RFC 9449 section
+ * 7.1); "" when dpop is off.
+ */
+void hcd_settings_dpop_algs(const hc_validator *v, char *buf, size_t n);
+
+/*
  * True when `id` (a URI or DNS SAN of a verified client certificate) is
  * one of daemon.tls.allowed_clients: equal to one, or starting with one
  * that ends in `*` (before the `*`).

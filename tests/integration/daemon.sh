@@ -186,7 +186,7 @@ expect "scheme is case-insensitive" "$CODE" "200"
 req -H "Authorization: Bearer $TOK_OK" -H "Authorization: Bearer $TOK_OK" \
     -H "X-Original-Method: GET" -H "X-Original-URI: /orders/17" \
     "$URL/v1/authz"
-expect "two Authorization headers: 401" "$CODE" "401"
+expect "two Authorization headers (maybe Bearer and DPoP): 400" "$CODE" "400"
 expect_match "two Authorization headers: invalid_request" \
     "$(hdr WWW-Authenticate)" '^Bearer error="invalid_request"'
 

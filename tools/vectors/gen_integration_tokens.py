@@ -167,6 +167,99 @@ def x5t_s256(pem_path):
     return b64(hashlib.sha256(der).digest())
 
 
+def sha_b64(text):
+    """b64url(SHA-256(ASCII)): ath, tth, wth (RFC 9449 4.2, wpt-02 2)."""
+    return b64(hashlib.sha256(text.encode("ascii")).digest())
+
+
+def thumbprint(key):
+    """RFC 7638 thumbprint of an EC key."""
+    pub = key.export_public(as_dict=True)
+    canon = json.dumps({k: pub[k] for k in ("crv", "kty", "x", "y")},
+                       separators=(",", ":"), sort_keys=True)
+    return sha_b64(canon)
+
+
+def sign_header(key, header, claims):
+    """A compact JWS under an explicit protected header."""
+    s = jws.JWS(json.dumps(claims, separators=(",", ":")).encode("utf-8"))
+    s.add_signature(key, alg=header["alg"], protected=json.dumps(header))
+    return s.serialize(compact=True)
+
+
+def make_pop(outdir, now, live, claims, txn_ok):
+    """
+    DPoP (RFC 9449) and WIMSE (workload-creds-03, wpt-02) credentials for
+    a service at POP_ORIGIN: DPoP-bound access tokens and their proofs,
+    WITs of trust domain wimse.test (wit.jwks.json) and their WPTs, the
+    DPoP nonce secret (dpop-nonce.key).  Each proof and WPT is for one
+    request of the test scripts, made now (the proofs' iat window is 60 s).
+    """
+    origin = "https://api.pop.test"
+    dkey, dother = new_key("dpop"), new_key("dpop2")
+    td, wl = new_key("wit-1"), new_key("wl")
+    secret = os.urandom(32)
+    t = {}
+
+    def proof(tok, path, method="GET", key=dkey, nonce=None):
+        h = {"typ": "dpop+jwt", "alg": "ES256",
+             "jwk": key.export_public(as_dict=True)}
+        h["jwk"].pop("kid", None)
+        c = {"jti": b64(os.urandom(12)), "htm": method,
+             "htu": origin + path, "iat": now, "ath": sha_b64(tok)}
+        if nonce is not None:
+            c["nonce"] = nonce
+        return sign_header(key, h, c)
+
+    def wit(sub="wimse://wimse.test/billing"):
+        c = {"sub": sub, "iss": "https://wit.wimse.test", "iat": now - 5,
+             "exp": now + 3600, "jti": b64(os.urandom(12)),
+             "cnf": {"jwk": dict(wl.export_public(as_dict=True),
+                                 alg="ES256")}}
+        c["cnf"]["jwk"].pop("kid", None)
+        return sign(td, c, typ="wit+jwt")
+
+    def wpt(witv, path, tok=None, txn=None):
+        c = {"aud": origin + path, "exp": now + 120,
+             "jti": b64(os.urandom(16)), "wth": sha_b64(witv)}
+        if tok is not None:
+            c["ath"] = sha_b64(tok)
+        if txn is not None:
+            c["tth"] = sha_b64(txn)
+        return sign_header(wl, {"alg": "ES256", "typ": "wpt+jwt"}, c)
+
+    bound = sign(live, claims(cnf={"jkt": thumbprint(dkey)},
+                              scope="orders:read"))
+    t["DPOP_AT"] = bound
+    t["DPOP_PROOF"] = proof(bound, "/pop/orders")
+    t["DPOP_PROOF2"] = proof(bound, "/pop/orders")
+    t["DPOP_PROOF_OTHER_URL"] = proof(bound, "/pop/other")
+    t["DPOP_PROOF_OTHER_KEY"] = proof(bound, "/pop/orders", key=dother)
+    step = now // 60
+    mac = __import__("hmac").new(secret, b"hopcheck-dpop-nonce:%d" % step,
+                                 hashlib.sha256).digest()
+    t["DPOP_PROOF_NONCE"] = proof(bound, "/pop/orders", nonce=b64(mac))
+    t["DPOP_PROOF_NO_NONCE"] = proof(bound, "/pop/orders")
+    w = wit()
+    t["WIT"] = w
+    t["WPT_WL"] = wpt(w, "/pop/wl")
+    t["WPT_WL2"] = wpt(w, "/pop/wl")
+    t["WPT_OTHER"] = wpt(w, "/pop/other")
+    plain = sign(live, claims(scope="orders:read"))
+    t["WIMSE_AT"] = plain
+    t["WPT_AT"] = wpt(w, "/pop/orders", tok=plain)
+    t["WPT_AT_NO_ATH"] = wpt(w, "/pop/orders")
+    t["WPT_TXN"] = wpt(w, "/pop/txn", txn=txn_ok)
+    w2 = wit("wimse://wimse.test/stranger")
+    t["WIT_STRANGER"] = w2
+    t["WPT_STRANGER"] = wpt(w2, "/pop/callers")
+    t["WPT_CALLERS"] = wpt(w, "/pop/callers")
+    write_json(os.path.join(outdir, "wit.jwks.json"), public_jwks(td))
+    with open(os.path.join(outdir, "dpop-nonce.key"), "wb") as f:
+        f.write(secret)
+    return t
+
+
 def make_live(outdir, certs):
     now = int(time.time())
     live, live2 = new_key("live-1"), new_key("live2-1")
@@ -232,6 +325,7 @@ def make_live(outdir, certs):
         "TXN_FOREIGN": txn(key=foreign),
         "TXN_EXPIRED": txn(iat=now - 1000, exp=now - 700),
     })
+    tokens.update(make_pop(outdir, now, live, claims, tokens["TXN_OK"]))
     write_json(os.path.join(outdir, "tts.jwks.json"), public_jwks(tts))
     write_json(os.path.join(outdir, "live.jwks.json"), public_jwks(live))
     write_json(os.path.join(outdir, "live2.jwks.json"), public_jwks(live2))

@@ -1,6 +1,7 @@
 #!/usr/bin/python3
 # SPDX-License-Identifier: Apache-2.0
-"""gen_pop_vectors.py - make testvectors/dpop.json and testvectors/wimse.json.
+"""gen_pop_vectors.py - make testvectors/dpop.json, wimse.json and
+pop_pipeline.json.
 
 The proof-of-possession vectors are unit-level: tests/test_dpop.c and
 tests/test_wimse.c run them directly against dpop.c and wimse.c (the
@@ -16,6 +17,12 @@ null), "now", "expect", "detail" (a fragment of the detail), optional
 one group share one memory replay store and spend their record in order:
 "spend" is the status the spend must give), "requires" (["eddsa"]).
 
+pop_pipeline.json is pipeline-level, in the format of the other vector
+files ("config", "cases"): each case is an access token (or none), a
+request with "route", "dpop", "scheme", "wit", "wpt", "txn_token",
+"peer_x5t", ... and the expected status, run by tests/test_vectors.c
+and by tools/run_vectors.py through the CLI.
+
 A WIMSE case: {"name", "policy", "wit", "wpt" (or null), "method",
 "path", "token", "txn_token", "oth" ({header: value or [values]}), "now",
 "expect", "detail", optional "sub", "group"/"spend", "requires"}.
@@ -29,6 +36,7 @@ under the same authority).  Every other token is made here by jwcrypto
 (python3-jwcrypto), never by hopcheck.  Keys are fresh on every run.
 
     /usr/bin/python3 tools/vectors/gen_pop_vectors.py [--out testvectors]
+        [--only dpop|wimse|pipeline]
 """
 import argparse
 import hashlib
@@ -789,12 +797,308 @@ def gen_wimse():
     return doc
 
 
+# ------------------------------------------------------------ pipeline
+
+def gen_pipeline():
+    """pop_pipeline.json: token + proof + request through hc_validate()."""
+    as_key = jwk.JWK.generate(kty="EC", crv="P-256", kid="as-1")
+    tts_key = jwk.JWK.generate(kty="EC", crv="P-256", kid="tts-1")
+    wit_key = jwk.JWK.generate(kty="EC", crv="P-256", kid="wit-1")
+    ka = jwk.JWK.generate(kty="EC", crv="P-256")
+    kb = jwk.JWK.generate(kty="EC", crv="P-256")
+    wl = jwk.JWK.generate(kty="EC", crv="P-256")
+    jkt_a, jkt_b = thumb(pub_of(ka)), thumb(pub_of(kb))
+    origin = "https://api.example.org"
+    iss = "https://as.example.org"
+    billing = "wimse://a.example/billing"
+    secret = b"0123456789abcdef0123456789abcdef"   # 32 bytes, a test key
+    peer_x5t = sha("a peer certificate")
+    cases = []
+
+    def at(cnf=None, claims=None, header=None):
+        h = {"alg": "ES256", "kid": "as-1", "typ": "at+jwt"}
+        h.update(header or {})
+        p = {"iss": iss, "aud": "https://api.example.org", "sub": "alice",
+             "client_id": "app-1", "iat": NOW - 10, "exp": NOW + 600,
+             "scope": "orders:read", "jti": cm.b64(os.urandom(12))}
+        if cnf is not None:
+            p["cnf"] = cnf
+        p.update(claims or {})
+        return cm.token(h, p, as_key, "ES256")
+
+    def proof(token, method="GET", path="/v1/orders", key=ka, claims=None):
+        h = {"typ": "dpop+jwt", "alg": "ES256", "jwk": pub_of(key)}
+        p = {"jti": cm.b64(os.urandom(12)), "htm": method,
+             "htu": origin + path, "iat": NOW}
+        if token is not None:
+            p["ath"] = sha(token)
+        p.update(claims or {})
+        p = {k: v for k, v in p.items() if v is not None}
+        return cm.token(h, p, key, "ES256")
+
+    def txn_token():
+        h = {"alg": "ES256", "kid": "tts-1", "typ": "txntoken+jwt"}
+        p = {"iss": "https://tts.a.example", "iat": NOW - 10,
+             "aud": "a.example", "exp": NOW + 300,
+             "txn": cm.b64(os.urandom(12)), "sub": "alice",
+             "scope": "orders:read", "req_wl": "gateway.a.example"}
+        return cm.token(h, p, tts_key, "ES256")
+
+    def wit(sub=billing):
+        h = {"alg": "ES256", "kid": "wit-1", "typ": "wit+jwt"}
+        p = {"sub": sub, "iat": NOW - 60, "exp": NOW + 3600,
+             "jti": cm.b64(os.urandom(12)),
+             "cnf": {"jwk": dict(pub_of(wl), alg="ES256")}}
+        return cm.token(h, p, wit_key, "ES256")
+
+    def wpt(witv, path, token=None, txn=None, claims=None):
+        p = {"aud": origin + path, "exp": NOW + 120,
+             "jti": cm.b64(os.urandom(16)), "wth": sha(witv)}
+        if token is not None:
+            p["ath"] = sha(token)
+        if txn is not None:
+            p["tth"] = sha(txn)
+        p.update(claims or {})
+        p = {k: v for k, v in p.items() if v is not None}
+        return cm.token({"alg": "ES256", "typ": "wpt+jwt"}, p, wl, "ES256")
+
+    def add(name, desc, token, request, expect, **kw):
+        c = {"name": name, "description": desc, "now": NOW,
+             "request": request, "expect": expect}
+        if token is not None:
+            c["token"] = token
+        c.update(kw)
+        cases.append(c)
+
+    bound = {"jkt": jkt_a}
+    # ---- DPoP (RFC 9449 sections 4.3, 6.1, 7.1, 7.2)
+    t = at(bound)
+    add("dpop/ok", "a cnf.jkt token with a proof by that key, htm, htu "
+        "and ath right", t, {"route": "GET /v1/orders",
+                             "dpop": proof(t)}, "ok")
+    add("dpop/bound_token_as_bearer", "D16: a cnf.jkt token sent as "
+        "Bearer (section 7.2 downgrade)", at(bound),
+        {"route": "GET /v1/orders"}, "binding")
+    t = at()
+    add("dpop/unbound_token_as_dpop", "D16: a token without cnf.jkt sent "
+        "with the DPoP scheme and a valid proof", t,
+        {"route": "GET /v1/orders", "dpop": proof(t)}, "binding")
+    t = at(bound)
+    add("dpop/scheme_without_proof", "Authorization: DPoP without a DPoP "
+        "header", t, {"route": "GET /v1/orders", "scheme": "DPoP"},
+        "binding")
+    t = at({"jkt": jkt_b})
+    add("dpop/other_key", "D17: the token is bound to key B, the proof is "
+        "signed by key A", t, {"route": "GET /v1/orders",
+                               "dpop": proof(t)}, "binding")
+    t = at(bound)
+    add("dpop/other_url", "a proof for another URL of this service", t,
+        {"route": "GET /v1/orders", "dpop": proof(t, path="/v1/other")},
+        "audience")
+    t = at(bound)
+    add("dpop/other_method", "D8: a POST proof on a GET", t,
+        {"route": "GET /v1/orders", "dpop": proof(t, method="POST")},
+        "audience")
+    t = at(bound)
+    add("dpop/raw_path_trailing_slash", "the route matches /v1/orders/ "
+        "(normalised), but htu is compared with the target as sent", t,
+        {"route": "GET /v1/orders/", "dpop": proof(t)}, "audience")
+    t = at(bound)
+    add("dpop/query_ignored", "htu ignores the request's query", t,
+        {"route": "GET /v1/orders?page=2", "dpop": proof(t)}, "ok")
+    t = at(bound)
+    add("dpop/ath_other_token", "D15: ath of another token", t,
+        {"route": "GET /v1/orders", "dpop": proof(at(bound))}, "binding")
+    t = at(bound)
+    add("dpop/expired_proof", "D12: a proof an hour old", t,
+        {"route": "GET /v1/orders",
+         "dpop": proof(t, claims={"iat": NOW - 3600})}, "expired")
+    t = at(bound, claims={"scope": "profile"})
+    add("dpop/scope_after_proof", "a valid proof, then the route's scope "
+        "refuses", t, {"route": "GET /v1/orders", "dpop": proof(t)},
+        "scope")
+    p = proof(None)
+    add("dpop/proof_as_access_token", "D2 reversed: a DPoP proof sent as "
+        "the access token", p, {"route": "GET /v1/orders"}, "type")
+    both = {"jkt": jkt_a, "x5t#S256": peer_x5t}
+    t = at(both)
+    add("dpop/x5t_and_jkt_ok", "cnf holds x5t#S256 and jkt: the peer "
+        "certificate and the proof both match", t,
+        {"route": "GET /v1/orders", "peer_x5t": peer_x5t,
+         "dpop": proof(t)}, "ok")
+    t = at(both)
+    add("dpop/x5t_and_jkt_other_peer", "cnf holds both; the proof matches "
+        "and the peer certificate does not", t,
+        {"route": "GET /v1/orders", "peer_x5t": sha("another certificate"),
+         "dpop": proof(t)}, "binding")
+    t = at(both)
+    add("dpop/x5t_and_jkt_no_proof", "cnf holds both; the peer matches and "
+        "there is no proof", t, {"route": "GET /v1/orders",
+                                 "peer_x5t": peer_x5t}, "binding")
+    t = at(bound)
+    add("dpop/mode_off", "dpop.mode off: a DPoP request is refused", t,
+        {"route": "GET /v1/orders", "dpop": proof(t)}, "binding",
+        config_patch={"dpop": {"mode": "off"}})
+    add("dpop/required_bearer", "dpop.mode required: an unbound Bearer "
+        "token is refused", at(), {"route": "GET /v1/orders"}, "binding",
+        config_patch={"dpop": {"mode": "required",
+                               "algorithms": ["ES256"]}})
+    nonce_conf = {"dpop": {"mode": "if_present", "algorithms": ["ES256"],
+                           "nonce_secret_file": "dpop-nonce.key"}}
+    t = at(bound)
+    add("dpop/nonce_missing", "D20: nonces on, the proof has none", t,
+        {"route": "GET /v1/orders", "dpop": proof(t)}, "nonce",
+        config_patch=nonce_conf)
+    t = at(bound)
+    add("dpop/nonce_ok", "nonces on, the proof carries the current one", t,
+        {"route": "GET /v1/orders",
+         "dpop": proof(t, claims={"nonce": nonce(secret, NOW)})}, "ok",
+        config_patch=nonce_conf)
+
+    # ---- WIMSE (workload-creds-03 section 5, wpt-02 section 2)
+    w = wit()
+    add("wimse/workload_route_ok", "WIT + WPT alone on a route whose "
+        "credentials are [\"workload\"]", None,
+        {"route": "POST /wl", "wit": w, "wpt": wpt(w, "/wl")}, "ok")
+    add("wimse/wit_without_wpt", "W13: a WIT alone is a bearer token",
+        None, {"route": "POST /wl", "wit": wit()}, "binding")
+    w = wit()
+    add("wimse/wpt_without_wit", "a WPT without its WIT", None,
+        {"route": "POST /wl", "wpt": wpt(w, "/wl")}, "malformed")
+    add("wimse/wit_as_access_token", "W13: a WIT in Authorization", wit(),
+        {"route": "GET /v1/orders"}, "type")
+    add("wimse/no_workload", "a workload route with no credential", None,
+        {"route": "POST /wl"}, "peer")
+    w = wit()
+    add("wimse/other_aud", "W3: a WPT for another path", None,
+        {"route": "POST /wl", "wit": w, "wpt": wpt(w, "/other")},
+        "audience")
+    t, w = at(), wit()
+    add("wimse/with_access_token_ath", "WIT + WPT + access token, ath "
+        "right", t, {"route": "GET /v1/orders", "wit": w,
+                     "wpt": wpt(w, "/v1/orders", token=t)}, "ok")
+    t, w = at(), wit()
+    add("wimse/with_access_token_no_ath", "W5 reversed: an access token "
+        "the WPT does not cover (no ath)", t,
+        {"route": "GET /v1/orders", "wit": w, "wpt": wpt(w, "/v1/orders")},
+        "binding")
+    x, w = txn_token(), wit()
+    add("wimse/with_txn_token_tth", "WIT + WPT + Txn-Token, tth right; "
+        "the WIT is the caller the Txn-Token needs", None,
+        {"route": "GET /txn", "txn_token": x, "wit": w,
+         "wpt": wpt(w, "/txn", txn=x)}, "ok")
+    x, w = txn_token(), wit()
+    add("wimse/with_txn_token_no_tth", "W6: a Txn-Token the WPT does not "
+        "cover", None, {"route": "GET /txn", "txn_token": x, "wit": w,
+                        "wpt": wpt(w, "/txn")}, "binding")
+    w = wit()
+    add("wimse/callers_ok", "route callers lists the WIT sub", None,
+        {"route": "POST /callers", "wit": w, "wpt": wpt(w, "/callers")},
+        "ok")
+    w = wit("wimse://b.example/billing")
+    add("wimse/callers_other_domain", "W19: the same path in another trust "
+        "domain is another caller", None,
+        {"route": "POST /callers", "wit": w, "wpt": wpt(w, "/callers")},
+        "policy")
+    dc = {"delegation": {"direct_callers": [billing]},
+          "binding": {"mtls": "if_present", "peer_identity": "off"}}
+    t, w = at(), wit()
+    add("wimse/direct_callers_ok", "delegation.direct_callers lists the "
+        "WIT sub", t, {"route": "GET /v1/orders", "wit": w,
+                       "wpt": wpt(w, "/v1/orders", token=t)}, "ok",
+        config_patch=dc)
+    t, w = at(), wit("wimse://a.example/other")
+    add("wimse/direct_callers_refused", "delegation.direct_callers does "
+        "not list the WIT sub", t,
+        {"route": "GET /v1/orders", "wit": w,
+         "wpt": wpt(w, "/v1/orders", token=t)}, "policy",
+        config_patch=dc)
+    pi = {"binding": {"peer_identity": "required"}}
+    t, w = at(claims={"client_id": billing}), wit()
+    add("wimse/current_actor_ok", "binding.peer_identity: the WIT sub is "
+        "the token's client", t,
+        {"route": "GET /v1/orders", "wit": w,
+         "wpt": wpt(w, "/v1/orders", token=t)}, "ok", config_patch=pi)
+    t, w = at(claims={"client_id": billing}), wit("wimse://a.example/x")
+    add("wimse/current_actor_other", "binding.peer_identity: the WIT sub "
+        "is not the token's client", t,
+        {"route": "GET /v1/orders", "wit": w,
+         "wpt": wpt(w, "/v1/orders", token=t)}, "peer", config_patch=pi)
+    t, w = at(), wit("wimse://a.example/x")
+    add("wimse/client_mapped_other", "binding.identities maps the client "
+        "to another workload than the WIT sub", t,
+        {"route": "GET /v1/orders", "wit": w,
+         "wpt": wpt(w, "/v1/orders", token=t)}, "peer")
+    w = wit()
+    add("wimse/peer_cert_other_identity", "an X.509 peer and a WIT naming "
+        "two workloads", None,
+        {"route": "POST /wl", "peer_spiffe_id": "spiffe://a.example/x",
+         "wit": w, "wpt": wpt(w, "/wl")}, "peer")
+    w = wit()
+    add("wimse/mode_off", "wimse.mode off: a WIT is refused, not ignored",
+        None, {"route": "POST /wl", "wit": w, "wpt": wpt(w, "/wl")},
+        "malformed", config_patch={"wimse": {"mode": "off"}})
+
+    doc = {
+        "description": "DPoP (RFC 9449) and WIMSE WIT + WPT "
+                       "(draft-ietf-wimse-workload-creds-03, "
+                       "draft-ietf-wimse-wpt-02) through the whole "
+                       "pipeline: a token, its proof and the request",
+        "generator": cm.generator(__file__),
+        "keys": cm.public_jwks(as_key),
+        "files": {
+            "tts.jwks.json": cm.public_jwks(tts_key),
+            "wit.jwks.json": cm.public_jwks(wit_key),
+            "dpop-nonce.key": secret.decode("ascii"),
+        },
+        "config": {
+            "service": {"audiences": ["https://api.example.org"],
+                        "origins": [origin]},
+            "clock_skew_s": SKEW,
+            "issuers": [{"issuer": iss, "jwks_file": "keys.json",
+                         "algorithms": ["ES256"],
+                         "token_types": ["at+jwt"]}],
+            "binding": {"mtls": "if_present",
+                        "identities": {"app-1": billing}},
+            "dpop": {"mode": "if_present", "algorithms": ["ES256"],
+                     "max_age_s": 60},
+            "wimse": {"mode": "if_present", "trust_domains": [
+                {"trust_domain": "a.example", "jwks_file": "wit.jwks.json",
+                 "algorithms": ["ES256"]},
+                {"trust_domain": "b.example", "jwks_file": "wit.jwks.json",
+                 "algorithms": ["ES256"]}]},
+            "txn_tokens": {"trust_domain": "a.example",
+                           "jwks_file": "tts.jwks.json",
+                           "algorithms": ["ES256"],
+                           "issuers": ["https://tts.a.example"]},
+            "routes": [
+                {"method": "GET", "path": "/v1/orders",
+                 "scopes": ["orders:read"]},
+                {"method": "POST", "path": "/wl",
+                 "credentials": ["workload"]},
+                {"method": "POST", "path": "/callers",
+                 "credentials": ["workload"], "callers": [billing]},
+                {"method": "GET", "path": "/txn",
+                 "credentials": ["txn_token"], "scopes": ["orders:read"]},
+            ],
+        },
+        "cases": cases,
+    }
+    return doc
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--out", default=cm.TESTVECTORS)
+    ap.add_argument("--only", choices=("dpop", "wimse", "pipeline"),
+                    help="write one file only (the others keep their keys)")
     args = ap.parse_args()
-    print(cm.write_doc(args.out, "dpop.json", gen_dpop()))
-    print(cm.write_doc(args.out, "wimse.json", gen_wimse()))
+    if args.only in (None, "dpop"):
+        print(cm.write_doc(args.out, "dpop.json", gen_dpop()))
+    if args.only in (None, "wimse"):
+        print(cm.write_doc(args.out, "wimse.json", gen_wimse()))
+    if args.only in (None, "pipeline"):
+        print(cm.write_doc(args.out, "pop_pipeline.json", gen_pipeline()))
 
 
 if __name__ == "__main__":
