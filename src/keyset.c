@@ -473,10 +473,12 @@ hc_keyset_skipped_text(const hc_keyset *ks, char *buf, size_t n)
 		w = snprintf(buf + used, n - used, "%skeys[%zu]%s skipped: %s",
 		    used > 0 ? "; " : "", sk->index, kid, sk->reason);
 		if (w < 0 || (size_t)w >= n - used) {
+			const char *more = used > 0 ? "; ..." : "...";
+			size_t ml = strlen(more) + 1;      /* with its NUL */
+
 			buf[used] = '\0';
-			if (used + 5 <= n)
-				(void)memcpy(buf + used, used > 0 ? "; ..." :
-				    "...", used > 0 ? 6 : 4);
+			if (ml <= n - used)
+				(void)memcpy(buf + used, more, ml);
 			break;
 		}
 		used += (size_t)w;

@@ -1298,9 +1298,26 @@ test_keyset_skipped(void)
 	    "\"wrap\") skipped: key_ops without \"verify\"; keys[3] skipped: "
 	    "unsupported crv \"secp256k1\"");
 	/* Cut whole, and said to be. */
-	CU_ASSERT_STRING_EQUAL(hc_keyset_skipped_text(ks, text, 70),
+	CU_ASSERT_STRING_EQUAL(hc_keyset_skipped_text(ks, text, 71),
 	    "keys[0] (kid \"old-rsa\") skipped: RSA key of 1024 bits, under "
 	    "2048; ...");
+	/* One byte less and "; ..." and its NUL no longer fit: the notes. */
+	CU_ASSERT_STRING_EQUAL(hc_keyset_skipped_text(ks, text, 70),
+	    "keys[0] (kid \"old-rsa\") skipped: RSA key of 1024 bits, under "
+	    "2048");
+	/*
+	 * Every buffer size, each in a heap block of exactly that size (so
+	 * that the sanitizers see one byte too many): always a string that
+	 * fits.  A size where "; ..." left no room for its NUL once wrote one
+	 * byte past the end (found by fuzz_jwks).
+	 */
+	for (size_t n = 1; n < sizeof(text); n++) {
+		char *b = malloc(n);
+
+		CU_ASSERT_FATAL(b != NULL);
+		CU_ASSERT(strlen(hc_keyset_skipped_text(ks, b, n)) < n);
+		free(b);
+	}
 	hc_keyset_unref(ks);
 }
 
