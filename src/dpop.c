@@ -183,35 +183,9 @@ make_record(hc_dpop_result *r, int64_t expires, int64_t max_ttl,
     hc_detail *d)
 {
 	const char *parts[3] = { r->jkt, r->htu, r->jti };
-	unsigned char *buf, *key;
-	size_t n = 0, o = 0;
 
-	for (size_t i = 0; i < 3; i++)
-		n += 4 + strlen(parts[i]);
-	if ((buf = malloc(n)) == NULL || (key = malloc(32)) == NULL) {
-		free(buf);
-		return hc_fail(d, HC_INTERNAL, "out of memory");
-	}
-	for (size_t i = 0; i < 3; i++) {
-		size_t l = strlen(parts[i]);
-
-		buf[o++] = (unsigned char)(l >> 24);
-		buf[o++] = (unsigned char)(l >> 16);
-		buf[o++] = (unsigned char)(l >> 8);
-		buf[o++] = (unsigned char)l;
-		memcpy(buf + o, parts[i], l);
-		o += l;
-	}
-	hc_crypto()->sha256(buf, o, key);
-	free(buf);
-	r->record = (hc_replay_record){
-		.ns = "dpop",
-		.key = key,
-		.klen = 32,
-		.expires = expires,
-		.max_ttl = max_ttl < 1 ? 1 : max_ttl,
-	};
-	return HC_OK;
+	return hc_replay_record_make(&r->record, "dpop", parts, 3, expires,
+	    max_ttl, d);
 }
 
 /* ----------------------------------------------------------------- API */

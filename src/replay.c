@@ -22,6 +22,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "crypto.h"
 #include "replay.h"
 #include "validator.h"
 
@@ -223,6 +224,45 @@ hc_replay_spend_record(struct hc_replay *r, const hc_replay_record *rec,
 		return hc_fail(d, HC_REPLAY, "%s: this one-time id was already "
 		    "used (the same proof presented twice)", rec->ns);
 	return st;
+}
+
+hc_status
+hc_replay_record_make(hc_replay_record *rec, const char *ns,
+    const char *const *parts, size_t nparts, int64_t expires,
+    int64_t max_ttl, hc_detail *d)
+{
+	unsigned char *buf, *key;
+	size_t n = 0, o = 0;
+
+	memset(rec, 0, sizeof(*rec));
+	for (size_t i = 0; i < nparts; i++)
+		n += 4 + strlen(parts[i]);
+	if ((buf = malloc(n > 0 ? n : 1)) == NULL ||
+	    (key = malloc(32)) == NULL) {
+		free(buf);
+		return hc_fail(d, HC_INTERNAL, "out of memory");
+	}
+	/* Each part with its length: ("ab", "c") is not ("a", "bc"). */
+	for (size_t i = 0; i < nparts; i++) {
+		size_t l = strlen(parts[i]);
+
+		buf[o++] = (unsigned char)(l >> 24);
+		buf[o++] = (unsigned char)(l >> 16);
+		buf[o++] = (unsigned char)(l >> 8);
+		buf[o++] = (unsigned char)l;
+		memcpy(buf + o, parts[i], l);
+		o += l;
+	}
+	hc_crypto()->sha256(buf, o, key);
+	free(buf);
+	*rec = (hc_replay_record){
+		.ns = ns,
+		.key = key,
+		.klen = 32,
+		.expires = expires,
+		.max_ttl = max_ttl < 1 ? 1 : max_ttl,
+	};
+	return HC_OK;
 }
 
 void

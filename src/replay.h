@@ -114,6 +114,16 @@ typedef struct hc_replay_record {
 hc_status hc_replay_spend_record(struct hc_replay *r,
     const hc_replay_record *rec, int64_t now, hc_detail *d);
 
+/*
+ * Fills *rec with the key of a one-time id made of `nparts` strings: the
+ * SHA-256 of each part with a 4-byte big-endian length before it, so that
+ * no two tuples share a key.  `ns` is static ("dpop", "wpt").  HC_OK, or
+ * HC_INTERNAL when out of memory (*rec then holds nothing).
+ */
+hc_status hc_replay_record_make(hc_replay_record *rec, const char *ns,
+    const char *const *parts, size_t nparts, int64_t expires,
+    int64_t max_ttl, hc_detail *d);
+
 /* Frees the key of a record and empties it; NULL is a no-op. */
 void hc_replay_record_clear(hc_replay_record *rec);
 

@@ -412,38 +412,15 @@ co_token(const hc_json *pl, const char *name, const char *tok, size_t len,
 	return HC_OK;
 }
 
+/* The WPT's replay record: (WIT sub, WPT jti) in namespace "wpt". */
 static hc_status
 make_record(hc_wimse_result *out, int64_t expires, int64_t max_ttl,
     hc_detail *d)
 {
 	const char *parts[2] = { out->sub, out->wpt_jti };
-	unsigned char *buf, *key;
-	size_t n = 8 + strlen(parts[0]) + strlen(parts[1]), o = 0;
 
-	if ((buf = malloc(n)) == NULL || (key = malloc(32)) == NULL) {
-		free(buf);
-		return hc_fail(d, HC_INTERNAL, "out of memory");
-	}
-	for (size_t i = 0; i < 2; i++) {
-		size_t l = strlen(parts[i]);
-
-		buf[o++] = (unsigned char)(l >> 24);
-		buf[o++] = (unsigned char)(l >> 16);
-		buf[o++] = (unsigned char)(l >> 8);
-		buf[o++] = (unsigned char)l;
-		memcpy(buf + o, parts[i], l);
-		o += l;
-	}
-	hc_crypto()->sha256(buf, o, key);
-	free(buf);
-	out->record = (hc_replay_record){
-		.ns = "wpt",
-		.key = key,
-		.klen = 32,
-		.expires = expires,
-		.max_ttl = max_ttl < 1 ? 1 : max_ttl,
-	};
-	return HC_OK;
+	return hc_replay_record_make(&out->record, "wpt", parts, 2, expires,
+	    max_ttl, d);
 }
 
 /* The WPT (wpt-02 section 2), with the WIT's key and alg. */
