@@ -19,6 +19,11 @@
 //   urn:example:api:rs256       aud https://api.example.com, RS256
 //   https://other.example.com   aud https://other.example.com, ES256
 // each admitting the scopes "payments:read payments:write".
+//
+// DPoP (RFC 9449) is on, optional for the client: a token request that
+// carries a DPoP proof (tests/integration/oidc/dpop_client.mjs) gets a
+// token_type DPoP access token bound to the proof's key (cnf.jkt); one
+// without a proof gets a Bearer token as before.  Proofs are ES256.
 import * as crypto from 'node:crypto';
 import { createServer } from 'node:http';
 import Provider, { errors } from 'oidc-provider';
@@ -83,12 +88,14 @@ const provider = new Provider(issuer, {
 	}],
 	jwks: { keys: [signingKey('ES256'), signingKey('RS256')] },
 	scopes: SCOPE.split(' '),
+	enabledJWA: { dPoPSigningAlgValues: ['ES256'] },
 	// No interactive flow runs, so no cookie matters; random keys keep the
 	// provider from warning about their absence.
 	cookies: { keys: [crypto.randomBytes(32).toString('base64url')] },
 	features: {
 		devInteractions: { enabled: false },
 		clientCredentials: { enabled: true },
+		dPoP: { enabled: true },
 		resourceIndicators: {
 			enabled: true,
 			// No resource parameter: no default, so an opaque token.
