@@ -869,7 +869,7 @@ ep_authz(const hcd_request *rq, hcd_response *rs)
 		/* RFC 6750 section 3.1: no credentials, no error code. */
 		hcd_metrics_missing_credential("access_token");
 		rs->code = 401;
-		hcd_add_header(rs, "WWW-Authenticate", "Bearer");
+		hcd_pop_no_credentials(rq->v, rs);
 		goto done;
 	}
 	if (hcd_pop_answer(rq->v, rs, res, rc == 1 &&

@@ -201,3 +201,16 @@ hcd_pop_headers(hcd_response *rs, const hc_result *res)
 		hcd_add_header(rs, "X-Hopcheck-Dpop-Jkt",
 		    hc_result_dpop_jkt(res));
 }
+
+void
+hcd_pop_no_credentials(const hc_validator *v, hcd_response *rs)
+{
+	char algs[HCD_ALGS_MAX];
+
+	hcd_settings_dpop_algs(v, algs, sizeof(algs));
+	/* dpop.mode required: a bearer token would be refused anyway. */
+	if (!hcd_settings_dpop_required(v))
+		hcd_add_header(rs, "WWW-Authenticate", "Bearer");
+	if (algs[0] != '\0')
+		dpop_challenge(v, rs, NULL, NULL);
+}

@@ -56,4 +56,12 @@ bool hcd_pop_answer(const hc_validator *v, hcd_response *rs,
 /* On 200: X-Hopcheck-Workload and X-Hopcheck-Dpop-Jkt, when set. */
 void hcd_pop_headers(hcd_response *rs, const hc_result *res);
 
+/*
+ * The challenges of a request that carried no credential at all (RFC 6750
+ * section 3.1, RFC 9449 section 7.1): `Bearer` unless dpop.mode is
+ * required, and `DPoP algs="..."` when DPoP is on, each as its own
+ * WWW-Authenticate field.
+ */
+void hcd_pop_no_credentials(const hc_validator *v, hcd_response *rs);
+
 #endif /* HCD_POP_HTTP_H */

@@ -57,6 +57,12 @@ hcd_settings_dpop_algs(const hc_validator *v, char *buf, size_t n)
 }
 
 bool
+hcd_settings_dpop_required(const hc_validator *v)
+{
+	return v->policy->dpop.mode == HC_MODE_REQUIRED;
+}
+
+bool
 hcd_settings_client_allowed(const hcd_settings *s, const char *id)
 {
 	for (size_t i = 0; i < s->nallowed_clients; i++)

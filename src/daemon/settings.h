@@ -48,6 +48,8 @@ void hcd_settings_of(const hc_validator *v, hcd_settings *out);
  * 7.1); "" when dpop is off.
  */
 void hcd_settings_dpop_algs(const hc_validator *v, char *buf, size_t n);
+/* Whether dpop.mode is required (a bearer token is then never accepted). */
+bool hcd_settings_dpop_required(const hc_validator *v);
 
 /*
  * True when `id` (a URI or DNS SAN of a verified client certificate) is

@@ -19,7 +19,8 @@
 #     error="use_dpop_nonce" and a DPoP-Nonce header; a proof with that
 #     nonce is 200;
 #   - the log carries the thumbprint and no token or proof bytes.
-# The oidc-provider client flow (tests/integration/oidc) is not part of it.
+# The flow with a real authorization server (oidc-provider, a jose client,
+# the shipped nginx snippet) is tests/integration/dpop_interop.sh.
 set -u
 BUILD=${1:-build}
 . tests/integration/lib/common.sh
@@ -61,6 +62,14 @@ status() {
 orders -H "Authorization: DPoP $TOK_DPOP_AT" -H "DPoP: $TOK_DPOP_PROOF"
 expect "DPoP token and proof: 200" "$(status)" "200 ok"
 check "X-Hopcheck-Dpop-Jkt" test -n "$(hdr X-Hopcheck-Dpop-Jkt)"
+# No credential at all: one challenge per scheme the service takes (RFC
+# 6750 section 3.1, RFC 9449 section 7.1).
+curl -s -o /dev/null -D "$T_TMP/nocred" -H "X-Original-Method: GET" \
+    -H "X-Original-URI: /pop/orders" "$AUTHZ"
+expect_match "no credential: a DPoP challenge with algs" \
+    "$(tr -d '\r' < "$T_TMP/nocred" | grep -i '^WWW-Authenticate:' | tr '\n' '|')" \
+    'DPoP algs="ES256"'
+
 JKT=$(hdr X-Hopcheck-Dpop-Jkt)
 
 orders -H "Authorization: DPoP $TOK_DPOP_AT" -H "DPoP: $TOK_DPOP_PROOF"
@@ -111,11 +120,11 @@ expect_match "use_dpop_nonce" "$(hdr WWW-Authenticate)" \
     '^DPoP error="use_dpop_nonce"'
 NONCE=$(hdr DPoP-Nonce)
 check "a DPoP-Nonce is given" test -n "$NONCE"
-check "it is the nonce the proof for the retry carries" \
-    "$PY_JOSE" -c 'import base64, json, sys
-p = sys.argv[1].split(".")[1]
-c = json.loads(base64.urlsafe_b64decode(p + "=" * (-len(p) % 4)))
-sys.exit(c.get("nonce") != sys.argv[2])' "$TOK_DPOP_PROOF_NONCE" "$NONCE"
+expect_match "it is base64url" "$NONCE" '^[A-Za-z0-9_-]+$'
+# The retry's proof was made at mint time with the nonce of that time
+# step: the server takes the current step's and the one before, so it
+# passes even if a step boundary fell in between (the header may then
+# name the newer one).
 orders -H "Authorization: DPoP $TOK_DPOP_AT" -H "DPoP: $TOK_DPOP_PROOF_NONCE"
 expect "the retry with the nonce: 200" "$(status)" "200 ok"
 finish
