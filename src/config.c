@@ -24,6 +24,7 @@
  * a loopback host is, in url.c; the queries over a built policy, in
  * policy.c; the warnings about a built policy, in config_warn.c.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -123,55 +124,38 @@ static const hc_keysrc keysrc_values[] = {
  * and a shared secret only with HS*, so that a public key can never be
  * used as an HMAC secret (RFC 8725 section 2.1).
  */
+struct issuer_algs {
+	const hc_issuer_policy *ip;
+	bool keysrc_known;
+};
+
+static bool
+issuer_alg_rule(const void *arg, hc_alg alg, const char *name, char *why,
+    size_t n)
+{
+	const struct issuer_algs *ia = arg;
+	bool hs = hc_alg_kty(alg) == HC_KTY_OCT;
+	bool secret = ia->ip->keysrc == HC_KEYSRC_HMAC_SECRET;
+
+	if (!ia->keysrc_known || hs == secret)
+		return true;
+	if (hs)
+		(void)snprintf(why, n, "%s needs hmac_secret_file (HMAC is "
+		    "never verified with a public key)", name);
+	else
+		(void)snprintf(why, n, "%s cannot be used with hmac_secret_file "
+		    "(HS256, HS384, HS512 only)", name);
+	return false;
+}
+
 static void
 read_algorithms(struct cfg *c, const hc_json *j, hc_issuer_policy *ip,
     bool keysrc_known)
 {
-	hc_strlist l = { NULL, 0 };
-	char q[CFG_QUOTE_MAX];
-	const char *why;
-	size_t saved, s2;
-	int rc;
+	const struct issuer_algs ia = { ip, keysrc_known };
 
-	rc = hc_cfg_strlist(c, j, "algorithms", false, NULL, NULL, &l);
-	if (rc == 0) {
-		saved = hc_cfg_path_key(c, "algorithms");
-		hc_cfg_error(c, "required key is missing (no default: list the"
-		    " algorithms this issuer signs with)");
-		hc_cfg_path_pop(c, saved);
-	}
-	if (rc != 1)
-		return;
-	saved = hc_cfg_path_key(c, "algorithms");
-	for (size_t i = 0; i < l.n; i++) {
-		hc_alg alg = hc_alg_from_name(l.v[i]);
-		bool hs = alg == HC_ALG_HS256 || alg == HC_ALG_HS384 ||
-		    alg == HC_ALG_HS512;
-
-		s2 = hc_cfg_path_index(c, i);
-		if (strcmp(l.v[i], "none") == 0)
-			hc_cfg_error(c, "\"none\" is never allowed (unsecured"
-			    " JWTs are always refused)");
-		else if (alg == HC_ALG_UNKNOWN)
-			hc_cfg_error(c, "unknown algorithm %s",
-			    hc_quote(q, sizeof(q), l.v[i]));
-		else if (!hc_alg_supported(alg, &why))
-			hc_cfg_error(c, "%s", why);
-		else if (keysrc_known && hs &&
-		    ip->keysrc != HC_KEYSRC_HMAC_SECRET)
-			hc_cfg_error(c, "%s needs hmac_secret_file (HMAC is"
-			    " never verified with a public key)", l.v[i]);
-		else if (keysrc_known && !hs &&
-		    ip->keysrc == HC_KEYSRC_HMAC_SECRET)
-			hc_cfg_error(c, "%s cannot be used with"
-			    " hmac_secret_file (HS256, HS384, HS512 only)",
-			    l.v[i]);
-		else
-			ip->alg_mask |= HC_ALG_BIT(alg);
-		hc_cfg_path_pop(c, s2);
-	}
-	hc_cfg_path_pop(c, saved);
-	hc_strlist_free(&l);
+	ip->alg_mask |= hc_cfg_algorithms(c, j, true,
+	    "algorithms this issuer signs with", issuer_alg_rule, &ia);
 }
 
 /*

@@ -17,6 +17,7 @@
  * missing or wrongly sized one, copied into the policy, and the read
  * buffer wiped at once; the policy wipes its copy when freed.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -98,45 +99,23 @@ hc_cfg_read_origins(struct cfg *c, const hc_json *service)
  * An algorithm list of a proof-of-possession section: required (when
  * `required`), asymmetric, known and supported by the backend.
  */
+static bool
+pop_alg_rule(const void *arg, hc_alg alg, const char *name, char *why,
+    size_t n)
+{
+	(void)arg;
+	if (hc_alg_kty(alg) != HC_KTY_OCT)
+		return true;
+	(void)snprintf(why, n, "%s is a MAC; a proof of possession needs an "
+	    "asymmetric algorithm", name);
+	return false;
+}
+
 static unsigned
 read_pop_algorithms(struct cfg *c, const hc_json *j, bool required)
 {
-	char q[CFG_QUOTE_MAX];
-	hc_strlist l = { NULL, 0 };
-	const char *why;
-	unsigned mask = 0;
-	size_t saved;
-	int rc;
-
-	rc = hc_cfg_strlist(c, j, "algorithms", false, NULL, NULL, &l);
-	if (rc == 0 && required) {
-		saved = hc_cfg_path_key(c, "algorithms");
-		hc_cfg_error(c, "required key is missing (no default: list the"
-		    " asymmetric algorithms to accept)");
-		hc_cfg_path_pop(c, saved);
-	}
-	if (rc != 1)
-		return 0;
-	saved = hc_cfg_path_key(c, "algorithms");
-	for (size_t i = 0; i < l.n; i++) {
-		hc_alg alg = hc_alg_from_name(l.v[i]);
-		size_t s2 = hc_cfg_path_index(c, i);
-
-		if (alg == HC_ALG_UNKNOWN)
-			hc_cfg_error(c, "unknown algorithm %s",
-			    hc_quote(q, sizeof(q), l.v[i]));
-		else if (hc_alg_kty(alg) == HC_KTY_OCT)
-			hc_cfg_error(c, "%s is a MAC; a proof of possession "
-			    "needs an asymmetric algorithm", l.v[i]);
-		else if (!hc_alg_supported(alg, &why))
-			hc_cfg_error(c, "%s", why);
-		else
-			mask |= HC_ALG_BIT(alg);
-		hc_cfg_path_pop(c, s2);
-	}
-	hc_cfg_path_pop(c, saved);
-	hc_strlist_free(&l);
-	return mask;
+	return hc_cfg_algorithms(c, j, required,
+	    "asymmetric algorithms to accept", pop_alg_rule, NULL);
 }
 
 /* The nonce secret: exactly HC_DPOP_NONCE_SECRET_BYTES bytes. */

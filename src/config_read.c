@@ -902,3 +902,48 @@ hc_cfg_check_trust_domain(struct cfg *c, const char *s, const void *arg)
 	}
 	return true;
 }
+
+unsigned
+hc_cfg_algorithms(struct cfg *c, const hc_json *obj, bool required,
+    const char *what, hc_cfg_alg_rule rule, const void *arg)
+{
+	hc_strlist l = { NULL, 0 };
+	char q[CFG_QUOTE_MAX], why[HC_DETAIL_MAX];
+	const char *unsupported;
+	unsigned mask = 0;
+	size_t saved, s2;
+	int rc;
+
+	rc = hc_cfg_strlist(c, obj, "algorithms", false, NULL, NULL, &l);
+	if (rc == 0 && required) {
+		saved = hc_cfg_path_key(c, "algorithms");
+		hc_cfg_error(c, "required key is missing (no default: list the"
+		    " %s)", what);
+		hc_cfg_path_pop(c, saved);
+	}
+	if (rc != 1)
+		return 0;
+	saved = hc_cfg_path_key(c, "algorithms");
+	for (size_t i = 0; i < l.n; i++) {
+		hc_alg alg = hc_alg_from_name(l.v[i]);
+
+		s2 = hc_cfg_path_index(c, i);
+		if (strcmp(l.v[i], "none") == 0)
+			hc_cfg_error(c, "\"none\" is never allowed (unsecured"
+			    " JWTs are always refused)");
+		else if (alg == HC_ALG_UNKNOWN)
+			hc_cfg_error(c, "unknown algorithm %s",
+			    hc_quote(q, sizeof(q), l.v[i]));
+		else if (!hc_alg_supported(alg, &unsupported))
+			hc_cfg_error(c, "%s", unsupported);
+		else if (rule != NULL && !rule(arg, alg, l.v[i], why,
+		    sizeof(why)))
+			hc_cfg_error(c, "%s", why);
+		else
+			mask |= HC_ALG_BIT(alg);
+		hc_cfg_path_pop(c, s2);
+	}
+	hc_cfg_path_pop(c, saved);
+	hc_strlist_free(&l);
+	return mask;
+}

@@ -31,6 +31,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "crypto.h"
 #include "policy.h"
 
 /* ------------------------------------------------------------- bounds */
@@ -112,6 +113,22 @@ int hc_cfg_enum(struct cfg *c, const hc_json *obj, const char *name,
     const char *const *names, const int *values, int *out);
 int hc_cfg_strlist(struct cfg *c, const hc_json *obj, const char *name,
     bool may_be_empty, hc_cfg_check check, const void *arg, hc_strlist *out);
+/*
+ * A section's own rule on one algorithm of its `algorithms` list: false to
+ * refuse it, with the reason (naming `name`) written into why[n].
+ */
+typedef bool (*hc_cfg_alg_rule)(const void *arg, hc_alg alg, const char *name,
+    char *why, size_t n);
+/*
+ * The `algorithms` list of obj (RFC 8725 section 3.1: the verifier decides
+ * the algorithms, never the token): names looked up exactly, "none" refused
+ * by name (RFC 8725 section 3.2), each supported by the crypto backend and
+ * allowed by `rule` (may be NULL).  When the list is absent and `required`,
+ * the error says "list the <what>".  Returns the HC_ALG_BIT() mask of the
+ * algorithms accepted.
+ */
+unsigned hc_cfg_algorithms(struct cfg *c, const hc_json *obj, bool required,
+    const char *what, hc_cfg_alg_rule rule, const void *arg);
 /* Reports every member of obj not named in keys[] (NULL-ended). */
 void hc_cfg_check_keys(struct cfg *c, const hc_json *obj,
     const char *const *keys);

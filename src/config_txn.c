@@ -12,6 +12,7 @@
  * section is read before the routes (config.c), so that the route keys
  * can be checked against it.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -37,46 +38,24 @@ static const char *const txn_keysrc_names[] = {
  * them mint (txn-tokens-10 section 9.1 leaves the choice to the
  * deployment; RFC 8725 section 3.1: the verifier decides).
  */
+static bool
+txn_alg_rule(const void *arg, hc_alg alg, const char *name, char *why,
+    size_t n)
+{
+	(void)arg;
+	if (hc_alg_kty(alg) != HC_KTY_OCT)
+		return true;
+	(void)snprintf(why, n, "%s is a shared-secret algorithm; Txn-Tokens "
+	    "are verified with the TTS's public keys only", name);
+	return false;
+}
+
 static void
 read_txn_algorithms(struct cfg *c, const hc_json *j, hc_txn_policy *tp)
 {
-	hc_strlist l = { NULL, 0 };
-	char q[CFG_QUOTE_MAX];
-	const char *why;
-	size_t saved, s2;
-	int rc;
-
-	rc = hc_cfg_strlist(c, j, "algorithms", false, NULL, NULL, &l);
-	if (rc == 0) {
-		saved = hc_cfg_path_key(c, "algorithms");
-		hc_cfg_error(c, "required key is missing (no default: list the"
-		    " algorithms the Transaction Token Service signs with)");
-		hc_cfg_path_pop(c, saved);
-	}
-	if (rc != 1)
-		return;
-	saved = hc_cfg_path_key(c, "algorithms");
-	for (size_t i = 0; i < l.n; i++) {
-		hc_alg alg = hc_alg_from_name(l.v[i]);
-
-		s2 = hc_cfg_path_index(c, i);
-		if (strcmp(l.v[i], "none") == 0)
-			hc_cfg_error(c, "\"none\" is never allowed (unsecured"
-			    " JWTs are always refused)");
-		else if (alg == HC_ALG_UNKNOWN)
-			hc_cfg_error(c, "unknown algorithm %s",
-			    hc_quote(q, sizeof(q), l.v[i]));
-		else if (hc_alg_kty(alg) == HC_KTY_OCT)
-			hc_cfg_error(c, "%s is a shared-secret algorithm; Txn-Tokens"
-			    " are verified with the TTS's public keys only", l.v[i]);
-		else if (!hc_alg_supported(alg, &why))
-			hc_cfg_error(c, "%s", why);
-		else
-			tp->alg_mask |= HC_ALG_BIT(alg);
-		hc_cfg_path_pop(c, s2);
-	}
-	hc_cfg_path_pop(c, saved);
-	hc_strlist_free(&l);
+	tp->alg_mask |= hc_cfg_algorithms(c, j, true,
+	    "algorithms the Transaction Token Service signs with",
+	    txn_alg_rule, NULL);
 }
 
 static const char *const txn_keys[] = {

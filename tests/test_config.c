@@ -1364,6 +1364,8 @@ static const struct bad_case pop_cases[] = {
 	{ DOC_O(",'dpop':{'mode':'required','algorithms':['HS256']}"),
 	    "dpop.algorithms[0]: HS256 is a MAC" },
 	{ DOC_O(",'dpop':{'mode':'required','algorithms':['none']}"),
+	    "dpop.algorithms[0]: \"none\" is never allowed" },
+	{ DOC_O(",'dpop':{'mode':'required','algorithms':['XS256']}"),
 	    "dpop.algorithms[0]: unknown algorithm" },
 	{ DOC_O(",'dpop':{'mode':'required','algorithms':['ES256'],"
 	    "'max_age_s':0}"), "dpop.max_age_s" },
