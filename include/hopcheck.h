@@ -232,12 +232,17 @@ HC_EXPORT void hc_validator_refresh_wait(hc_validator *v, int64_t max_ms);
  */
 HC_EXPORT hc_status hc_validator_start_refresher(hc_validator *v);
 
-/** Returns 1 when every issuer and trust domain has a usable key set. */
+/**
+ * Returns 1 when every issuer and trust domain (spiffe and wimse) and the
+ * txn_tokens service has a usable key set.
+ */
 HC_EXPORT int hc_validator_ready(const hc_validator *v);
 
 /** Statistics of one key source, for metrics (see hc_validator_key_stats). */
 typedef struct hc_key_stats {
-	const char *source;      /* the issuer or "spiffe://" trust domain */
+	const char *source;      /* the issuer, "spiffe://" trust domain, the
+				    txn_tokens trust_domain, or "wimse:" + a
+				    wimse trust domain */
 	size_t keys;             /* keys in the current set (0: none) */
 	int64_t loaded_at;       /* when the current set was loaded (0: never) */
 	uint64_t refresh_ok;     /* fetches that installed a new set */
@@ -247,7 +252,8 @@ typedef struct hc_key_stats {
 
 /**
  * Fills up to `max` entries of `out` with the statistics of every key
- * source (issuers first, then trust domains) and returns how many exist.
+ * source (issuers first, then trust domains, the txn_tokens service, the
+ * wimse trust domains) and returns how many exist.
  * The `source` strings are borrowed from the validator.
  */
 HC_EXPORT size_t hc_validator_key_stats(const hc_validator *v,

@@ -20,7 +20,7 @@
 
 hc_status
 hc_bundle_parse_hint(const char *json, size_t len, const char *trust_domain,
-    hc_keyset **out, int64_t *refresh_hint, hc_detail *d)
+    const char *use, hc_keyset **out, int64_t *refresh_hint, hc_detail *d)
 {
 	const hc_json *j;
 	hc_json *root = NULL;
@@ -30,7 +30,7 @@ hc_bundle_parse_hint(const char *json, size_t len, const char *trust_domain,
 
 	if (refresh_hint != NULL)
 		*refresh_hint = -1;
-	st = hc_bundle_parse(json, len, trust_domain, out, d);
+	st = hc_bundle_parse_use(json, len, trust_domain, use, out, d);
 	if (st != HC_OK || refresh_hint == NULL)
 		return st;
 	/* Parsed once already: this cannot fail but for memory. */

@@ -39,7 +39,12 @@ const char *const hc_cfg_wimse_keys[] = {
 	"mode", "trust_domains", "max_wit_lifetime_s", "max_wpt_ttl_s", NULL
 };
 static const char *const wimse_td_keys[] = {
-	"trust_domain", "jwks_file", "algorithms", "issuers", NULL
+	"trust_domain", "jwks_file", "jwks_uri", "bundle_file", "bundle_uri",
+	"algorithms", "issuers", "allow_insecure_http", "ca_file", NULL
+};
+/* The key sources of a wimse trust domain, in hc_wimse_keysrc order. */
+static const char *const wimse_keysrc_names[] = {
+	"jwks_file", "jwks_uri", "bundle_file", "bundle_uri", NULL
 };
 
 void
@@ -164,14 +169,18 @@ hc_cfg_read_dpop(struct cfg *c, const hc_json *j)
 
 /*
  * One wimse.trust_domains[] entry: a trust domain (the lower-case name a
- * Workload Identifier's authority must equal) not repeated, its jwks_file,
- * algorithms (required) and an optional issuers allowlist.
+ * Workload Identifier's authority must equal) not repeated, exactly one
+ * key source (jwks_file, jwks_uri, bundle_file or bundle_uri; a bundle's
+ * keys are its entries with `use` "wit-svid"), allow_insecure_http and
+ * ca_file for a remote one, algorithms (required) and an optional issuers
+ * allowlist.
  */
 static void
 read_wimse_td(struct cfg *c, const hc_json *j, void *arr, size_t i)
 {
 	hc_wimse_td_policy *all = arr, *t = &all[i];
 	size_t saved;
+	int k;
 
 	if (hc_cfg_str(c, j, "trust_domain", true, hc_cfg_check_trust_domain,
 	    NULL, &t->trust_domain) == 1) {
@@ -185,12 +194,20 @@ read_wimse_td(struct cfg *c, const hc_json *j, void *arr, size_t i)
 				break;
 			}
 	}
-	if (hc_cfg_file(c, j, "jwks_file", &t->jwks_file) == 0) {
-		saved = hc_cfg_path_key(c, "jwks_file");
-		hc_cfg_error(c, "required key is missing (the keys that sign"
-		    " this trust domain's WITs; remote bundles are not"
-		    " supported yet)");
-		hc_cfg_path_pop(c, saved);
+	(void)hc_cfg_bool(c, j, "allow_insecure_http", &t->allow_insecure_http);
+	(void)hc_cfg_file(c, j, "ca_file", &t->ca_file);
+	/* Keys only from this configuration, never from token content. */
+	k = hc_cfg_one_of(c, j, wimse_keysrc_names, "key source");
+	if (k >= 0) {
+		t->keysrc = (hc_wimse_keysrc)k;
+		if (t->keysrc == HC_WIMSE_KEYS_JWKS_URI ||
+		    t->keysrc == HC_WIMSE_KEYS_BUNDLE_URI)
+			(void)hc_cfg_str(c, j, wimse_keysrc_names[k], true,
+			    hc_cfg_check_url, &t->allow_insecure_http,
+			    &t->key_location);
+		else
+			(void)hc_cfg_file(c, j, wimse_keysrc_names[k],
+			    &t->key_location);
 	}
 	t->alg_mask = read_pop_algorithms(c, j, true);
 	(void)hc_cfg_strlist(c, j, "issuers", false, NULL, NULL, &t->issuers);
@@ -243,7 +260,8 @@ hc_pop_policy_clear(hc_policy *p)
 	hc_wipe(p->dpop.nonce_secret, sizeof(p->dpop.nonce_secret));
 	for (size_t i = 0; i < p->wimse.ntds; i++) {
 		free(p->wimse.tds[i].trust_domain);
-		free(p->wimse.tds[i].jwks_file);
+		free(p->wimse.tds[i].key_location);
+		free(p->wimse.tds[i].ca_file);
 		hc_strlist_free(&p->wimse.tds[i].issuers);
 	}
 	free(p->wimse.tds);

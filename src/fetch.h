@@ -113,13 +113,13 @@ hc_status hc_fetch_url_check(const char *url, bool allow_http, hc_detail *d);
 const char *hc_fetch_url_label(const char *url, char *buf, size_t n);
 
 /*
- * bundle.c: hc_bundle_parse(), also returning the bundle's
- * `spiffe_refresh_hint` in seconds (-1 when absent) in *refresh_hint
- * (which may be NULL).
+ * bundle.c: hc_bundle_parse_use() for the entries of `use`, also
+ * returning the bundle's `spiffe_refresh_hint` in seconds (-1 when absent)
+ * in *refresh_hint (which may be NULL).
  */
 hc_status hc_bundle_parse_hint(const char *json, size_t len,
-    const char *trust_domain, hc_keyset **out, int64_t *refresh_hint,
-    hc_detail *d);
+    const char *trust_domain, const char *use, hc_keyset **out,
+    int64_t *refresh_hint, hc_detail *d);
 
 /*
  * refresh.c: copies into d the reason of the last failure of key source

@@ -232,6 +232,30 @@ td_label(const hc_validator *v, size_t i, char *buf, size_t n)
 	return buf;
 }
 
+/* The config word of a wimse trust domain's key source. */
+static const char *
+wimse_origin(const hc_wimse_td_policy *tp)
+{
+	switch (tp->keysrc) {
+	case HC_WIMSE_KEYS_JWKS_URI:
+		return "jwks_uri";
+	case HC_WIMSE_KEYS_BUNDLE_FILE:
+		return "bundle_file";
+	case HC_WIMSE_KEYS_BUNDLE_URI:
+		return "bundle_uri";
+	default:
+		return "jwks_file";
+	}
+}
+
+/* Key source number (hc_validator_key_stats()) of wimse trust domain w. */
+static size_t
+wimse_index(const hc_validator *v, size_t w)
+{
+	return v->policy->nissuers + v->policy->ntrust_domains +
+	    (v->txn != NULL ? 1 : 0) + w;
+}
+
 /* ------------------------------------------------------ internal API */
 
 void
@@ -328,6 +352,68 @@ hc_validator_set_logger(hc_validator *v, hc_log_fn fn, void *arg)
 		emit_skipped(v, label, NULL, ks);
 		hc_keyset_unref(ks);
 	}
+	for (size_t w = 0; w < hc_wimse_ntds(v->wimse); w++) {
+		hc_wimse_td *wt = hc_wimse_td_at(v->wimse, w);
+		hc_keyset *ks = hc_keyslot_get(&wt->keys);
+		hc_json *f;
+
+		if (ks == NULL)
+			continue;
+		f = hc_json_new_object();
+		hc_json_add_string(f, "source", wt->label);
+		hc_json_add_string(f, "origin", wimse_origin(wt->pol));
+		add_str(f, "location", wt->pol->key_location);
+		hc_json_add(f, "kids", kids_json(ks));
+		hc_json_add_number(f, "skipped", (double)ks->nskipped);
+		emit(v, HC_LOG_INFO, "keys.loaded", f);
+		emit_skipped(v, wt->label, NULL, ks);
+		hc_keyset_unref(ks);
+	}
+}
+
+/* The report of wimse trust domain w: as a spiffe trust domain's, plus
+ * "credential": "wit". */
+static hc_json *
+wimse_json(const hc_validator *v, size_t w)
+{
+	char ul[HC_FETCH_URL_LABEL_MAX];
+	hc_wimse_td *wt = hc_wimse_td_at(v->wimse, w);
+	hc_keyset *ks = hc_keyslot_get(&wt->keys);
+	const char *location = wt->pol->key_location;
+	hc_refresh_state rs;
+	hc_json *o = hc_json_new_object(), *keys, *skipped;
+
+	(void)hc_refresh_info(v, wimse_index(v, w), &rs);
+	hc_json_add_string(o, "trust_domain", wt->pol->trust_domain);
+	hc_json_add_string(o, "credential", "wit");
+	hc_json_add_string(o, "source", wt->label);
+	hc_json_add_string(o, "origin", wimse_origin(wt->pol));
+	add_str(o, "location", rs.remote ? hc_fetch_url_label(location, ul,
+	    sizeof(ul)) : location);
+	keys = hc_json_new_array();
+	for (size_t k = 0; ks != NULL && k < ks->nkeys; k++)
+		hc_json_append(keys, key_json(ks->keys[k]));
+	hc_json_add(o, "keys", keys);
+	skipped = hc_json_new_array();
+	for (size_t k = 0; ks != NULL && k < ks->nskipped; k++)
+		hc_json_append(skipped, skipped_json(&ks->skipped[k]));
+	hc_json_add(o, "skipped", skipped);
+	add_time(o, "loaded_at", ks != NULL ? ks->loaded_at : 0);
+	if (rs.remote) {
+		add_str(o, "last_error", rs.last_error.text[0] != '\0' ?
+		    rs.last_error.text : NULL);
+		add_str(o, "last_error_kind", rs.last_failure);
+		add_time(o, "last_refresh_ok", rs.ok_at);
+		add_time(o, "next_refresh", rs.next_at);
+	} else {
+		hc_json_add_null(o, "last_error");
+		hc_json_add_null(o, "last_error_kind");
+		hc_json_add_null(o, "last_refresh_ok");
+		hc_json_add_null(o, "next_refresh");
+	}
+	hc_json_add_bool(o, "ready", ks != NULL);
+	hc_keyset_unref(ks);
+	return o;
 }
 
 HC_EXPORT char *
@@ -393,6 +479,8 @@ hc_validator_keys_json(const hc_validator *v)
 		hc_json_append(arr, o);
 		hc_keyset_unref(ks);
 	}
+	for (size_t w = 0; w < hc_wimse_ntds(v->wimse); w++)
+		hc_json_append(arr, wimse_json(v, w));
 	hc_json_add(root, "sources", arr);
 	text = hc_json_print_pretty(root);
 	hc_json_free(root);

@@ -20,10 +20,11 @@
  * kid is told why, and a set with nothing left names every one.
  *
  * A SPIFFE bundle (SPIFFE Trust Domain and Bundle, section 4) is a JWKS
- * too, read by the same code with the bundle's rules: only entries with
- * `use` "jwt-svid" are JWT-SVID keys (JWT-SVID section 6), every other
- * entry is ignored (bundle section 4.2.2), each key must have a kid, and
- * a bundle with no such key is a valid, empty set.
+ * too, read by the same code with the bundle's rules: only entries of the
+ * `use` asked for are keys of the set ("jwt-svid": JWT-SVID keys, JWT-SVID
+ * section 6; "wit-svid": the keys that sign WIT-SVIDs), every other entry
+ * is ignored (bundle section 4.2.2), each key must have a kid, and a
+ * bundle with no such key is a valid, empty set.
  *
  * A slot holds an owner's current set under a mutex, so that a refresh
  * can replace it while validations keep the reference they took.
@@ -105,6 +106,14 @@ rsa_bits(const hc_json *jwk)
 	return bits;
 }
 
+/* The SVID kind a bundle `use` is for, as details name it. */
+static const char *
+svid_name(const char *use)
+{
+	return strcmp(use, HC_BUNDLE_USE_JWT_SVID) == 0 ? "JWT-SVID" :
+	    strcmp(use, HC_BUNDLE_USE_WIT_SVID) == 0 ? "WIT-SVID" : use;
+}
+
 /*
  * Why a well-formed key of the document is one the validator will not
  * use, written into why[n]; NULL when it is usable.  Skipped, as RFC 7517
@@ -114,8 +123,9 @@ rsa_bits(const hc_json *jwk)
  *
  *  - In a JWKS: a kty we do not know, a `use` other than "sig" (section
  *    4.2).  In a bundle: a missing or unknown kty (bundle section 4.2.1),
- *    a `use` other than "jwt-svid" (section 4.2.2), an OKP key (JWT-SVID
- *    section 3 names RS*, ES* and PS* only).
+ *    a `use` other than the one asked for (section 4.2.2), an OKP key
+ *    (JWT-SVID section 3 names RS*, ES* and PS* only, and so do
+ *    WIT-SVIDs).
  *  - `key_ops` without "verify" (section 4.3); a private member (d, p,
  *    ...) in a public set, which must not be trusted as published;
  *  - an `alg` that is no JWS algorithm of ours (ES256K, RSA-OAEP, ...),
@@ -129,8 +139,8 @@ rsa_bits(const hc_json *jwk)
  * which refuses it and with it the set.
  */
 static const char *
-skip_reason(enum set_kind kind, const hc_json *jwk, bool allow_secret,
-    char *why, size_t n)
+skip_reason(enum set_kind kind, const char *want_use, const hc_json *jwk,
+    bool allow_secret, char *why, size_t n)
 {
 	static const char *const private_members[] = {
 		"d", "p", "q", "dp", "dq", "qi", "oth"
@@ -149,11 +159,12 @@ skip_reason(enum set_kind kind, const hc_json *jwk, bool allow_secret,
 		if (kty == NULL || !known_kty(kty))
 			return WHY("kty %s", kty != NULL ?
 			    hc_quote(q, sizeof(q), kty) : "\"(missing)\"");
-		if (use == NULL || strcmp(use, "jwt-svid") != 0)
+		if (use == NULL || strcmp(use, want_use) != 0)
 			return WHY("use %s", use != NULL ?
 			    hc_quote(q, sizeof(q), use) : "\"(missing)\"");
 		if (strcmp(kty, "OKP") == 0)
-			return WHY("kty (no EdDSA in JWT-SVID) \"OKP\"");
+			return WHY("kty (no EdDSA in %s) \"OKP\"",
+			    svid_name(want_use));
 	} else {
 		if (kty != NULL && !known_kty(kty))
 			return WHY("unsupported kty %s",
@@ -212,13 +223,14 @@ skip_reason(enum set_kind kind, const hc_json *jwk, bool allow_secret,
 }
 
 /*
- * Imports a bundle's "jwt-svid" entry.  Its `use` has been checked by the
- * caller; the key is imported from a copy without it, as a public
- * signature key, after checking that it has the kid JWT-SVID section 6.1
- * requires.
+ * Imports a bundle's entry of `use` (`jwt-svid`, `wit-svid`).  Its `use`
+ * has been checked by the caller; the key is imported from a copy without
+ * it, as a public signature key, after checking that it has the kid
+ * JWT-SVID section 6.1 requires (and a WIT-SVID names its key too).
  */
 static hc_status
-import_bundle_key(const hc_json *jwk, hc_key **out, hc_detail *d)
+import_bundle_key(const char *use, const hc_json *jwk, hc_key **out,
+    hc_detail *d)
 {
 	hc_json *copy;
 	size_t members = 0;
@@ -226,8 +238,9 @@ import_bundle_key(const hc_json *jwk, hc_key **out, hc_detail *d)
 
 	*out = NULL;
 	if (hc_json_string(hc_json_get(jwk, "kid")) == NULL)
-		return hc_fail(d, HC_KEY, "a \"jwt-svid\" key has no string "
-		    "kid (JWT-SVID section 6.1)");
+		return hc_fail(d, HC_KEY, "a \"%s\" key has no string "
+		    "kid (%s)", use, strcmp(use, HC_BUNDLE_USE_JWT_SVID) == 0 ?
+		    "JWT-SVID section 6.1" : "a WIT-SVID names its key");
 	if ((copy = hc_json_new_object()) == NULL)
 		return hc_fail(d, HC_INTERNAL, "out of memory");
 	for (const hc_json *m = hc_json_first(jwk); m != NULL;
@@ -284,11 +297,12 @@ keyset_free(hc_keyset *ks)
 }
 
 /*
- * The parser behind hc_keyset_parse() and hc_bundle_parse(); `what` names
- * the document in details ("JWKS", or the bundle and its trust domain).
+ * The parser behind hc_keyset_parse() and hc_bundle_parse_use(); `what`
+ * names the document in details ("JWKS", or the bundle and its trust
+ * domain), `use` the bundle entries wanted (NULL for a JWKS).
  */
 static hc_status
-parse_set(enum set_kind kind, const char *json, size_t len,
+parse_set(enum set_kind kind, const char *use, const char *json, size_t len,
     bool allow_secret, const char *what, hc_keyset **out,
     const char **failure, hc_detail *d)
 {
@@ -355,8 +369,8 @@ parse_set(enum set_kind kind, const char *json, size_t len,
 			    hc_json_type_name(hc_json_type_of(e)));
 			goto fail;
 		}
-		if (skip_reason(kind, e, allow_secret, why, sizeof(why)) !=
-		    NULL) {
+		if (skip_reason(kind, use, e, allow_secret, why,
+		    sizeof(why)) != NULL) {
 			if (!skip(ks, e, idx, "%s", why)) {
 				st = hc_fail(d, HC_INTERNAL, "out of memory");
 				goto fail;
@@ -364,7 +378,7 @@ parse_set(enum set_kind kind, const char *json, size_t len,
 			continue;
 		}
 		if (kind == SET_BUNDLE)
-			st = import_bundle_key(e, &key, &kd);
+			st = import_bundle_key(use, e, &key, &kd);
 		else
 			st = hc_key_from_jwk(e, allow_secret, &key, &kd);
 		if (st != HC_OK) {
@@ -426,15 +440,15 @@ hc_status
 hc_keyset_parse(const char *json, size_t len, bool allow_secret,
     hc_keyset **out, hc_detail *d)
 {
-	return parse_set(SET_JWKS, json, len, allow_secret, "JWKS", out, NULL,
-	    d);
+	return parse_set(SET_JWKS, NULL, json, len, allow_secret, "JWKS", out,
+	    NULL, d);
 }
 
 hc_status
 hc_keyset_parse_why(const char *json, size_t len, bool allow_secret,
     hc_keyset **out, const char **failure, hc_detail *d)
 {
-	return parse_set(SET_JWKS, json, len, allow_secret, "JWKS", out,
+	return parse_set(SET_JWKS, NULL, json, len, allow_secret, "JWKS", out,
 	    failure, d);
 }
 
@@ -442,12 +456,21 @@ hc_status
 hc_bundle_parse(const char *json, size_t len, const char *trust_domain,
     hc_keyset **out, hc_detail *d)
 {
+	return hc_bundle_parse_use(json, len, trust_domain,
+	    HC_BUNDLE_USE_JWT_SVID, out, d);
+}
+
+hc_status
+hc_bundle_parse_use(const char *json, size_t len, const char *trust_domain,
+    const char *use, hc_keyset **out, hc_detail *d)
+{
 	char q[HC_QBUF], what[HC_DETAIL_VALUE_MAX + 64];
 
 	(void)snprintf(what, sizeof(what), "SPIFFE bundle of %s",
 	    hc_quote(q, sizeof(q), trust_domain != NULL ? trust_domain :
 	    "(unnamed trust domain)"));
-	return parse_set(SET_BUNDLE, json, len, false, what, out, NULL, d);
+	return parse_set(SET_BUNDLE, use, json, len, false, what, out, NULL,
+	    d);
 }
 
 /*

@@ -92,6 +92,19 @@ hc_status hc_keyset_parse_why(const char *json, size_t len,
 hc_status hc_bundle_parse(const char *json, size_t len,
     const char *trust_domain, hc_keyset **out, hc_detail *d);
 
+/* The `use` of a bundle's JWT-SVID keys, and of its WIT-SVID keys. */
+#define HC_BUNDLE_USE_JWT_SVID "jwt-svid"
+#define HC_BUNDLE_USE_WIT_SVID "wit-svid"
+
+/*
+ * hc_bundle_parse() for the entries whose `use` is `use` (one of the two
+ * above): the same rules, with every entry of another use ignored.
+ * hc_bundle_parse() is this with HC_BUNDLE_USE_JWT_SVID.
+ */
+hc_status hc_bundle_parse_use(const char *json, size_t len,
+    const char *trust_domain, const char *use, hc_keyset **out,
+    hc_detail *d);
+
 /*
  * Writes into buf (size n) the skipped keys of ks as one line,
  * `keys[0] (kid "old") skipped: RSA key of 1024 bits, under 2048; ...`,

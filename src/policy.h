@@ -167,10 +167,21 @@ typedef struct hc_dpop_policy {
 	unsigned char nonce_secret[HC_DPOP_NONCE_SECRET_BYTES];
 } hc_dpop_policy;
 
+/* Where a wimse trust domain's WIT signing keys come from (exactly one). */
+typedef enum hc_wimse_keysrc {
+	HC_WIMSE_KEYS_JWKS_FILE = 0,   /* a local JWKS */
+	HC_WIMSE_KEYS_JWKS_URI,        /* a fetched JWKS */
+	HC_WIMSE_KEYS_BUNDLE_FILE,     /* a local SPIFFE bundle, use wit-svid */
+	HC_WIMSE_KEYS_BUNDLE_URI       /* a fetched SPIFFE bundle, same */
+} hc_wimse_keysrc;
+
 /* One wimse.trust_domains[] entry: who may sign WITs for that domain. */
 typedef struct hc_wimse_td_policy {
 	char *trust_domain;      /* the authority of a Workload Identifier */
-	char *jwks_file;         /* resolved path */
+	hc_wimse_keysrc keysrc;
+	char *key_location;      /* resolved file path, or URL, per keysrc */
+	bool allow_insecure_http;    /* for a remote keysrc */
+	char *ca_file;           /* resolved path, or NULL (remote keysrc) */
 	unsigned alg_mask;       /* asymmetric algorithms; never 0 */
 	hc_strlist issuers;      /* optional allowlist of WIT `iss` */
 } hc_wimse_td_policy;

@@ -6,7 +6,8 @@
  * issuer's metadata (`discovery`: OpenID Connect Discovery 1.0 section 4,
  * or RFC 8414 section 3, then the `jwks_uri` it names), or a SPIFFE trust
  * domain's bundle endpoint (`bundle_uri`), or the `jwks_uri` of the
- * Transaction Token Service of txn_tokens.  Each such source has a struct
+ * Transaction Token Service of txn_tokens, or a wimse trust domain's
+ * `jwks_uri` or `bundle_uri` (its "wit-svid" keys).  Each such source has a struct
  * hc_remote here, and the validator one struct hc_refresher that holds
  * them.  A refresh round (hc_validator_refresh()) visits every source and
  * fetches those that are due; the caller's own loop, or the thread of
@@ -74,7 +75,7 @@
 typedef enum remote_kind {
 	REMOTE_JWKS,             /* issuer jwks_uri */
 	REMOTE_DISCOVERY,        /* issuer discovery, then its jwks_uri */
-	REMOTE_BUNDLE            /* trust domain bundle_uri */
+	REMOTE_BUNDLE            /* trust domain bundle_uri (spiffe, wimse) */
 } remote_kind;
 
 struct hc_remote {
@@ -84,9 +85,10 @@ struct hc_remote {
 	const char *url;         /* as configured */
 	bool allow_http;
 	const char *ca_file;
-	hc_issuer_state *is;     /* exactly one of is and ts */
-	hc_td_state *ts;
-	hc_keyslot *slot;        /* the keys of is or ts: where a set goes */
+	hc_issuer_state *is;     /* discovery: the issuer */
+	const char *bundle_td;   /* bundle: its trust domain */
+	const char *bundle_use;  /*   and the `use` of the keys wanted */
+	hc_keyslot *slot;        /* the source's keys: where a set goes */
 
 	/* State of the rounds: read and written only under rf->round. */
 	char *etag;              /* of the current set, or NULL */
@@ -334,8 +336,8 @@ refresh_one(struct hc_remote *r)
 		return;
 	}
 	if (r->kind == REMOTE_BUNDLE) {
-		st = hc_bundle_parse_hint(resp.body, resp.len,
-		    r->ts->pol->trust_domain, &ks, &hint, &pd);
+		st = hc_bundle_parse_hint(resp.body, resp.len, r->bundle_td,
+		    r->bundle_use, &ks, &hint, &pd);
 		if (st != HC_OK)
 			why = bundle_failure(resp.body, resp.len);
 	} else {
@@ -443,6 +445,8 @@ refresher_destroy(hc_validator *v, struct hc_refresher *rf)
 		v->tds[i].remote = NULL;
 	if (v->txn != NULL)
 		v->txn->remote = NULL;
+	for (size_t i = 0; i < hc_wimse_ntds(v->wimse); i++)
+		hc_wimse_td_at(v->wimse, i)->remote = NULL;
 	for (size_t i = 0; rf->td_labels != NULL && i < rf->ntd; i++)
 		free(rf->td_labels[i]);
 	free(rf->td_labels);
@@ -502,12 +506,23 @@ remote_setup(struct hc_refresher *rf, struct hc_remote *r, remote_kind kind,
 	r->kid_granted_ms = INT64_MIN / 2;
 }
 
-/* Key sources: issuers, trust domains, then the txn_tokens TTS set. */
+/*
+ * Key sources: issuers, trust domains, the txn_tokens TTS set, then the
+ * wimse trust domains.
+ */
 static size_t
 nsources(const hc_validator *v)
 {
 	return v->policy->nissuers + v->policy->ntrust_domains +
-	    (v->txn != NULL ? 1 : 0);
+	    (v->txn != NULL ? 1 : 0) + hc_wimse_ntds(v->wimse);
+}
+
+/* Whether a wimse trust domain's keys come from the network. */
+static bool
+wimse_remote(const hc_wimse_td_policy *tp)
+{
+	return tp->keysrc == HC_WIMSE_KEYS_JWKS_URI ||
+	    tp->keysrc == HC_WIMSE_KEYS_BUNDLE_URI;
 }
 
 /* The remote state of key source i (hc_validator_key_stats() order). */
@@ -519,7 +534,11 @@ remote_at(const hc_validator *v, size_t i)
 	i -= v->policy->nissuers;
 	if (i < v->policy->ntrust_domains)
 		return v->tds[i].remote;
-	return v->txn != NULL ? v->txn->remote : NULL;
+	i -= v->policy->ntrust_domains;
+	if (v->txn != NULL && i-- == 0)
+		return v->txn->remote;
+	return i < hc_wimse_ntds(v->wimse) ?
+	    hc_wimse_td_at(v->wimse, i)->remote : NULL;
 }
 
 /* ------------------------------------------------------ internal API */
@@ -540,6 +559,9 @@ hc_refresh_init(hc_validator *v, hc_detail *d)
 			n++;
 	if (v->txn != NULL && p->txn->keysrc == HC_KEYSRC_JWKS_URI)
 		n++;
+	for (size_t i = 0; i < hc_wimse_ntds(v->wimse); i++)
+		if (wimse_remote(hc_wimse_td_at(v->wimse, i)->pol))
+			n++;
 	if ((rf = calloc(1, sizeof(*rf))) == NULL)
 		return hc_fail(d, HC_INTERNAL, "out of memory");
 	rf->v = v;
@@ -584,7 +606,8 @@ hc_refresh_init(hc_validator *v, hc_detail *d)
 		remote_setup(rf, &rf->remotes[k], REMOTE_BUNDLE,
 		    rf->td_labels[i], tp->bundle_uri, tp->allow_insecure_http,
 		    tp->ca_file);
-		rf->remotes[k].ts = &v->tds[i];
+		rf->remotes[k].bundle_td = tp->trust_domain;
+		rf->remotes[k].bundle_use = HC_BUNDLE_USE_JWT_SVID;
 		rf->remotes[k].slot = &v->tds[i].keys;
 		v->tds[i].remote = &rf->remotes[k++];
 	}
@@ -595,6 +618,24 @@ hc_refresh_init(hc_validator *v, hc_detail *d)
 		    p->txn->allow_insecure_http, p->txn->ca_file);
 		rf->remotes[k].slot = &v->txn->keys;
 		v->txn->remote = &rf->remotes[k++];
+	}
+	/* wimse trust domains: a JWKS, or a bundle's "wit-svid" keys. */
+	for (size_t i = 0; i < hc_wimse_ntds(v->wimse); i++) {
+		hc_wimse_td *wt = hc_wimse_td_at(v->wimse, i);
+		const hc_wimse_td_policy *tp = wt->pol;
+		bool bundle = tp->keysrc == HC_WIMSE_KEYS_BUNDLE_URI;
+
+		if (!wimse_remote(tp))
+			continue;
+		remote_setup(rf, &rf->remotes[k], bundle ? REMOTE_BUNDLE :
+		    REMOTE_JWKS, wt->label, tp->key_location,
+		    tp->allow_insecure_http, tp->ca_file);
+		if (bundle) {
+			rf->remotes[k].bundle_td = tp->trust_domain;
+			rf->remotes[k].bundle_use = HC_BUNDLE_USE_WIT_SVID;
+		}
+		rf->remotes[k].slot = &wt->keys;
+		wt->remote = &rf->remotes[k++];
 	}
 	rf->nremote = k;
 	v->refresher = rf;
@@ -698,8 +739,7 @@ hc_refresh_info(const hc_validator *v, size_t i, hc_refresh_state *out)
 	struct hc_remote *r;
 
 	memset(out, 0, sizeof(*out));
-	if (v == NULL ||
-	    i >= v->policy->nissuers + v->policy->ntrust_domains)
+	if (v == NULL || i >= nsources(v))
 		return false;
 	if ((r = remote_at(v, i)) == NULL)
 		return true;
@@ -829,6 +869,9 @@ hc_validator_ready(const hc_validator *v)
 			return 0;
 	if (v->txn != NULL && hc_keyslot_holds(&v->txn->keys, NULL))
 		return 0;
+	for (size_t i = 0; i < hc_wimse_ntds(v->wimse); i++)
+		if (hc_keyslot_holds(&hc_wimse_td_at(v->wimse, i)->keys, NULL))
+			return 0;
 	return 1;
 }
 
@@ -855,6 +898,15 @@ hc_validator_key_stats(const hc_validator *v, hc_key_stats *out, size_t max)
 			ks = hc_keyslot_get(&is->keys);
 			s->keys = ks != NULL ? ks->nkeys :
 			    (size_t)(is->secret != NULL);
+		} else if (i - v->policy->nissuers >= v->policy->ntrust_domains +
+		    (v->txn != NULL ? 1 : 0)) {
+			hc_wimse_td *wt = hc_wimse_td_at(v->wimse, i -
+			    v->policy->nissuers - v->policy->ntrust_domains -
+			    (v->txn != NULL ? 1 : 0));
+
+			s->source = wt->label;
+			ks = hc_keyslot_get(&wt->keys);
+			s->keys = ks != NULL ? ks->nkeys : 0;
 		} else if (i - v->policy->nissuers >= v->policy->ntrust_domains) {
 			s->source = v->txn->pol->trust_domain;
 			ks = hc_keyslot_get(&v->txn->keys);

@@ -16,28 +16,66 @@
  * length-prefixed (wpt-02 section 3.1: unique "within the scope of a
  * particular sender"), kept until exp + skew.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "crypto.h"
 #include "keyset.h"
 #include "pop.h"
+#include "refresh.h"
 #include "wimse.h"
-
-/* One configured trust domain and its WIT signing keys. */
-struct wimse_td {
-	const hc_wimse_td_policy *pol;
-	hc_keyset *keys;         /* one reference, never NULL once built */
-};
 
 struct hc_wimse {
 	const hc_policy *p;      /* borrowed */
-	struct wimse_td *tds;
+	hc_wimse_td *tds;        /* ntds of them, each slot initialised */
 	size_t ntds;
 	unsigned alg_union;      /* every domain's algorithms */
 };
 
+/* The source name of a trust domain: its keys, stats and logs. */
+#define WIMSE_LABEL_PREFIX "wimse:"
+
 /* ----------------------------------------------------------- lifetime */
+
+/*
+ * Fills the slot of a trust domain whose keys are a file: a JWKS
+ * (jwks_file), or the "wit-svid" entries of a SPIFFE bundle (bundle_file;
+ * one with no such entry is refused here, as it could verify nothing).
+ * A remote source is left empty for the refresher.  HC_CONFIG when the
+ * file cannot be read, HC_KEY when it holds no usable key.
+ */
+static hc_status
+load_file(hc_wimse_td *t, hc_detail *d)
+{
+	const hc_wimse_td_policy *tp = t->pol;
+	char *text = NULL;
+	size_t len = 0;
+	hc_keyset *ks = NULL;
+	hc_status st;
+
+	if (tp->keysrc != HC_WIMSE_KEYS_JWKS_FILE &&
+	    tp->keysrc != HC_WIMSE_KEYS_BUNDLE_FILE)
+		return HC_OK;
+	if (hc_read_file(tp->key_location, HC_MAX_KEYFILE_BYTES, &text, &len,
+	    d) != 0)
+		return HC_CONFIG;
+	if (tp->keysrc == HC_WIMSE_KEYS_JWKS_FILE)
+		st = hc_keyset_parse(text, len, false, &ks, d);
+	else
+		st = hc_bundle_parse_use(text, len, tp->trust_domain,
+		    HC_BUNDLE_USE_WIT_SVID, &ks, d);
+	free(text);
+	if (st == HC_OK && ks->nkeys == 0) {
+		st = hc_fail(d, HC_KEY, "bundle %s has no key with use "
+		    "\"%s\"", tp->key_location, HC_BUNDLE_USE_WIT_SVID);
+		hc_keyset_unref(ks);
+		ks = NULL;
+	}
+	if (st == HC_OK)
+		hc_keyslot_swap(&t->keys, ks);
+	return st;
+}
 
 hc_status
 hc_wimse_new(const hc_policy *p, hc_wimse **out, hc_detail *d)
@@ -58,25 +96,25 @@ hc_wimse_new(const hc_policy *p, hc_wimse **out, hc_detail *d)
 	}
 	for (size_t i = 0; i < p->wimse.ntds; i++) {
 		const hc_wimse_td_policy *tp = &p->wimse.tds[i];
-		char *text = NULL;
-		size_t len = 0;
+		hc_wimse_td *t = &w->tds[i];
+		size_t llen = strlen(WIMSE_LABEL_PREFIX) +
+		    strlen(tp->trust_domain) + 1;
 
-		if (hc_read_file(tp->jwks_file, HC_MAX_KEYFILE_BYTES, &text,
-		    &len, &kd) != 0) {
-			st = hc_fail(d, HC_CONFIG, "wimse trust domain %s: %s",
-			    hc_quote(q, sizeof(q), tp->trust_domain), kd.text);
+		t->pol = tp;
+		hc_keyslot_init(&t->keys);
+		w->ntds++;
+		w->alg_union |= tp->alg_mask;
+		if ((t->label = malloc(llen)) == NULL) {
+			st = hc_fail(d, HC_INTERNAL, "out of memory");
 			goto fail;
 		}
-		st = hc_keyset_parse(text, len, false, &w->tds[i].keys, &kd);
-		free(text);
-		if (st != HC_OK) {
+		(void)snprintf(t->label, llen, "%s%s", WIMSE_LABEL_PREFIX,
+		    tp->trust_domain);
+		if ((st = load_file(t, &kd)) != HC_OK) {
 			st = hc_fail(d, st, "wimse trust domain %s: %s",
 			    hc_quote(q, sizeof(q), tp->trust_domain), kd.text);
 			goto fail;
 		}
-		w->tds[i].pol = tp;
-		w->ntds++;
-		w->alg_union |= tp->alg_mask;
 	}
 	*out = w;
 	return HC_OK;
@@ -90,10 +128,24 @@ hc_wimse_free(hc_wimse *w)
 {
 	if (w == NULL)
 		return;
-	for (size_t i = 0; i < w->ntds; i++)
-		hc_keyset_unref(w->tds[i].keys);
+	for (size_t i = 0; i < w->ntds; i++) {
+		hc_keyslot_destroy(&w->tds[i].keys);
+		free(w->tds[i].label);
+	}
 	free(w->tds);
 	free(w);
+}
+
+size_t
+hc_wimse_ntds(const hc_wimse *w)
+{
+	return w != NULL ? w->ntds : 0;
+}
+
+hc_wimse_td *
+hc_wimse_td_at(const hc_wimse *w, size_t i)
+{
+	return &w->tds[i];
 }
 
 void
@@ -110,7 +162,7 @@ hc_wimse_result_clear(hc_wimse_result *r)
 
 /* ------------------------------------------------------------ helpers */
 
-static const struct wimse_td *
+static hc_wimse_td *
 find_td(const hc_wimse *w, const char *td, size_t len)
 {
 	for (size_t i = 0; i < w->ntds; i++) {
@@ -219,6 +271,51 @@ wit_cnf_key(const hc_json *pl, bool spiffe, hc_key **key, hc_alg *alg,
 }
 
 /*
+ * The WIT's signature by a key of trust domain td: by kid in the set the
+ * domain holds now (a reference taken for this check only), or without
+ * kid the key of a one-key set.  HC_UNAVAILABLE while a remote source has
+ * not loaded a set (fail closed); a kid the set lacks asks the refresher
+ * for an early fetch (a rotation, perhaps) and is HC_KEY.
+ */
+static hc_status
+wit_signature(hc_wimse_td *td, const hc_jws *jws, hc_alg walg,
+    const char *kid, hc_detail *d)
+{
+	char q[HC_QBUF], q2[HC_QBUF];
+	const hc_key *tk = NULL;
+	hc_detail wd = { "" };
+	hc_keyset *ks;
+	hc_status st;
+
+	hc_quote(q2, sizeof(q2), td->pol->trust_domain);
+	if ((ks = hc_keyslot_get(&td->keys)) == NULL)
+		return hc_fail(d, HC_UNAVAILABLE, "keys of wimse trust domain "
+		    "%s are not loaded yet", q2);
+	if (kid == NULL && ks->nkeys != 1) {
+		st = hc_fail(d, HC_KEY, "WIT has no kid and trust domain %s "
+		    "has %zu keys; without kid only a one-key set is used", q2,
+		    ks->nkeys);
+		goto out;
+	}
+	if (kid == NULL) {
+		tk = ks->keys[0];
+	} else if ((st = hc_keyset_find(ks, kid, walg, &tk, &wd)) != HC_OK) {
+		if (st == HC_KEY)
+			hc_refresh_note_kid_miss(td->remote);
+		st = hc_fail(d, HC_KEY, "WIT kid %s in trust domain %s: %s",
+		    hc_quote(q, sizeof(q), kid), q2, wd.text);
+		goto out;
+	}
+	st = hc_key_verify(tk, walg, (const unsigned char *)jws->signing_input,
+	    jws->signing_input_len, jws->sig, jws->sig_len, d);
+	if (st == HC_ALG)
+		st = HC_KEY;
+out:
+	hc_keyset_unref(ks);
+	return st;
+}
+
+/*
  * The WIT up to its cnf key (see wimse.h).  On HC_OK, *jws holds the
  * parsed WIT, *key its cnf.jwk and *alg its alg.
  */
@@ -228,8 +325,7 @@ verify_wit(const hc_wimse *w, const hc_wimse_request *rq, hc_jws *jws,
 {
 	char q[HC_QBUF], q2[HC_QBUF];
 	const hc_json *subj, *kidj, *iss;
-	const struct wimse_td *td;
-	const hc_key *tk = NULL;
+	hc_wimse_td *td;
 	const char *sub, *tdn, *kid = NULL;
 	size_t tdlen;
 	hc_detail wd = { "" };
@@ -274,22 +370,8 @@ verify_wit(const hc_wimse *w, const hc_wimse_request *rq, hc_jws *jws,
 	if (kid == NULL && is_spiffe(sub))
 		return hc_fail(d, HC_KEY, "WIT for SPIFFE ID %s has no kid; a "
 		    "WIT-SVID must name its key", hc_quote(q, sizeof(q), sub));
-	if (kid == NULL && td->keys->nkeys != 1)
-		return hc_fail(d, HC_KEY, "WIT has no kid and trust domain %s "
-		    "has %zu keys; without kid only a one-key set is used",
-		    hc_quote(q, sizeof(q), td->pol->trust_domain),
-		    td->keys->nkeys);
-	if (kid == NULL)
-		tk = td->keys->keys[0];
-	else if ((st = hc_keyset_find(td->keys, kid, walg, &tk, &wd)) !=
-	    HC_OK)
-		return hc_fail(d, HC_KEY, "WIT kid %s in trust domain %s: %s",
-		    hc_quote(q, sizeof(q), kid), hc_quote(q2, sizeof(q2),
-		    td->pol->trust_domain), wd.text);
-	if ((st = hc_key_verify(tk, walg,
-	    (const unsigned char *)jws->signing_input, jws->signing_input_len,
-	    jws->sig, jws->sig_len, d)) != HC_OK)
-		return st == HC_ALG ? HC_KEY : st;
+	if ((st = wit_signature(td, jws, walg, kid, d)) != HC_OK)
+		return st;
 
 	/* Verified: the claims. */
 	if ((st = wit_times(w->p, jws->payload, rq->now, d)) != HC_OK)

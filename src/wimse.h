@@ -35,8 +35,9 @@
  *    validated by its own pipeline.  Headers not covered by `oth` must not
  *    feed authorization: this module never returns them.
  *  - Header fields (exactly one of each, no WIT in Authorization) are the
- *    caller's.  Key sources are local files (jwks_file) for now; remote
- *    bundles are not fetched.
+ *    caller's.  The keys of a trust domain are its jwks_file or
+ *    bundle_file (read once here) or its jwks_uri or bundle_uri (kept
+ *    fresh by refresh.c); a bundle gives its entries with `use` "wit-svid".
  */
 #ifndef HC_WIMSE_H
 #define HC_WIMSE_H
@@ -47,6 +48,7 @@
 
 #include "internal.h"
 #include "jwk.h"
+#include "keyset.h"
 #include "policy.h"
 #include "replay.h"
 
@@ -54,12 +56,33 @@
 typedef struct hc_wimse hc_wimse;
 
 /*
+ * One configured trust domain and its WIT signing keys, in the order of
+ * wimse.trust_domains.  The slot is filled at hc_wimse_new() from a file,
+ * or later by the refresher (refresh.c sets `remote`) from a URL; a
+ * verification takes its own reference from the slot (keyset.h).
+ */
+typedef struct hc_wimse_td {
+	const hc_wimse_td_policy *pol;
+	char *label;             /* "wimse:" + the domain: its key source name */
+	hc_keyslot keys;         /* empty until loaded */
+	struct hc_remote *remote;    /* refresh.c: jwks_uri / bundle_uri state,
+					or NULL */
+} hc_wimse_td;
+
+/*
  * Builds the state of p->wimse (p is borrowed and must outlive it):
- * reads each trust domain's jwks_file.  HC_KEY or HC_CONFIG with a reason
- * naming the trust domain when a file cannot be read or holds no usable
- * key; HC_INTERNAL.
+ * reads each trust domain's jwks_file or bundle_file; a remote source
+ * starts empty (HC_UNAVAILABLE until the refresher loads it).  HC_KEY or
+ * HC_CONFIG with a reason naming the trust domain when a file cannot be
+ * read or holds no usable key; HC_INTERNAL.
  */
 hc_status hc_wimse_new(const hc_policy *p, hc_wimse **out, hc_detail *d);
+
+/* How many trust domains w has (0 for NULL). */
+size_t hc_wimse_ntds(const hc_wimse *w);
+
+/* Trust domain i < hc_wimse_ntds(w), for the refresher and key reports. */
+hc_wimse_td *hc_wimse_td_at(const hc_wimse *w, size_t i);
 
 void hc_wimse_free(hc_wimse *w);   /* NULL is a no-op */
 

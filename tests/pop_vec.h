@@ -152,7 +152,8 @@ pv_build_policy(pv *v, const cJSON *j)
 			t->trust_domain = strdup(pv_str(e, "trust_domain"));
 			(void)snprintf(path, sizeof(path), "%s/%s", v->dir,
 			    pv_str(e, "jwks_file"));
-			t->jwks_file = strdup(path);
+			t->keysrc = HC_WIMSE_KEYS_JWKS_FILE;
+			t->key_location = strdup(path);
 			t->alg_mask = pv_algs(cJSON_GetObjectItemCaseSensitive(e,
 			    "algorithms"));
 			pv_strlist(cJSON_GetObjectItemCaseSensitive(e,
@@ -180,7 +181,7 @@ pv_free_policy(hc_policy *p)
 		hc_wimse_td_policy *t = &p->wimse.tds[i];
 
 		free(t->trust_domain);
-		free(t->jwks_file);
+		free(t->key_location);
 		for (size_t k = 0; k < t->issuers.n; k++)
 			free(t->issuers.v[k]);
 		free(t->issuers.v);

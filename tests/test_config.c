@@ -1288,10 +1288,34 @@ test_pop_loads(void)
 	CU_ASSERT_EQUAL(p->wimse.mode, HC_MODE_IF_PRESENT);
 	CU_ASSERT_EQUAL_FATAL(p->wimse.ntds, 1);
 	CU_ASSERT_STRING_EQUAL(p->wimse.tds[0].trust_domain, "a.example");
-	CU_ASSERT_STRING_EQUAL(p->wimse.tds[0].jwks_file, "/etc/hc/a.jwks");
+	CU_ASSERT_EQUAL(p->wimse.tds[0].keysrc, HC_WIMSE_KEYS_JWKS_FILE);
+	CU_ASSERT_STRING_EQUAL(p->wimse.tds[0].key_location, "/etc/hc/a.jwks");
 	CU_ASSERT_EQUAL(p->wimse.tds[0].issuers.n, 1);
 	CU_ASSERT_EQUAL(p->wimse.max_wit_lifetime_s, 3600);
 	CU_ASSERT_EQUAL(p->wimse.max_wpt_ttl_s, 60);
+	hc_policy_free(p);
+
+	/* The remote and bundle sources, with their transport settings. */
+	p = load_ok(DOC_O(",'wimse':{'mode':'required','trust_domains':["
+	    "{'trust_domain':'a.example','bundle_uri':"
+	    "'http://127.0.0.1:8443/b','allow_insecure_http':true,"
+	    "'ca_file':'ca.pem','algorithms':['ES256']},"
+	    "{'trust_domain':'b.example','jwks_uri':'https://b.example/j',"
+	    "'algorithms':['ES256']},"
+	    "{'trust_domain':'c.example','bundle_file':'c.bundle',"
+	    "'algorithms':['ES256']}]}"), "/etc/hc");
+	CU_ASSERT_EQUAL_FATAL(p->wimse.ntds, 3);
+	CU_ASSERT_EQUAL(p->wimse.tds[0].keysrc, HC_WIMSE_KEYS_BUNDLE_URI);
+	CU_ASSERT_STRING_EQUAL(p->wimse.tds[0].key_location,
+	    "http://127.0.0.1:8443/b");
+	CU_ASSERT_TRUE(p->wimse.tds[0].allow_insecure_http);
+	CU_ASSERT_STRING_EQUAL(p->wimse.tds[0].ca_file, "/etc/hc/ca.pem");
+	CU_ASSERT_EQUAL(p->wimse.tds[1].keysrc, HC_WIMSE_KEYS_JWKS_URI);
+	CU_ASSERT_FALSE(p->wimse.tds[1].allow_insecure_http);
+	CU_ASSERT_PTR_NULL(p->wimse.tds[1].ca_file);
+	CU_ASSERT_EQUAL(p->wimse.tds[2].keysrc, HC_WIMSE_KEYS_BUNDLE_FILE);
+	CU_ASSERT_STRING_EQUAL(p->wimse.tds[2].key_location,
+	    "/etc/hc/c.bundle");
 	hc_policy_free(p);
 }
 
@@ -1381,7 +1405,8 @@ static const struct bad_case pop_cases[] = {
 	    "wimse.trust_domains" },
 	{ DOC_O(",'wimse':{'mode':'required','trust_domains':["
 	    "{'trust_domain':'a.example','algorithms':['ES256']}]}"),
-	    "wimse.trust_domains[0].jwks_file: required key is missing" },
+	    "wimse.trust_domains[0]: needs a key source: jwks_file, jwks_uri,"
+	    " bundle_file or bundle_uri" },
 	{ DOC_O(",'wimse':{'mode':'required','trust_domains':["
 	    "{'trust_domain':'a.example','jwks_file':'a'}]}"),
 	    "wimse.trust_domains[0].algorithms: required key is missing" },
@@ -1392,8 +1417,20 @@ static const struct bad_case pop_cases[] = {
 	    "'algorithms':['ES256']}]}"),
 	    "wimse.trust_domains[0].trust_domain: not a valid" },
 	{ DOC_O(",'wimse':{'mode':'required','trust_domains':[" WTD(
-	    ",'bundle_uri':'https://x'") "]}"),
-	    "wimse.trust_domains[0]: unknown key 'bundle_uri'" },
+	    ",'bundle_uri':'https://x.example/b'") "]}"),
+	    "wimse.trust_domains[0]: jwks_file and bundle_uri are exclusive:"
+	    " give exactly one key source" },
+	{ DOC_O(",'wimse':{'mode':'required','trust_domains':["
+	    "{'trust_domain':'a.example','jwks_uri':'https://x.example/j',"
+	    "'bundle_file':'b','algorithms':['ES256']}]}"),
+	    "wimse.trust_domains[0]: jwks_uri and bundle_file are exclusive" },
+	{ DOC_O(",'wimse':{'mode':'required','trust_domains':["
+	    "{'trust_domain':'a.example','jwks_uri':'http://x.example/j',"
+	    "'algorithms':['ES256']}]}"),
+	    "wimse.trust_domains[0].jwks_uri" },
+	{ DOC_O(",'wimse':{'mode':'required','trust_domains':[" WTD(
+	    ",'key_file':'k'") "]}"),
+	    "wimse.trust_domains[0]: unknown key 'key_file'" },
 	{ DOC_O(",'wimse':{'mode':'required','trust_domains':[" WTD("") "],"
 	    "'max_wpt_ttl_s':3601}"), "wimse.max_wpt_ttl_s" },
 	{ DOC_O(",'wimse':{'mode':'required','trust_domains':[" WTD("") "],"

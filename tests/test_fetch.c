@@ -25,9 +25,12 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <cjson/cJSON.h>
+
 #include "testutil.h"
 #include "crypto.h"
 #include "fetch.h"
+#include "validator.h"
 
 #define DATA        "tests/data/fetch/"
 #define TOKENS_IAT  1767225600
@@ -1098,8 +1101,8 @@ parse_bundle_text(const char *text, size_t *nkeys, int64_t *hint)
 	hc_detail d = { "" };
 	hc_status st;
 
-	st = hc_bundle_parse_hint(text, strlen(text), "example.org", &ks, hint,
-	    &d);
+	st = hc_bundle_parse_hint(text, strlen(text), "example.org",
+	    HC_BUNDLE_USE_JWT_SVID, &ks, hint, &d);
 	if (nkeys != NULL)
 		*nkeys = ks != NULL ? ks->nkeys : 0;
 	CU_ASSERT((st == HC_OK) == (ks != NULL));
@@ -1120,7 +1123,8 @@ parse_bundle_file(const char *name, hc_keyset **out, int64_t *hint)
 
 	(void)snprintf(path, sizeof(path), DATA "%s", name);
 	text = hc_test_read(path, &len);
-	st = hc_bundle_parse_hint(text, len, "example.org", out, hint, &d);
+	st = hc_bundle_parse_hint(text, len, "example.org",
+	    HC_BUNDLE_USE_JWT_SVID, out, hint, &d);
 	free(text);
 	return st;
 }
@@ -1620,6 +1624,195 @@ static const hc_test tls_tests[] = {
 	{ NULL, NULL }
 };
 
+/* ---------------------------------------------------- wimse remote keys */
+
+/*
+ * The WIT/WPT cases of testvectors/wimse.json (policy "default"): their
+ * key files, and the request of one case verified by hc_wimse_verify().
+ */
+static cJSON *wimse_doc;
+
+static const cJSON *
+wimse_case(const char *name)
+{
+	const cJSON *c;
+
+	if (wimse_doc == NULL) {
+		size_t len;
+		char *text = hc_test_read("testvectors/wimse.json", &len);
+
+		CU_ASSERT_PTR_NOT_NULL_FATAL(text);
+		wimse_doc = cJSON_ParseWithLength(text, len);
+		free(text);
+		CU_ASSERT_PTR_NOT_NULL_FATAL(wimse_doc);
+	}
+	cJSON_ArrayForEach(c, cJSON_GetObjectItemCaseSensitive(wimse_doc,
+	    "wimse_cases"))
+		if (strcmp(cJSON_GetObjectItemCaseSensitive(c, "name")->
+		    valuestring, name) == 0)
+			return c;
+	CU_FAIL_FATAL("no such wimse case");
+	return NULL;
+}
+
+static hc_status
+wimse_verify_case(const hc_validator *v, const char *name, hc_detail *d)
+{
+	const cJSON *c = wimse_case(name);
+	hc_wimse_request rq;
+	hc_wimse_result res;
+	hc_status st;
+
+	memset(&rq, 0, sizeof(rq));
+	rq.wit = cJSON_GetObjectItemCaseSensitive(c, "wit")->valuestring;
+	rq.wit_len = strlen(rq.wit);
+	rq.wpt = cJSON_GetObjectItemCaseSensitive(c, "wpt")->valuestring;
+	rq.wpt_len = strlen(rq.wpt);
+	rq.path = cJSON_GetObjectItemCaseSensitive(c, "path")->valuestring;
+	rq.access_token = cJSON_GetObjectItemCaseSensitive(c, "token")->
+	    valuestring;
+	rq.access_token_len = strlen(rq.access_token);
+	rq.now = (int64_t)cJSON_GetObjectItemCaseSensitive(c, "now")->
+	    valuedouble;
+	st = hc_wimse_verify(v->wimse, &rq, &res, d);
+	hc_wimse_result_clear(&res);
+	return st;
+}
+
+/* Serves `body` at `path` (the route's "body", JSON-escaped here). */
+static void
+route_body(const char *path, const char *body)
+{
+	cJSON *str = cJSON_CreateString(body);
+	char *esc = cJSON_PrintUnformatted(str), *member;
+	size_t n = strlen(esc) + 16;
+
+	member = malloc(n);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(member);
+	(void)snprintf(member, n, "\"body\": %s", esc);
+	ROUTE(path, member);
+	free(member);
+	free(esc);
+	cJSON_Delete(str);
+}
+
+/* The statistics of key source `label`; NULL when there is none. */
+static const hc_key_stats *
+stats_named(const hc_key_stats *all, size_t n, const char *label)
+{
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(all[i].source, label) == 0)
+			return &all[i];
+	return NULL;
+}
+
+/*
+ * wimse trust domains with a jwks_uri (a.example) and a bundle_uri whose
+ * "wit-svid" entries sign WITs (s.example): unavailable before the first
+ * round, verified with the fetched keys after it, counted for readiness,
+ * statistics and the key report; an unknown kid asks for an early fetch.
+ */
+static void
+test_wimse_remote(void)
+{
+	static const char a1[] = "{\"kty\":\"EC\",\"kid\":\"a-1\","
+	    "\"crv\":\"P-256\",\"x\":\"2pKwDK90vakAAA0EZW27pGKHIbWfrjjNPZpr4"
+	    "HGX5fw\",\"y\":\"tzdnm2R2_j5StHgMI5lQQitZRFhs6DZFErsjbaDJc4Q\"}";
+	static const char a2[] = "{\"kty\":\"EC\",\"kid\":\"a-2\","
+	    "\"crv\":\"P-256\",\"x\":\"33Qnp_wsUrMAoaHhIdUlgN7HliKBlqC6ipd1P"
+	    "FUUHb8\",\"y\":\"BqYITwvWUUKof15ejwXBZqlfZOOqOXgZ5we41MbcnUQ\"}";
+	static const char sb[] = "{\"spiffe_sequence\":3,\"keys\":["
+	    "{\"kty\":\"EC\",\"kid\":\"s-1\",\"use\":\"wit-svid\","
+	    "\"crv\":\"P-256\",\"x\":\"D-uPYm72mAY0BvH5_-ARC7hHYeHtEKbTQY-6E"
+	    "cWcbaQ\",\"y\":\"BjTQwdnSVf6E-WUbDVqfuQWK2tIkEUk8tKpjkBCr5jA\"},"
+	    "{\"kty\":\"EC\",\"kid\":\"svid-1\",\"use\":\"jwt-svid\","
+	    "\"crv\":\"P-256\",\"x\":\"G8A5IzxyqZFoGNg77JneKmH3WWwwXlV8-6-_Y"
+	    "Ojyaqk\",\"y\":\"8vpNQeCHgAioF2bz1WrbjQWOu0jpaMJMg5RYm0bmh3s\"}]}";
+	char jwks[512];
+	hc_key_stats st[8];
+	const hc_key_stats *ks;
+	hc_validator *v;
+	hc_detail d = { "" };
+	char *report;
+	size_t n;
+
+	if (fresh_server() != 0)
+		return;
+	/* a.example starts without a-1, the key of baseline_ok. */
+	(void)snprintf(jwks, sizeof(jwks), "{\"keys\":[%s]}", a2);
+	route_body("/wimse/a/jwks", jwks);
+	route_body("/wimse/s/bundle", sb);
+	v = vnew("{\"service\": {\"audiences\": [\"https://api.test\"],"
+	    " \"origins\": [\"https://payments.a.example\"]},"
+	    " \"issuers\": [{\"issuer\": \"" ISS "\","
+	    " \"jwks_file\": \"" DATA "jwks-k1.json\","
+	    " \"algorithms\": [\"ES256\"]}],"
+	    " \"wimse\": {\"mode\": \"if_present\", \"trust_domains\": ["
+	    "{\"trust_domain\": \"a.example\","
+	    " \"jwks_uri\": \"http://127.0.0.1:%d/wimse/a/jwks\","
+	    " \"allow_insecure_http\": true, \"algorithms\": [\"ES256\"],"
+	    " \"issuers\": [\"https://wit.a.example\"]},"
+	    "{\"trust_domain\": \"s.example\","
+	    " \"bundle_uri\": \"http://127.0.0.1:%d/wimse/s/bundle\","
+	    " \"allow_insecure_http\": true, \"algorithms\": [\"ES256\"]}]},"
+	    " \"fetch\": " FETCH_DEFAULT "}", srv_port, srv_port);
+	if (v == NULL)
+		return;
+
+	/* Before the first round: not ready, and WITs fail closed. */
+	CU_ASSERT_EQUAL(hc_validator_ready(v), 0);
+	HC_ASSERT_STATUS(wimse_verify_case(v, "spiffe_sub_ok", &d),
+	    HC_UNAVAILABLE);
+	CU_ASSERT_PTR_NOT_NULL(strstr(d.text, "s.example"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(d.text, "not loaded yet"));
+	HC_ASSERT_STATUS(wimse_verify_case(v, "baseline_ok", &d),
+	    HC_UNAVAILABLE);
+	n = hc_validator_key_stats(v, st, 8);
+	CU_ASSERT_EQUAL_FATAL(n, 3);
+	ks = stats_named(st, n, "wimse:s.example");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(ks);
+	CU_ASSERT_EQUAL(ks->keys, 0);
+
+	/* One round: both fetched; the bundle gives its wit-svid key only. */
+	HC_ASSERT_STATUS(hc_validator_refresh(v, NULL), HC_OK);
+	CU_ASSERT_EQUAL(hc_validator_ready(v), 1);
+	CU_ASSERT_EQUAL(count("/wimse/a/jwks"), 1);
+	CU_ASSERT_EQUAL(count("/wimse/s/bundle"), 1);
+	HC_ASSERT_STATUS(wimse_verify_case(v, "spiffe_sub_ok", &d), HC_OK);
+	n = hc_validator_key_stats(v, st, 8);
+	ks = stats_named(st, n, "wimse:s.example");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(ks);
+	CU_ASSERT_EQUAL(ks->keys, 1);
+	CU_ASSERT_EQUAL(ks->refresh_ok, 1);
+	ks = stats_named(st, n, "wimse:a.example");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(ks);
+	CU_ASSERT_EQUAL(ks->keys, 1);
+	report = hc_validator_keys_json(v);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(report);
+	CU_ASSERT(strstr(report, "\"source\":\t\"wimse:s.example\"") != NULL);
+	CU_ASSERT(strstr(report, "\"origin\":\t\"bundle_uri\"") != NULL);
+	CU_ASSERT(strstr(report, "\"origin\":\t\"jwks_uri\"") != NULL);
+	CU_ASSERT(strstr(report, "svid-1") != NULL);   /* skipped: its use */
+	hc_string_free(report);
+
+	/* a-1 is not there yet: HC_KEY, and an early fetch is asked for. */
+	HC_ASSERT_STATUS(wimse_verify_case(v, "baseline_ok", &d), HC_KEY);
+	(void)snprintf(jwks, sizeof(jwks), "{\"keys\":[%s,%s]}", a1, a2);
+	route_body("/wimse/a/jwks", jwks);
+	HC_ASSERT_STATUS(hc_validator_refresh(v, NULL), HC_OK);
+	CU_ASSERT_EQUAL(count("/wimse/a/jwks"), 2);
+	CU_ASSERT_EQUAL(count("/wimse/s/bundle"), 1);
+	HC_ASSERT_STATUS(wimse_verify_case(v, "baseline_ok", &d), HC_OK);
+	hc_validator_free(v);
+	cJSON_Delete(wimse_doc);
+	wimse_doc = NULL;
+}
+
+static const hc_test wimse_tests[] = {
+	{ "wimse jwks_uri and bundle_uri", test_wimse_remote },
+	{ NULL, NULL }
+};
+
 static const hc_test bundle_tests[] = {
 	{ "bundle entries kept and ignored", test_bundle_parse },
 	{ "malformed bundles", test_bundle_malformed },
@@ -1640,6 +1833,7 @@ static const hc_suite suites[] = {
 	{ "fetch: discovery", discovery_tests },
 	{ "fetch: TLS", tls_tests },
 	{ "fetch: SPIFFE bundles", bundle_tests },
+	{ "fetch: wimse trust domains", wimse_tests },
 	{ "fetch: refresher thread", thread_tests },
 	{ "fetch: key events", event_tests },
 	{ NULL, NULL }

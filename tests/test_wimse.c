@@ -171,7 +171,7 @@ test_new_refuses_bad_files(void)
 
 	memset(&td, 0, sizeof(td));
 	td.trust_domain = (char *)"a.example";
-	td.jwks_file = (char *)"tests/data/no-such-file.json";
+	td.key_location = (char *)"tests/data/no-such-file.json";
 	td.alg_mask = HC_ALG_BIT(HC_ALG_ES256);
 	p->wimse.tds = &td;
 	p->wimse.ntds = 1;
@@ -182,11 +182,106 @@ test_new_refuses_bad_files(void)
 	free(p);
 }
 
+/*
+ * Verifies case spiffe_sub_ok (a WIT-SVID signed by kid "s-1" of trust
+ * domain s.example) with the policy "default", the keys of s.example taken
+ * from a SPIFFE bundle file whose entries s-1 and svid-1 have the uses
+ * given.  Returns the status; the detail in d.
+ */
+static hc_status
+verify_with_bundle(const char *use_s1, const char *use_svid1, hc_detail *d)
+{
+	static const char *const s_keys[2][4] = {
+		{ "s-1", "D-uPYm72mAY0BvH5_-ARC7hHYeHtEKbTQY-6EcWcbaQ",
+		    "BjTQwdnSVf6E-WUbDVqfuQWK2tIkEUk8tKpjkBCr5jA", NULL },
+		{ "svid-1", "G8A5IzxyqZFoGNg77JneKmH3WWwwXlV8-6-_YOjyaqk",
+		    "8vpNQeCHgAioF2bz1WrbjQWOu0jpaMJMg5RYm0bmh3s", NULL },
+	};
+	const char *uses[2] = { use_s1, use_svid1 };
+	const pv_policy *pp;
+	const cJSON *c;
+	hc_policy pol;
+	hc_wimse_td_policy tds[3];
+	hc_wimse *w = NULL;
+	hc_wimse_request rq;
+	hc_wimse_result res;
+	char path[300];
+	hc_status st;
+	FILE *f;
+
+	need_vec();
+	pp = pv_policy_of(&vec, "default");
+	c = pv_find(&vec, "wimse_cases", "spiffe_sub_ok");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(c);
+	CU_ASSERT_EQUAL_FATAL(pp->p->wimse.ntds, 3);
+	(void)snprintf(path, sizeof(path), "%s/s.bundle.json", vec.dir);
+	f = fopen(path, "w");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+	fputs("{\"spiffe_sequence\":1,\"keys\":[", f);
+	for (size_t i = 0; i < 2; i++)
+		fprintf(f, "%s{\"kty\":\"EC\",\"crv\":\"P-256\",\"kid\":"
+		    "\"%s\",\"x\":\"%s\",\"y\":\"%s\",\"use\":\"%s\"}",
+		    i > 0 ? "," : "", s_keys[i][0], s_keys[i][1], s_keys[i][2],
+		    uses[i]);
+	fputs("]}", f);
+	fclose(f);
+	pol = *pp->p;
+	memcpy(tds, pp->p->wimse.tds, sizeof(tds));
+	CU_ASSERT_STRING_EQUAL_FATAL(tds[2].trust_domain, "s.example");
+	tds[2].keysrc = HC_WIMSE_KEYS_BUNDLE_FILE;
+	tds[2].key_location = path;
+	pol.wimse.tds = tds;
+	st = hc_wimse_new(&pol, &w, d);
+	if (st != HC_OK)
+		return st;
+	memset(&rq, 0, sizeof(rq));
+	rq.wit = pv_str(c, "wit");
+	rq.wit_len = strlen(rq.wit);
+	rq.wpt = pv_str(c, "wpt");
+	rq.wpt_len = strlen(rq.wpt);
+	rq.path = pv_str(c, "path");
+	rq.access_token = pv_str(c, "token");
+	rq.access_token_len = strlen(rq.access_token);
+	rq.now = 1767225600;
+	st = hc_wimse_verify(w, &rq, &res, d);
+	if (st == HC_OK)
+		CU_ASSERT_STRING_EQUAL(res.sub,
+		    "spiffe://s.example/ns/prod/sa/orders");
+	hc_wimse_result_clear(&res);
+	hc_wimse_free(w);
+	return st;
+}
+
+/*
+ * bundle_file: the entries with use "wit-svid" sign WITs; a "jwt-svid"
+ * entry of the same bundle does not, nor does a bundle without any.
+ */
+static void
+test_bundle_file_wit_svid(void)
+{
+	hc_detail d = { "" };
+
+	HC_ASSERT_STATUS(verify_with_bundle("wit-svid", "jwt-svid", &d),
+	    HC_OK);
+	HC_ASSERT_STATUS(verify_with_bundle("jwt-svid", "wit-svid", &d),
+	    HC_KEY);
+	CU_ASSERT_PTR_NOT_NULL(strstr(d.text, "use \"jwt-svid\""));
+	CU_ASSERT_PTR_NOT_NULL(strstr(d.text, "s-1"));
+	/* No wit-svid key at all: refused when built, naming the domain. */
+	HC_ASSERT_STATUS(verify_with_bundle("jwt-svid", "jwt-svid", &d),
+	    HC_KEY);
+	CU_ASSERT_PTR_NOT_NULL(strstr(d.text, "s.example"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(d.text, "wit-svid"));
+	/* A JWKS-style "sig" entry is no bundle key either. */
+	HC_ASSERT_STATUS(verify_with_bundle("sig", "wit-svid", &d), HC_KEY);
+}
+
 static const hc_test tests[] = {
 	{ "wimse.json cases (example pair and attacks)", test_wimse_cases },
 	{ "the example pair on this backend", test_example_without_eddsa },
 	{ "Workload Identifier grammar", test_wid_grammar },
 	{ "unreadable key files", test_new_refuses_bad_files },
+	{ "bundle_file: wit-svid keys only", test_bundle_file_wit_svid },
 	{ NULL, NULL }
 };
 
