@@ -371,8 +371,10 @@ hc_validator_set_logger(hc_validator *v, hc_log_fn fn, void *arg)
 	}
 }
 
-/* The report of wimse trust domain w: as a spiffe trust domain's, plus
- * "credential": "wit". */
+/*
+ * The report of wimse trust domain w: as a spiffe trust domain's, with
+ * "credential": "wit" and its "wimse:" source name.
+ */
 static hc_json *
 wimse_json(const hc_validator *v, size_t w)
 {

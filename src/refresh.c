@@ -7,9 +7,9 @@
  * or RFC 8414 section 3, then the `jwks_uri` it names), or a SPIFFE trust
  * domain's bundle endpoint (`bundle_uri`), or the `jwks_uri` of the
  * Transaction Token Service of txn_tokens, or a wimse trust domain's
- * `jwks_uri` or `bundle_uri` (its "wit-svid" keys).  Each such source has a struct
- * hc_remote here, and the validator one struct hc_refresher that holds
- * them.  A refresh round (hc_validator_refresh()) visits every source and
+ * `jwks_uri` or `bundle_uri` (its "wit-svid" keys).  Each such source has
+ * a struct hc_remote here, and the validator one struct hc_refresher that
+ * holds them.  A refresh round (hc_validator_refresh()) visits every source and
  * fetches those that are due; the caller's own loop, or the thread of
  * hc_validator_start_refresher(), runs rounds and sleeps in between.
  *
@@ -879,12 +879,15 @@ HC_EXPORT size_t
 hc_validator_key_stats(const hc_validator *v, hc_key_stats *out, size_t max)
 {
 	const struct hc_refresher *rf;
-	size_t n;
+	size_t n, nfixed;
 
 	if (v == NULL || v->policy == NULL)
 		return 0;
 	rf = v->refresher;
 	n = nsources(v);
+	/* Sources before the wimse trust domains. */
+	nfixed = v->policy->nissuers + v->policy->ntrust_domains +
+	    (v->txn != NULL ? 1 : 0);
 	for (size_t i = 0; i < n && i < max && out != NULL; i++) {
 		hc_key_stats *s = &out[i];
 		struct hc_remote *r = remote_at(v, i);
@@ -898,11 +901,8 @@ hc_validator_key_stats(const hc_validator *v, hc_key_stats *out, size_t max)
 			ks = hc_keyslot_get(&is->keys);
 			s->keys = ks != NULL ? ks->nkeys :
 			    (size_t)(is->secret != NULL);
-		} else if (i - v->policy->nissuers >= v->policy->ntrust_domains +
-		    (v->txn != NULL ? 1 : 0)) {
-			hc_wimse_td *wt = hc_wimse_td_at(v->wimse, i -
-			    v->policy->nissuers - v->policy->ntrust_domains -
-			    (v->txn != NULL ? 1 : 0));
+		} else if (i >= nfixed) {
+			hc_wimse_td *wt = hc_wimse_td_at(v->wimse, i - nfixed);
 
 			s->source = wt->label;
 			ks = hc_keyslot_get(&wt->keys);

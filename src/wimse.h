@@ -63,7 +63,7 @@ typedef struct hc_wimse hc_wimse;
  */
 typedef struct hc_wimse_td {
 	const hc_wimse_td_policy *pol;
-	char *label;             /* "wimse:" + the domain: its key source name */
+	char *label;             /* "wimse:" + the domain: the source name */
 	hc_keyslot keys;         /* empty until loaded */
 	struct hc_remote *remote;    /* refresh.c: jwks_uri / bundle_uri state,
 					or NULL */
