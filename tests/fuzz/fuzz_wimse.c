@@ -34,7 +34,8 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 	p.origins.n = 1;
 	p.clock_skew_s = 30;
 	td.trust_domain = tdname;
-	td.jwks_file = keys;
+	td.keysrc = HC_WIMSE_KEYS_JWKS_FILE;
+	td.key_location = keys;
 	td.alg_mask = HC_ALG_BIT(HC_ALG_ES256) | HC_ALG_BIT(HC_ALG_RS256);
 	p.wimse.tds = &td;
 	p.wimse.ntds = 1;
