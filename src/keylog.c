@@ -372,6 +372,41 @@ hc_validator_set_logger(hc_validator *v, hc_log_fn fn, void *arg)
 }
 
 /*
+ * The members every key source's report shares: its keys (`secret`, an
+ * issuer's HMAC key, after the set's, when not NULL), the keys skipped and
+ * why, when the set was loaded, and the refresh state of a remote source
+ * (nulls for a local one).
+ */
+static void
+add_set_fields(hc_json *o, const hc_keyset *ks, const hc_key *secret,
+    const hc_refresh_state *rs)
+{
+	hc_json *keys = hc_json_new_array(), *skipped = hc_json_new_array();
+
+	for (size_t k = 0; ks != NULL && k < ks->nkeys; k++)
+		hc_json_append(keys, key_json(ks->keys[k]));
+	if (secret != NULL)
+		hc_json_append(keys, key_json(secret));
+	hc_json_add(o, "keys", keys);
+	for (size_t k = 0; ks != NULL && k < ks->nskipped; k++)
+		hc_json_append(skipped, skipped_json(&ks->skipped[k]));
+	hc_json_add(o, "skipped", skipped);
+	add_time(o, "loaded_at", ks != NULL ? ks->loaded_at : 0);
+	if (rs->remote) {
+		add_str(o, "last_error", rs->last_error.text[0] != '\0' ?
+		    rs->last_error.text : NULL);
+		add_str(o, "last_error_kind", rs->last_failure);
+		add_time(o, "last_refresh_ok", rs->ok_at);
+		add_time(o, "next_refresh", rs->next_at);
+	} else {
+		hc_json_add_null(o, "last_error");
+		hc_json_add_null(o, "last_error_kind");
+		hc_json_add_null(o, "last_refresh_ok");
+		hc_json_add_null(o, "next_refresh");
+	}
+}
+
+/*
  * The report of wimse trust domain w: as a spiffe trust domain's, with
  * "credential": "wit" and its "wimse:" source name.
  */
@@ -383,7 +418,7 @@ wimse_json(const hc_validator *v, size_t w)
 	hc_keyset *ks = hc_keyslot_get(&wt->keys);
 	const char *location = wt->pol->key_location;
 	hc_refresh_state rs;
-	hc_json *o = hc_json_new_object(), *keys, *skipped;
+	hc_json *o = hc_json_new_object();
 
 	(void)hc_refresh_info(v, wimse_index(v, w), &rs);
 	hc_json_add_string(o, "trust_domain", wt->pol->trust_domain);
@@ -392,27 +427,7 @@ wimse_json(const hc_validator *v, size_t w)
 	hc_json_add_string(o, "origin", wimse_origin(wt->pol));
 	add_str(o, "location", rs.remote ? hc_fetch_url_label(location, ul,
 	    sizeof(ul)) : location);
-	keys = hc_json_new_array();
-	for (size_t k = 0; ks != NULL && k < ks->nkeys; k++)
-		hc_json_append(keys, key_json(ks->keys[k]));
-	hc_json_add(o, "keys", keys);
-	skipped = hc_json_new_array();
-	for (size_t k = 0; ks != NULL && k < ks->nskipped; k++)
-		hc_json_append(skipped, skipped_json(&ks->skipped[k]));
-	hc_json_add(o, "skipped", skipped);
-	add_time(o, "loaded_at", ks != NULL ? ks->loaded_at : 0);
-	if (rs.remote) {
-		add_str(o, "last_error", rs.last_error.text[0] != '\0' ?
-		    rs.last_error.text : NULL);
-		add_str(o, "last_error_kind", rs.last_failure);
-		add_time(o, "last_refresh_ok", rs.ok_at);
-		add_time(o, "next_refresh", rs.next_at);
-	} else {
-		hc_json_add_null(o, "last_error");
-		hc_json_add_null(o, "last_error_kind");
-		hc_json_add_null(o, "last_refresh_ok");
-		hc_json_add_null(o, "next_refresh");
-	}
+	add_set_fields(o, ks, NULL, &rs);
 	hc_json_add_bool(o, "ready", ks != NULL);
 	hc_keyset_unref(ks);
 	return o;
@@ -436,7 +451,7 @@ hc_validator_keys_json(const hc_validator *v)
 		const char *label, *origin, *location;
 		hc_keyset *ks = source_set(v, i, &label);
 		hc_refresh_state rs;
-		hc_json *o = hc_json_new_object(), *keys, *skipped;
+		hc_json *o = hc_json_new_object();
 		bool issuer = i < v->policy->nissuers;
 
 		origin_of(v, i, &origin, &location);
@@ -453,29 +468,8 @@ hc_validator_keys_json(const hc_validator *v)
 		hc_json_add_string(o, "origin", origin);
 		add_str(o, "location", location == NULL ? NULL : rs.remote ?
 		    hc_fetch_url_label(location, ul, sizeof(ul)) : location);
-		keys = hc_json_new_array();
-		for (size_t k = 0; ks != NULL && k < ks->nkeys; k++)
-			hc_json_append(keys, key_json(ks->keys[k]));
-		if (issuer && v->issuers[i].secret != NULL)
-			hc_json_append(keys, key_json(v->issuers[i].secret));
-		hc_json_add(o, "keys", keys);
-		skipped = hc_json_new_array();
-		for (size_t k = 0; ks != NULL && k < ks->nskipped; k++)
-			hc_json_append(skipped, skipped_json(&ks->skipped[k]));
-		hc_json_add(o, "skipped", skipped);
-		add_time(o, "loaded_at", ks != NULL ? ks->loaded_at : 0);
-		if (rs.remote) {
-			add_str(o, "last_error", rs.last_error.text[0] != '\0' ?
-			    rs.last_error.text : NULL);
-			add_str(o, "last_error_kind", rs.last_failure);
-			add_time(o, "last_refresh_ok", rs.ok_at);
-			add_time(o, "next_refresh", rs.next_at);
-		} else {
-			hc_json_add_null(o, "last_error");
-			hc_json_add_null(o, "last_error_kind");
-			hc_json_add_null(o, "last_refresh_ok");
-			hc_json_add_null(o, "next_refresh");
-		}
+		add_set_fields(o, ks, issuer ? v->issuers[i].secret : NULL,
+		    &rs);
 		hc_json_add_bool(o, "ready", ks != NULL || (issuer &&
 		    v->issuers[i].secret != NULL));
 		hc_json_append(arr, o);
